@@ -1,0 +1,61 @@
+# Two commands: `make run` and `make test`. Everything else is here for developers.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format messages compile-messages migrate demo worker beat bench check-deploy clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+# Compiles locale/*/LC_MESSAGES/*.po to .mo with Babel, so no GNU gettext is needed.
+compile-messages: $(STAMP)
+	$(PY) scripts/compile_messages.py
+
+migrate: compile-messages
+	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --noinput
+
+demo: migrate
+	DEBUG=$${DEBUG:-true} $(PY) manage.py seed_demo
+
+run: demo
+	DEBUG=$${DEBUG:-true} $(PY) manage.py sync_schedules
+	@DEBUG=$${DEBUG:-true} $(PY) manage.py demo_logins
+	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:8000
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: lint compile-messages
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Re-extracts translatable strings (needs GNU gettext's xgettext; developers only).
+messages: $(STAMP)
+	$(PY) manage.py makemessages -l zh_Hans -l en --no-location --ignore=.venv --ignore=var --ignore=staticfiles
+
+worker: compile-messages
+	$(BIN)/celery -A config worker --loglevel=info
+
+beat: compile-messages
+	$(PY) manage.py sync_schedules
+	$(BIN)/celery -A config beat --loglevel=info
+
+bench: compile-messages
+	$(PY) -m bench
+
+check-deploy: $(STAMP)
+	DEBUG=false SECRET_KEY=$${SECRET_KEY:-check-deploy-$$RANDOM-a-long-random-secret-key-for-checking-only-0123456789} \
+	ALLOWED_HOSTS=example.org $(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) staticfiles var/db.sqlite3

@@ -1,0 +1,91 @@
+"""The Django admin site, opened to every role that works in it (not only `is_staff` users)."""
+
+from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from members.permissions import can
+
+
+class PlatformAdminLoginForm(AdminAuthenticationForm):
+    def confirm_login_allowed(self, user):
+        if not user.is_active or not can(user, "admin.access"):
+            # The same words as a wrong password: no hint about which accounts exist.
+            raise ValidationError(
+                self.error_messages["invalid_login"],
+                code="invalid_login",
+                params={"username": self.username_field.verbose_name},
+            )
+
+
+class PlatformAdminSite(admin.AdminSite):
+    site_header = _("Community volunteer service administration")
+    site_title = _("Volunteer service admin")
+    index_title = _("Administration")
+    login_form = PlatformAdminLoginForm
+
+    def has_permission(self, request):
+        return request.user.is_active and can(request.user, "admin.access")
+
+
+class ScopedModelAdmin(admin.ModelAdmin):
+    """A ModelAdmin whose rows, choices and permissions come from `members.permissions`.
+
+    Each model registers the rules `<app>.<model>.view|add|change|delete` and a scoper; this
+    class asks them, so a role sees and edits in admin exactly what it may on the site.
+    """
+
+    def _action(self, verb):
+        opts = self.model._meta
+        return f"{opts.app_label}.{opts.model_name}.{verb}"
+
+    def get_queryset(self, request):
+        from members.permissions import scope
+
+        return scope(request.user, super().get_queryset(request))
+
+    def has_view_permission(self, request, obj=None):
+        return can(request.user, self._action("view"), obj) or self.has_change_permission(
+            request, obj
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return can(request.user, self._action("change"), obj)
+
+    def has_add_permission(self, request):
+        return can(request.user, self._action("add"))
+
+    def has_delete_permission(self, request, obj=None):
+        return can(request.user, self._action("delete"), obj)
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        from members.permissions import has_scope, scope
+
+        related = db_field.remote_field.model
+        if "queryset" not in kwargs and has_scope(related):
+            kwargs["queryset"] = scope(request.user, related._default_manager.all())
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ScopedInline:
+    """Inline admins follow their parent's permission: viewing it lets you see them."""
+
+    def has_view_permission(self, request, obj=None):
+        return True if obj is None else can(request.user, self._parent_action("view"), obj)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def _parent_action(self, verb):
+        opts = self.parent_model._meta
+        return f"{opts.app_label}.{opts.model_name}.{verb}"

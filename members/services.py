@@ -1,0 +1,134 @@
+"""Every change to registrations and roles goes through these functions.
+
+Views, the admin and tests call them; each runs in a transaction, checks the state it starts
+from and raises `MembersError` with a machine-readable code that a view turns into a message.
+"""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Community, CommunityRegistration, Member
+
+
+class MembersError(Exception):
+    messages = {
+        "no_member_profile": _("Complete your member profile before registering to a community."),
+        "community_inactive": _("This community is not accepting registrations."),
+        "already_pending": _("You already have a registration waiting for confirmation."),
+        "already_registered_here": _("You are already registered with this community."),
+        "not_pending": _("This registration has already been decided."),
+        "not_permitted": _("You may not do this."),
+    }
+
+    def __init__(self, code: str):
+        self.code = code
+        super().__init__(str(self.messages.get(code, code)))
+
+    @property
+    def message(self):
+        return self.messages.get(self.code, self.code)
+
+
+def registration_request(
+    *, member: Member, community: Community, note: str = ""
+) -> CommunityRegistration:
+    """个人报到: ask to register with a community (or to move there)."""
+    if member is None:
+        raise MembersError("no_member_profile")
+    if not community.is_active:
+        raise MembersError("community_inactive")
+    with transaction.atomic():
+        current = member.registrations.select_for_update().filter(
+            state__in=[CommunityRegistration.State.PENDING, CommunityRegistration.State.CONFIRMED]
+        )
+        for registration in current:
+            if registration.state == CommunityRegistration.State.PENDING:
+                raise MembersError("already_pending")
+            if registration.community_id == community.pk:
+                raise MembersError("already_registered_here")
+        try:
+            with transaction.atomic():
+                return CommunityRegistration.objects.create(
+                    member=member, community=community, note=note
+                )
+        except IntegrityError:
+            # A simultaneous request won: the database allows one pending registration.
+            raise MembersError("already_pending") from None
+
+
+def registration_withdraw(*, registration: CommunityRegistration, by) -> CommunityRegistration:
+    with transaction.atomic():
+        updated = CommunityRegistration.objects.filter(
+            pk=registration.pk, state=CommunityRegistration.State.PENDING
+        ).update(
+            state=CommunityRegistration.State.WITHDRAWN, decided_at=timezone.now(), decided_by=by
+        )
+        if not updated:
+            raise MembersError("not_pending")
+    registration.refresh_from_db()
+    return registration
+
+
+def registration_confirm(*, registration: CommunityRegistration, by) -> CommunityRegistration:
+    """Staff confirm a registration. A member who moves leaves their previous community."""
+    now = timezone.now()
+    with transaction.atomic():
+        locked = CommunityRegistration.objects.select_for_update().get(pk=registration.pk)
+        if locked.state != CommunityRegistration.State.PENDING:
+            raise MembersError("not_pending")
+        CommunityRegistration.objects.filter(
+            member_id=locked.member_id, state=CommunityRegistration.State.CONFIRMED
+        ).update(state=CommunityRegistration.State.ENDED, ended_at=now)
+        locked.state = CommunityRegistration.State.CONFIRMED
+        locked.decided_at = now
+        locked.decided_by = by
+        locked.save(update_fields=["state", "decided_at", "decided_by"])
+    transaction.on_commit(lambda: _notify_member(locked, "members/email/registration_confirmed"))
+    return locked
+
+
+def registration_decline(
+    *, registration: CommunityRegistration, by, reason: str = ""
+) -> CommunityRegistration:
+    with transaction.atomic():
+        updated = CommunityRegistration.objects.filter(
+            pk=registration.pk, state=CommunityRegistration.State.PENDING
+        ).update(
+            state=CommunityRegistration.State.DECLINED,
+            decided_at=timezone.now(),
+            decided_by=by,
+            decline_reason=reason[:200],
+        )
+        if not updated:
+            raise MembersError("not_pending")
+    registration.refresh_from_db()
+    transaction.on_commit(
+        lambda: _notify_member(registration, "members/email/registration_declined")
+    )
+    return registration
+
+
+def registration_end(*, registration: CommunityRegistration, by=None) -> CommunityRegistration:
+    """The member leaves the community (or staff end the registration)."""
+    CommunityRegistration.objects.filter(
+        pk=registration.pk, state=CommunityRegistration.State.CONFIRMED
+    ).update(state=CommunityRegistration.State.ENDED, ended_at=timezone.now())
+    registration.refresh_from_db()
+    return registration
+
+
+def _notify_member(registration: CommunityRegistration, template: str) -> None:
+    from django.urls import reverse
+
+    from notifications.services import notification_send
+
+    notification_send(
+        user=registration.member.user,
+        key=f"registration:{registration.pk}:{registration.state}",
+        template=template,
+        context={"registration": registration},
+        url=reverse("members:dashboard"),
+    )

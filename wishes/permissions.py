@@ -1,0 +1,1 @@
+"""Rules and scopers of the wishes app."""
