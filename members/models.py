@@ -182,13 +182,6 @@ class Organization(models.Model):
     def __str__(self):
         return self.name
 
-    def clean(self):
-        super().clean()
-        if self.parent_id and self.pk and self.parent.path.startswith(self.path or "\0"):
-            raise ValidationError({"parent": _("An organization cannot be placed under itself.")})
-        if self.parent_id is None and self.kind != self.Kind.COMMITTEE:
-            raise ValidationError({"parent": _("Only a working committee may have no parent.")})
-
     def save(self, *args, **kwargs):
         creating = self._state.adding
         old_path = self.path
@@ -205,6 +198,13 @@ class Organization(models.Model):
             Organization.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
                 path=Concat(Value(self.path), Substr("path", len(old_path) + 1))
             )
+
+    def clean(self):
+        super().clean()
+        if self.parent_id and self.pk and self.parent.path.startswith(self.path or "\0"):
+            raise ValidationError({"parent": _("An organization cannot be placed under itself.")})
+        if self.parent_id is None and self.kind != self.Kind.COMMITTEE:
+            raise ValidationError({"parent": _("Only a working committee may have no parent.")})
 
     def subtree(self):
         return Organization.objects.filter(path__startswith=self.path)
