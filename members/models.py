@@ -438,3 +438,62 @@ class Partnership(models.Model):
     def is_current(self, on=None):
         on = on or timezone.localdate()
         return self.term_start <= on <= self.term_end
+
+
+class ServiceTeam(models.Model):
+    """志愿服务队: a team of members by skill, led by a captain (队长负责制)."""
+
+    name = models.CharField(_("name"), max_length=60)
+    category = models.ForeignKey(
+        ServiceCategory,
+        models.PROTECT,
+        related_name="teams",
+        verbose_name=_("service category"),
+    )
+    community = models.ForeignKey(
+        Community,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="teams",
+        verbose_name=_("community served"),
+    )
+    captain = models.ForeignKey(
+        Member, models.PROTECT, related_name="captained_teams", verbose_name=_("captain")
+    )
+    members = models.ManyToManyField(
+        Member,
+        through="TeamMembership",
+        related_name="teams",
+        verbose_name=_("team members"),
+    )
+    description = models.TextField(_("description"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("service team")
+        verbose_name_plural = _("service teams")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class TeamMembership(models.Model):
+    team = models.ForeignKey(
+        ServiceTeam, models.CASCADE, related_name="memberships", verbose_name=_("team")
+    )
+    member = models.ForeignKey(
+        Member, models.CASCADE, related_name="team_memberships", verbose_name=_("member")
+    )
+    joined_at = models.DateTimeField(_("joined at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("team membership")
+        verbose_name_plural = _("team memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["team", "member"], name="team_membership_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.member} · {self.team}"

@@ -34,7 +34,9 @@ from .models import (
     OrganizationAdmin,
     Partnership,
     ServiceCategory,
+    ServiceTeam,
     Subdistrict,
+    TeamMembership,
     User,
 )
 
@@ -512,3 +514,32 @@ def _everything(roles: Roles, qs: QuerySet) -> QuerySet:
 
 for _model in (District, Subdistrict, ServiceCategory, Grid):
     scoper(_model)(_everything)
+
+
+# ---------------------------------------------------------------------------------------------
+# Service teams
+# ---------------------------------------------------------------------------------------------
+def is_captain(roles: Roles, team: ServiceTeam | None) -> bool:
+    return team is not None and roles.member is not None and team.captain_id == roles.member.pk
+
+
+@rule("members.team.act_for")
+def _act_for_team(roles: Roles, team: ServiceTeam) -> bool:
+    """Claim or accept work on the team's behalf: its captain only."""
+    return is_captain(roles, team)
+
+
+admin_verbs(
+    "members.serviceteam",
+    view=lambda r, o: r.may_use_admin,
+    change=lambda r, o: (
+        r.is_staff and (o is None or o.community_id is None or r.staffs(o.community_id))
+    ),
+)
+admin_verbs(
+    "members.teammembership",
+    view=lambda r, o: r.may_use_admin,
+    change=lambda r, o: r.is_staff,
+)
+scoper(ServiceTeam)(_everything)
+scoper(TeamMembership)(_everything)

@@ -1,0 +1,18 @@
+import os
+import sys
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DEBUG", "true")
+
+import django  # noqa: E402
+
+django.setup()
+
+from bench import reports, wishes  # noqa: E402
+
+if __name__ == "__main__":
+    which = sys.argv[1:] or ["wishes", "reports"]
+    if "wishes" in which:
+        wishes.main()
+    if "reports" in which:
+        reports.main()
