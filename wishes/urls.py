@@ -1,2 +1,8 @@
+from django.urls import path
+
+from . import views
+
 app_name = "wishes"
-urlpatterns = []
+urlpatterns = [
+    path("", views.wall, name="wall"),
+]
