@@ -1,0 +1,417 @@
+"""Micro-wishes (微心愿): residents, their wishes, claims, proof photos and the audit trail."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Community, Member, Organization, ServiceTeam, phone_validator
+
+
+class HardshipCategory(models.Model):
+    """A kind of hardship (一老一少一特, 低保, 残疾…); staff may add more in admin."""
+
+    name = models.CharField(_("name"), max_length=40, unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("hardship category")
+        verbose_name_plural = _("hardship categories")
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Resident(models.Model):
+    """A beneficiary: a resident of a community in hardship. Reused across their wishes."""
+
+    community = models.ForeignKey(
+        Community, models.PROTECT, related_name="residents", verbose_name=_("community")
+    )
+    name = models.CharField(_("name"), max_length=40)
+    phone = models.CharField(
+        _("phone"), max_length=20, blank=True, validators=[phone_validator]
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    hardship_categories = models.ManyToManyField(
+        HardshipCategory,
+        blank=True,
+        related_name="residents",
+        verbose_name=_("hardship categories"),
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("resident")
+        verbose_name_plural = _("residents")
+        ordering = ["name"]
+        indexes = [
+            # The resident picker on the staff's "post a wish" page.
+            models.Index(fields=["community", "name"], name="resident_by_community"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def anonymized_name(self) -> str:
+        """What the public sees: the surname and 某 (张某)."""
+        return f"{self.name[:1]}某" if self.name else "某"
+
+
+def wish_photo_upload_to(instance, filename):
+    return f"wishes/{instance.community_id}/{filename}"
+
+
+def proof_photo_upload_to(instance, filename):
+    return f"wishes/proof/{instance.claim_id}/{filename}"
+
+
+class Wish(models.Model):
+    """微心愿: a small concrete wish of a resident, posted by staff or submitted by the public."""
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", _("Awaiting review")
+        PUBLISHED = "published", _("Open to claim")
+        CLAIMED = "claimed", _("Claimed")
+        FULFILLED = "fulfilled", _("Fulfilled, awaiting confirmation")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+        EXPIRED = "expired", _("Expired")
+        REJECTED = "rejected", _("Rejected")
+
+    class Category(models.TextChoices):
+        DAILY = "daily", _("Daily necessities")
+        STUDY = "study", _("Study supplies")
+        HEALTH = "health", _("Health and medical")
+        HOME_SERVICE = "home_service", _("Home service")
+        COMPANY = "company", _("Company and care")
+        OTHER = "other", _("Other")
+
+    class Source(models.TextChoices):
+        STAFF = "staff", _("Posted by staff")
+        PUBLIC = "public", _("Submitted by a resident")
+
+    # States the public may see.
+    PUBLIC_STATES = (State.PUBLISHED, State.CLAIMED, State.FULFILLED, State.COMPLETED)
+
+    community = models.ForeignKey(
+        Community, models.PROTECT, related_name="wishes", verbose_name=_("community")
+    )
+    resident = models.ForeignKey(
+        Resident, models.PROTECT, related_name="wishes", verbose_name=_("resident")
+    )
+    title = models.CharField(_("title"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    category = models.CharField(
+        _("category"), max_length=20, choices=Category.choices, default=Category.DAILY
+    )
+    estimated_value = models.DecimalField(
+        _("estimated value (yuan)"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    photo = models.ImageField(
+        _("photo"), upload_to=wish_photo_upload_to, blank=True, max_length=200
+    )
+    photo_thumb = models.ImageField(
+        _("photo thumbnail"), upload_to=wish_photo_upload_to, blank=True, max_length=200
+    )
+    photo_is_public = models.BooleanField(
+        _("photo may be shown publicly"),
+        default=False,
+        help_text=_("Tick only if the photo shows no person, or the person agreed."),
+    )
+    state = models.CharField(
+        _("state"), max_length=12, choices=State.choices, default=State.SUBMITTED
+    )
+    source = models.CharField(
+        _("source"), max_length=8, choices=Source.choices, default=Source.STAFF
+    )
+    service_hours = models.DecimalField(
+        _("service hours"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    satisfaction = models.PositiveSmallIntegerField(_("satisfaction"), null=True, blank=True)
+    satisfaction_comment = models.CharField(
+        _("resident's comment"), max_length=300, blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("wish")
+        verbose_name_plural = _("wishes")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(satisfaction__isnull=True)
+                | Q(satisfaction__gte=1) & Q(satisfaction__lte=5),
+                name="wish_satisfaction_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(estimated_value__isnull=True) | Q(estimated_value__gte=0),
+                name="wish_value_not_negative",
+            ),
+        ]
+        indexes = [
+            # The public wall: wishes by state, newest first.
+            models.Index(fields=["state", "-created_at"], name="wish_wall"),
+            # The staff list: a community's wishes by state.
+            models.Index(fields=["community", "state", "-created_at"], name="wish_by_community"),
+            # expire_unclaimed_wishes: published wishes past their deadline.
+            models.Index(
+                fields=["deadline"], condition=Q(state="published"), name="wish_open_deadline"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("wishes:detail", args=[self.pk])
+
+    @property
+    def is_public(self) -> bool:
+        return self.state in self.PUBLIC_STATES
+
+    @property
+    def state_badge(self) -> str:
+        return {
+            self.State.PUBLISHED: "success",
+            self.State.CLAIMED: "primary",
+            self.State.FULFILLED: "info",
+            self.State.COMPLETED: "secondary",
+            self.State.SUBMITTED: "warning",
+        }.get(self.state, "dark")
+
+
+class Claim(models.Model):
+    """A claim (认领) on a wish by a member, a team (through its captain) or an organization
+    (through its admin). At most one claim per wish is open (active or fulfilled)."""
+
+    class State(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        FULFILLED = "fulfilled", _("Fulfilled, awaiting confirmation")
+        COMPLETED = "completed", _("Completed")
+        RELEASED = "released", _("Released")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class ClaimantKind(models.TextChoices):
+        MEMBER = "member", _("Member")
+        TEAM = "team", _("Service team")
+        ORGANIZATION = "organization", _("Organization")
+
+    OPEN_STATES = (State.ACTIVE, State.FULFILLED)
+
+    wish = models.ForeignKey(Wish, models.PROTECT, related_name="claims", verbose_name=_("wish"))
+    claimant_kind = models.CharField(
+        _("claimed as"), max_length=12, choices=ClaimantKind.choices, default=ClaimantKind.MEMBER
+    )
+    member = models.ForeignKey(
+        Member,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="wish_claims",
+        verbose_name=_("member"),
+        help_text=_("The claiming member, or the captain who claimed for a team."),
+    )
+    team = models.ForeignKey(
+        ServiceTeam,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="wish_claims",
+        verbose_name=_("service team"),
+    )
+    organization = models.ForeignKey(
+        Organization,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="wish_claims",
+        verbose_name=_("organization"),
+    )
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="wish_claims",
+        verbose_name=_("claimed by"),
+    )
+    state = models.CharField(
+        _("state"), max_length=12, choices=State.choices, default=State.ACTIVE
+    )
+    promised_date = models.DateField(_("promised date"))
+    fulfilment_note = models.TextField(_("fulfilment note"), blank=True)
+    fulfilled_at = models.DateTimeField(_("fulfilled at"), null=True, blank=True)
+    sent_back_reason = models.CharField(_("reason for sending back"), max_length=300, blank=True)
+    reminded_at = models.DateTimeField(_("overdue reminder sent at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("claimed at"), default=timezone.now)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # The database itself refuses a second open claim on a wish: with the conditional
+            # UPDATE in wish_claim this makes simultaneous claims race-free on any backend.
+            models.UniqueConstraint(
+                fields=["wish"],
+                condition=Q(state__in=["active", "fulfilled"]),
+                name="claim_one_open_per_wish",
+            ),
+            models.CheckConstraint(
+                condition=Q(claimant_kind="member", member__isnull=False)
+                | Q(claimant_kind="team", team__isnull=False, member__isnull=False)
+                | Q(claimant_kind="organization", organization__isnull=False),
+                name="claim_has_its_claimant",
+            ),
+        ]
+        indexes = [
+            # "My claims" and the open-claims limit.
+            models.Index(fields=["member", "state"], name="claim_by_member"),
+            # remind/release_overdue_claims: active claims past their promised date.
+            models.Index(
+                fields=["promised_date"], condition=Q(state="active"), name="claim_active_due"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.claimant_name} · {self.wish}"
+
+    @property
+    def claimant_name(self) -> str:
+        if self.claimant_kind == self.ClaimantKind.TEAM and self.team_id:
+            return str(self.team)
+        if self.claimant_kind == self.ClaimantKind.ORGANIZATION and self.organization_id:
+            return str(self.organization)
+        return str(self.member) if self.member_id else str(self.claimed_by)
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in self.OPEN_STATES
+
+    def is_overdue(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return self.state == self.State.ACTIVE and self.promised_date < today
+
+
+class ProofPhoto(models.Model):
+    """A photo the claimant took as proof; shown publicly once staff approve it."""
+
+    claim = models.ForeignKey(
+        Claim, models.CASCADE, related_name="photos", verbose_name=_("claim")
+    )
+    image = models.ImageField(_("image"), upload_to=proof_photo_upload_to, max_length=200)
+    thumbnail = models.ImageField(_("thumbnail"), upload_to=proof_photo_upload_to, max_length=200)
+    is_approved = models.BooleanField(_("approved for the public"), default=False)
+    created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("proof photo")
+        verbose_name_plural = _("proof photos")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.claim} #{self.pk}"
+
+
+class WishTransition(models.Model):
+    """One step of a wish's life: who moved it from which state to which, when and why."""
+
+    wish = models.ForeignKey(
+        Wish, models.CASCADE, related_name="transitions", verbose_name=_("wish")
+    )
+    claim = models.ForeignKey(
+        Claim,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="transitions",
+        verbose_name=_("claim"),
+    )
+    from_state = models.CharField(
+        _("from"), max_length=12, choices=Wish.State.choices, blank=True
+    )
+    to_state = models.CharField(_("to"), max_length=12, choices=Wish.State.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+        help_text=_("Empty when the platform did it (an expiry or an automatic release)."),
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("wish transition")
+        verbose_name_plural = _("wish transitions")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["wish", "at"], name="transition_by_wish")]
+
+    def __str__(self):
+        return f"{self.wish_id}: {self.from_state or '-'} → {self.to_state}"
+
+
+class ContactAccessLog(models.Model):
+    """Who saw a resident's phone and address, when, and on which wish's page."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="+",
+        verbose_name=_("viewed by"),
+    )
+    resident = models.ForeignKey(
+        Resident, models.CASCADE, related_name="access_logs", verbose_name=_("resident")
+    )
+    wish = models.ForeignKey(
+        Wish,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="access_logs",
+        verbose_name=_("wish"),
+    )
+    community = models.ForeignKey(
+        Community, models.CASCADE, related_name="+", verbose_name=_("community")
+    )
+    at = models.DateTimeField(_("viewed at"), default=timezone.now)
+    purpose = models.CharField(_("where"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("contact access log")
+        verbose_name_plural = _("contact access logs")
+        ordering = ["-at", "-pk"]
+        indexes = [
+            # The community staff's log in admin, newest first.
+            models.Index(fields=["community", "-at"], name="contact_log_by_community"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.resident} · {self.at:%Y-%m-%d %H:%M}"
