@@ -255,6 +255,11 @@ def _member_of(roles: Roles, member: Member | None) -> bool:
 def _member_registered_with(member: Member, community_id: int | None) -> bool:
     if community_id is None:
         return False
+    # Lists prefetch the active registrations (`active_registrations`) so that asking this for
+    # every row costs no query per row.
+    prefetched = getattr(member, "active_registrations", None)
+    if prefetched is not None:
+        return any(r.community_id == community_id for r in prefetched)
     return member.registrations.filter(
         community_id=community_id,
         state__in=[CommunityRegistration.State.PENDING, CommunityRegistration.State.CONFIRMED],

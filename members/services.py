@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Community, CommunityRegistration, Member
+from .models import Community, CommunityRegistration, Member, Organization, Partnership
 
 
 class MembersError(Exception):
@@ -21,6 +21,11 @@ class MembersError(Exception):
         "already_registered_here": _("You are already registered with this community."),
         "not_pending": _("This registration has already been decided."),
         "not_permitted": _("You may not do this."),
+        "not_a_branch": _("Choose a Party branch, not a higher organization."),
+        "term_order": _("The term must end after it starts."),
+        "partnership_exists": _(
+            "This organization already has a partnership with this community starting on that date."
+        ),
     }
 
     def __init__(self, code: str):
@@ -132,3 +137,65 @@ def _notify_member(registration: CommunityRegistration, template: str) -> None:
         context={"registration": registration},
         url=reverse("members:dashboard"),
     )
+
+
+def member_profile_save(
+    *,
+    user,
+    real_name: str,
+    phone: str,
+    branch: Organization,
+    residence_community: Community | None = None,
+    skills: str = "",
+    service_categories=(),
+) -> Member:
+    """Create or update the member profile of `user` (after sign-up, or when it changes)."""
+    if branch.kind != Organization.Kind.BRANCH:
+        raise MembersError("not_a_branch")
+    with transaction.atomic():
+        member, _created = Member.objects.update_or_create(
+            user=user,
+            defaults={
+                "real_name": real_name.strip(),
+                "phone": phone.strip(),
+                "branch": branch,
+                "residence_community": residence_community,
+                "skills": skills.strip(),
+            },
+        )
+        member.service_categories.set(service_categories)
+    from .permissions import forget_roles
+
+    forget_roles(user)
+    return member
+
+
+def partnership_create(
+    *,
+    organization: Organization,
+    community: Community,
+    signed_on,
+    term_start,
+    term_end,
+    commitments: str = "",
+    agreement_file=None,
+) -> Partnership:
+    """单位报到: record a co-building agreement between an organization and a community."""
+    if term_end <= term_start:
+        raise MembersError("term_order")
+    try:
+        with transaction.atomic():
+            partnership = Partnership(
+                organization=organization,
+                community=community,
+                signed_on=signed_on,
+                term_start=term_start,
+                term_end=term_end,
+                commitments=commitments,
+            )
+            if agreement_file:
+                partnership.agreement_file = agreement_file
+            partnership.save()
+    except IntegrityError:
+        raise MembersError("partnership_exists") from None
+    return partnership

@@ -1,28 +1,347 @@
+"""Pages of the members app: public home and communities, a member's own pages, staff pages.
+
+Views are thin: they fetch through `members.permissions`, validate with a form, call a service
+and turn a `MembersError` into a translated message.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from .models import Community
-from .permissions import get_for_user_or_404
+from . import selectors, services
+from .forms import DeclineForm, MemberProfileForm, RegistrationForm
+from .models import Community, CommunityRegistration, Partnership
+from .permissions import can, get_for_user_or_404, get_roles, scope
+
+PAGE_SIZE = 30
 
 
+# ---------------------------------------------------------------------------------------------
+# Public pages
+# ---------------------------------------------------------------------------------------------
 def home(request):
-    return render(request, "members/home.html")
+    return render(
+        request,
+        "members/home.html",
+        {
+            "figures": selectors.site_figures(),
+            "communities": selectors.community_list()[:12],
+        },
+    )
 
 
 def community_list(request):
-    return render(request, "members/community_list.html")
+    search = request.GET.get("q", "").strip()[:60]
+    page = Paginator(selectors.community_list(search=search), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "members/community_list.html",
+        {"page": page, "search": search, "querystring": f"q={search}" if search else ""},
+    )
 
 
 def community_detail(request, pk):
-    community = get_for_user_or_404(request.user, Community.objects.all(), pk=pk)
-    return render(request, "members/community_detail.html", {"community": community})
+    community = get_for_user_or_404(
+        request.user,
+        Community.objects.filter(is_active=True).select_related("subdistrict__district"),
+        pk=pk,
+    )
+    partnerships = list(selectors.community_partnerships(community=community))
+    can_view_private = can(request.user, "members.community.view_private", community)
+    context = {
+        "community": community,
+        "current_partnerships": [p for p in partnerships if p.is_current()],
+        "past_partnerships": [p for p in partnerships if not p.is_current()],
+        "can_view_private": can_view_private,
+        "can_manage": can(request.user, "members.community.manage", community),
+        "member_count": community.registrations.filter(
+            state=CommunityRegistration.State.CONFIRMED
+        ).count(),
+    }
+    if can_view_private:
+        members = list(selectors.registered_members(community_id=community.pk)[:50])
+        context["members"] = _with_phone_flags(request.user, members)
+    return render(request, "members/community_detail.html", context)
+
+
+# ---------------------------------------------------------------------------------------------
+# A member's own pages
+# ---------------------------------------------------------------------------------------------
+@login_required
+def dashboard(request):
+    member = selectors.member_profile(user=request.user)
+    roles = get_roles(request.user)
+    if member is None:
+        if roles.is_staff and not roles.is_member:
+            return redirect("members:staff_home")
+        messages.info(request, _("Please complete your member profile first."))
+        return redirect("members:profile_edit")
+    registrations = list(selectors.member_registrations(member=member))
+    current = next((r for r in registrations if r.state == r.State.CONFIRMED), None)
+    pending = next((r for r in registrations if r.state == r.State.PENDING), None)
+    return render(
+        request,
+        "members/dashboard.html",
+        {
+            "member": member,
+            "registrations": registrations,
+            "current": current,
+            "pending": pending,
+            "can_register": pending is None and can(request.user, "members.registration.create"),
+            "form": RegistrationForm(),
+        },
+    )
 
 
 @login_required
-def dashboard(request):
-    return render(request, "members/dashboard.html")
+def profile_edit(request):
+    member = selectors.member_profile(user=request.user)
+    if member is not None and not can(request.user, "members.member.change", member):
+        raise PermissionDenied
+    form = MemberProfileForm(request.POST or None, instance=member)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_profile_save(
+                user=request.user,
+                real_name=form.cleaned_data["real_name"],
+                phone=form.cleaned_data["phone"],
+                branch=form.cleaned_data["branch"],
+                residence_community=form.cleaned_data["residence_community"],
+                skills=form.cleaned_data["skills"],
+                service_categories=form.cleaned_data["service_categories"],
+            )
+        except services.MembersError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Your profile has been saved."))
+            return redirect("members:dashboard")
+    return render(request, "members/profile_form.html", {"form": form, "is_new": member is None})
+
+
+@login_required
+@require_POST
+def registration_create(request):
+    roles = get_roles(request.user)
+    if not roles.is_member:
+        messages.info(request, _("Please complete your member profile first."))
+        return redirect("members:profile_edit")
+    form = RegistrationForm(request.POST)
+    if form.is_valid():
+        community = form.cleaned_data["community"]
+        if not can(request.user, "members.registration.create", community):
+            raise PermissionDenied
+        try:
+            services.registration_request(
+                member=roles.member, community=community, note=form.cleaned_data["note"]
+            )
+        except services.MembersError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Your registration with %(community)s is waiting for the staff to confirm.")
+                % {"community": community.name},
+            )
+        return redirect("members:dashboard")
+    messages.error(request, _("Choose a community to register with."))
+    return redirect("members:dashboard")
+
+
+@login_required
+@require_POST
+def registration_withdraw(request, pk):
+    registration = get_for_user_or_404(
+        request.user, CommunityRegistration.objects.select_related("member"), pk=pk
+    )
+    if not can(request.user, "members.registration.withdraw", registration):
+        if registration.member.user_id != request.user.pk:
+            raise PermissionDenied
+        messages.error(request, services.MembersError("not_pending").message)
+        return redirect("members:dashboard")
+    try:
+        services.registration_withdraw(registration=registration, by=request.user)
+    except services.MembersError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Your registration request has been withdrawn."))
+    return redirect("members:dashboard")
+
+
+# ---------------------------------------------------------------------------------------------
+# Staff pages
+# ---------------------------------------------------------------------------------------------
+def _staff_community(request) -> Community:
+    roles = get_roles(request.user)
+    if not roles.is_staff or not can(request.user, "members.community.manage"):
+        raise PermissionDenied
+    return Community.objects.select_related("subdistrict__district").get(
+        pk=roles.staff_community_id
+    )
+
+
+def _with_phone_flags(user, members):
+    for m in members:
+        m.shown_phone = m.phone if can(user, "members.member.view_phone", m) else m.masked_phone
+    return members
 
 
 @login_required
 def staff_home(request):
-    return render(request, "members/staff_home.html")
+    community = _staff_community(request)
+    pending = list(selectors.pending_registrations(community_id=community.pk))
+    counts = community.registrations.aggregate(
+        confirmed=Count("pk", filter=Q(state=CommunityRegistration.State.CONFIRMED)),
+    )
+    return render(
+        request,
+        "members/staff_home.html",
+        {
+            "community": community,
+            "pending": pending,
+            "confirmed_count": counts["confirmed"],
+            "partnerships": list(selectors.community_partnerships(community=community)),
+            "decline_form": DeclineForm(),
+        },
+    )
+
+
+@login_required
+def staff_members(request):
+    community = _staff_community(request)
+    search = request.GET.get("q", "").strip()[:40]
+    page = Paginator(
+        selectors.registered_members(community_id=community.pk, search=search), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    _with_phone_flags(request.user, page.object_list)
+    return render(
+        request,
+        "members/staff_members.html",
+        {
+            "community": community,
+            "page": page,
+            "search": search,
+            "querystring": f"q={search}" if search else "",
+        },
+    )
+
+
+def _registration_for_staff(request, pk) -> CommunityRegistration:
+    """A registration of the staff member's own community; any other is a 404."""
+    roles = get_roles(request.user)
+    registration = get_for_user_or_404(
+        request.user,
+        CommunityRegistration.objects.filter(community_id=roles.staff_community_id).select_related(
+            "member__user", "member__branch", "community"
+        ),
+        pk=pk,
+    )
+    if not can(request.user, "members.registration.decide", registration):
+        raise PermissionDenied
+    return registration
+
+
+def _decision_response(request, registration, error=None, form=None):
+    if request.headers.get("HX-Request"):
+        html = render_to_string(
+            "members/partials/pending_row.html",
+            {
+                "r": registration,
+                "error": error,
+                "decline_form": form or DeclineForm(),
+            },
+            request=request,
+        )
+        return HttpResponse(html)
+    if error:
+        messages.error(request, error)
+    return redirect("members:staff_home")
+
+
+@login_required
+@require_POST
+def registration_confirm(request, pk):
+    registration = _registration_for_staff(request, pk)
+    try:
+        registration = services.registration_confirm(registration=registration, by=request.user)
+    except services.MembersError as exc:
+        registration.refresh_from_db()
+        return _decision_response(request, registration, error=exc.message)
+    messages.success(
+        request, _("%(name)s is now registered.") % {"name": registration.member.real_name}
+    )
+    return _decision_response(request, registration)
+
+
+@login_required
+@require_POST
+def registration_decline(request, pk):
+    registration = _registration_for_staff(request, pk)
+    form = DeclineForm(request.POST)
+    if not form.is_valid():
+        return _decision_response(
+            request,
+            registration,
+            error=_("Give a reason so that the member knows why."),
+            form=form,
+        )
+    try:
+        registration = services.registration_decline(
+            registration=registration, by=request.user, reason=form.cleaned_data["reason"]
+        )
+    except services.MembersError as exc:
+        registration.refresh_from_db()
+        return _decision_response(request, registration, error=exc.message)
+    messages.success(
+        request,
+        _("The registration of %(name)s was declined.") % {"name": registration.member.real_name},
+    )
+    return _decision_response(request, registration)
+
+
+# ---------------------------------------------------------------------------------------------
+# Partnerships: staff of the community and admins of the organization
+# ---------------------------------------------------------------------------------------------
+@login_required
+def partnership_list(request):
+    if not can(request.user, "members.partnership.view"):
+        raise PermissionDenied
+    qs = scope(
+        request.user,
+        Partnership.objects.select_related(
+            "organization", "community__subdistrict__district"
+        ).order_by("-term_end", "pk"),
+    )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "members/partnership_list.html",
+        {"page": page, "can_add": can(request.user, "members.partnership.add")},
+    )
+
+
+@login_required
+def partnership_detail(request, pk):
+    partnership = get_for_user_or_404(
+        request.user,
+        Partnership.objects.select_related("organization", "community__subdistrict__district"),
+        pk=pk,
+    )
+    return render(
+        request,
+        "members/partnership_detail.html",
+        {
+            "partnership": partnership,
+            "can_change": can(request.user, "members.partnership.change", partnership),
+        },
+    )

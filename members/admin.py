@@ -1,0 +1,308 @@
+"""Admin for every model of the members app. Rows, choices and verbs come from
+`members.permissions` through ScopedModelAdmin; state changes go through the services."""
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Count, Prefetch, Q
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from config.admin import ScopedInline, ScopedModelAdmin
+
+from . import services
+from .forms import DeclineForm, PartnershipForm
+from .models import (
+    Community,
+    CommunityRegistration,
+    CommunityStaff,
+    District,
+    Grid,
+    Member,
+    Organization,
+    OrganizationAdmin,
+    Partnership,
+    ServiceCategory,
+    ServiceTeam,
+    Subdistrict,
+    TeamMembership,
+    User,
+)
+from .permissions import can
+
+
+@admin.register(User)
+class UserAdmin(ScopedModelAdmin, DjangoUserAdmin):
+    list_display = ["username", "display_name", "email", "is_active", "is_superuser", "last_login"]
+    list_filter = ["is_active", "is_superuser", "date_joined"]
+    search_fields = ["username", "display_name", "email", "member__real_name"]
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (_("Display"), {"fields": ("display_name",)}),
+    )
+
+
+@admin.register(District)
+class DistrictAdmin(ScopedModelAdmin):
+    list_display = ["name", "subdistrict_count"]
+    search_fields = ["name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_subdistricts=Count("subdistricts"))
+
+    @admin.display(description=_("subdistricts"), ordering="n_subdistricts")
+    def subdistrict_count(self, obj):
+        return obj.n_subdistricts
+
+
+@admin.register(Subdistrict)
+class SubdistrictAdmin(ScopedModelAdmin):
+    list_display = ["name", "district"]
+    list_filter = ["district"]
+    search_fields = ["name", "district__name"]
+    list_select_related = ["district"]
+
+
+class GridInline(ScopedInline, admin.TabularInline):
+    model = Grid
+    extra = 0
+
+
+@admin.register(Community)
+class CommunityAdmin(ScopedModelAdmin):
+    list_display = ["name", "subdistrict", "phone", "is_active", "member_count"]
+    list_filter = ["is_active", "subdistrict__district", "subdistrict"]
+    search_fields = ["name", "address", "subdistrict__name"]
+    list_select_related = ["subdistrict__district"]
+    inlines = [GridInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                n_members=Count(
+                    "registrations",
+                    filter=Q(registrations__state=CommunityRegistration.State.CONFIRMED),
+                )
+            )
+        )
+
+    @admin.display(description=_("registered members"), ordering="n_members")
+    def member_count(self, obj):
+        return obj.n_members
+
+
+@admin.register(Grid)
+class GridAdmin(ScopedModelAdmin):
+    list_display = ["name", "community"]
+    list_filter = ["community__subdistrict"]
+    search_fields = ["name", "community__name"]
+    list_select_related = ["community"]
+
+
+@admin.register(Organization)
+class OrganizationAdminAdmin(ScopedModelAdmin):
+    list_display = ["indented_name", "kind", "work_unit", "parent", "district"]
+    list_filter = ["kind", "district"]
+    search_fields = ["name", "work_unit"]
+    list_select_related = ["parent", "district"]
+    readonly_fields = ["path"]
+
+    @admin.display(description=_("name"), ordering="path")
+    def indented_name(self, obj):
+        return "　" * (obj.path.count("/") - 1) + obj.name
+
+
+@admin.register(ServiceCategory)
+class ServiceCategoryAdmin(ScopedModelAdmin):
+    list_display = ["name", "order"]
+    list_editable = ["order"]
+    search_fields = ["name"]
+
+
+@admin.register(CommunityStaff)
+class CommunityStaffAdmin(ScopedModelAdmin):
+    list_display = ["user", "community", "title"]
+    list_filter = ["community__subdistrict__district", "community"]
+    search_fields = ["user__username", "user__display_name", "community__name", "title"]
+    list_select_related = ["user", "community"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(OrganizationAdmin)
+class OrganizationAdminRoleAdmin(ScopedModelAdmin):
+    list_display = ["user", "organization"]
+    list_filter = ["organization__kind"]
+    search_fields = ["user__username", "user__display_name", "organization__name"]
+    list_select_related = ["user", "organization"]
+    autocomplete_fields = ["user"]
+
+
+class RegistrationInline(ScopedInline, admin.TabularInline):
+    model = CommunityRegistration
+    fields = ["community", "state", "created_at", "decided_at", "ended_at"]
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(Member)
+class MemberAdmin(ScopedModelAdmin):
+    list_display = ["real_name", "phone_shown", "branch", "residence_community", "created_at"]
+    list_filter = ["branch__parent", "service_categories", "residence_community"]
+    search_fields = ["real_name", "user__username", "branch__name", "skills"]
+    list_select_related = ["branch", "residence_community", "user"]
+    filter_horizontal = ["service_categories"]
+    autocomplete_fields = ["user"]
+    inlines = [RegistrationInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch(
+                    "registrations",
+                    queryset=CommunityRegistration.objects.filter(
+                        state__in=[
+                            CommunityRegistration.State.PENDING,
+                            CommunityRegistration.State.CONFIRMED,
+                        ]
+                    ),
+                    to_attr="active_registrations",
+                )
+            )
+        )
+
+    def get_list_display(self, request):
+        self._request_user = request.user
+        return super().get_list_display(request)
+
+    @admin.display(description=_("phone"))
+    def phone_shown(self, obj):
+        user = getattr(self, "_request_user", None)
+        return obj.phone if can(user, "members.member.view_phone", obj) else obj.masked_phone
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "branch":
+            kwargs["queryset"] = Organization.objects.filter(kind=Organization.Kind.BRANCH)
+            if not request.user.is_superuser:
+                from .permissions import scope
+
+                kwargs["queryset"] = scope(request.user, kwargs["queryset"])
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(CommunityRegistration)
+class CommunityRegistrationAdmin(ScopedModelAdmin):
+    list_display = ["member", "community", "state", "created_at", "decided_at", "decided_by"]
+    list_filter = ["state", "community__subdistrict", "created_at"]
+    search_fields = ["member__real_name", "community__name"]
+    list_select_related = ["member", "community", "decided_by"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "member",
+        "community",
+        "state",
+        "note",
+        "created_at",
+        "decided_at",
+        "decided_by",
+        "decline_reason",
+        "ended_at",
+    ]
+    actions = ["confirm_selected", "decline_selected"]
+
+    def _decidable(self, request, queryset):
+        return [r for r in queryset if can(request.user, "members.registration.decide", r)]
+
+    @admin.action(description=_("Confirm the selected registrations"))
+    def confirm_selected(self, request, queryset):
+        done = 0
+        for registration in self._decidable(request, queryset):
+            try:
+                services.registration_confirm(registration=registration, by=request.user)
+                done += 1
+            except services.MembersError as exc:
+                self.message_user(request, f"{registration}: {exc.message}", messages.WARNING)
+        self.message_user(
+            request,
+            ngettext("%(n)d registration confirmed.", "%(n)d registrations confirmed.", done)
+            % {"n": done},
+        )
+
+    @admin.action(description=_("Decline the selected registrations (with a reason)"))
+    def decline_selected(self, request, queryset):
+        form = DeclineForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            done = 0
+            for registration in self._decidable(request, queryset):
+                try:
+                    services.registration_decline(
+                        registration=registration,
+                        by=request.user,
+                        reason=form.cleaned_data["reason"],
+                    )
+                    done += 1
+                except services.MembersError as exc:
+                    self.message_user(request, f"{registration}: {exc.message}", messages.WARNING)
+            self.message_user(
+                request,
+                ngettext("%(n)d registration declined.", "%(n)d registrations declined.", done)
+                % {"n": done},
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/members/decline_registrations.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Decline registrations"),
+                "registrations": queryset,
+                "form": form,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(ScopedModelAdmin):
+    form = PartnershipForm
+    list_display = ["organization", "community", "signed_on", "term_start", "term_end"]
+    list_filter = ["term_end", "community__subdistrict", "organization__kind"]
+    search_fields = ["organization__name", "community__name", "commitments"]
+    list_select_related = ["organization", "community"]
+    date_hierarchy = "signed_on"
+
+
+class TeamMembershipInline(admin.TabularInline):
+    model = TeamMembership
+    extra = 0
+    autocomplete_fields = ["member"]
+
+
+@admin.register(ServiceTeam)
+class ServiceTeamAdmin(ScopedModelAdmin):
+    list_display = ["name", "category", "community", "captain", "member_count"]
+    list_filter = ["category", "community"]
+    search_fields = ["name", "captain__real_name"]
+    list_select_related = ["category", "community", "captain"]
+    autocomplete_fields = ["captain"]
+    inlines = [TeamMembershipInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_members=Count("memberships"))
+
+    @admin.display(description=_("members"), ordering="n_members")
+    def member_count(self, obj):
+        return obj.n_members
+
+
+@admin.register(TeamMembership)
+class TeamMembershipAdmin(ScopedModelAdmin):
+    list_display = ["member", "team", "joined_at"]
+    list_filter = ["team__category", "team"]
+    search_fields = ["member__real_name", "team__name"]
+    list_select_related = ["member", "team"]
+    autocomplete_fields = ["member"]

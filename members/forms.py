@@ -1,0 +1,129 @@
+"""Forms of the members pages. They validate input; the services decide."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .models import Community, Member, Organization, Partnership, ServiceCategory
+
+AGREEMENT_MAX_BYTES = 10 * 1024 * 1024
+# Accepted agreement files: the extension and the first bytes of the content must agree.
+AGREEMENT_SIGNATURES = {
+    ".pdf": (b"%PDF-",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".docx": (b"PK\x03\x04",),
+}
+
+
+def validate_agreement_file(upload) -> None:
+    """An agreement scan or document: PDF, image or Word (.docx), at most 10 MB."""
+    suffix = Path(upload.name or "").suffix.lower()
+    if suffix not in AGREEMENT_SIGNATURES:
+        raise ValidationError(
+            _("Upload a PDF, JPG, PNG or Word (.docx) file."), code="agreement_type"
+        )
+    if upload.size > AGREEMENT_MAX_BYTES:
+        raise ValidationError(_("The file is larger than 10 MB."), code="agreement_size")
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    if not any(head.startswith(sig) for sig in AGREEMENT_SIGNATURES[suffix]):
+        raise ValidationError(
+            _("The file's content does not match its type."), code="agreement_content"
+        )
+
+
+class BranchChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.parent.name} · {obj.name}" if obj.parent_id else obj.name
+
+
+class MemberProfileForm(forms.ModelForm):
+    branch = BranchChoiceField(
+        label=_("Party branch"),
+        queryset=Organization.objects.filter(kind=Organization.Kind.BRANCH)
+        .select_related("parent")
+        .order_by("parent__name", "name"),
+        help_text=_("The Party branch of your work unit."),
+    )
+    residence_community = forms.ModelChoiceField(
+        label=_("Community of residence"),
+        queryset=Community.objects.filter(is_active=True).order_by("name"),
+        required=False,
+    )
+    service_categories = forms.ModelMultipleChoiceField(
+        label=_("Services I can offer"),
+        queryset=ServiceCategory.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+
+    class Meta:
+        model = Member
+        fields = [
+            "real_name",
+            "phone",
+            "branch",
+            "residence_community",
+            "skills",
+            "service_categories",
+        ]
+        widgets = {
+            "real_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+            "skills": forms.TextInput(attrs={"placeholder": _("e.g. first aid, law, haircuts")}),
+        }
+
+
+class RegistrationForm(forms.Form):
+    community = forms.ModelChoiceField(
+        label=_("Community"),
+        queryset=Community.objects.filter(is_active=True)
+        .select_related("subdistrict")
+        .order_by("name"),
+        empty_label=_("Choose a community"),
+    )
+    note = forms.CharField(label=_("Note to the staff"), max_length=200, required=False)
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for declining"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": _("Tell the member why")}),
+    )
+
+
+class PartnershipForm(forms.ModelForm):
+    """Used by the admin to add an agreement (organization admins, for their subtree)."""
+
+    class Meta:
+        model = Partnership
+        fields = [
+            "organization",
+            "community",
+            "signed_on",
+            "term_start",
+            "term_end",
+            "commitments",
+            "agreement_file",
+        ]
+
+    def clean_agreement_file(self):
+        upload = self.cleaned_data.get("agreement_file")
+        if upload and hasattr(upload, "content_type"):  # a new upload, not the stored file
+            validate_agreement_file(upload)
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("term_start"), data.get("term_end")
+        if start and end and end <= start:
+            self.add_error("term_end", _("The term must end after it starts."))
+        return data

@@ -1,0 +1,128 @@
+"""Reads for the members pages: each list is one fixed set of queries, whatever its length."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from .models import (
+    Community,
+    CommunityRegistration,
+    Member,
+    Organization,
+    Partnership,
+)
+
+ACTIVE_STATES = [CommunityRegistration.State.PENDING, CommunityRegistration.State.CONFIRMED]
+
+
+def _current_partnership_q(prefix: str = "", on=None) -> Q:
+    on = on or timezone.localdate()
+    return Q(**{f"{prefix}term_start__lte": on, f"{prefix}term_end__gte": on})
+
+
+def current_partnerships(on=None) -> QuerySet[Partnership]:
+    return Partnership.objects.filter(_current_partnership_q(on=on))
+
+
+def site_figures() -> dict[str, int]:
+    """The home page's live figures: confirmed members, active communities, paired
+    organizations with a current partnership (three COUNT queries)."""
+    return {
+        "members": CommunityRegistration.objects.filter(
+            state=CommunityRegistration.State.CONFIRMED
+        ).count(),
+        "communities": Community.objects.filter(is_active=True).count(),
+        "organizations": Organization.objects.filter(
+            Exists(current_partnerships().filter(organization_id=OuterRef("pk")))
+        ).count(),
+    }
+
+
+def community_list(*, search: str = "") -> QuerySet[Community]:
+    """Active communities with their place, member count and current paired organizations."""
+    qs = (
+        Community.objects.filter(is_active=True)
+        .select_related("subdistrict__district")
+        .annotate(
+            member_count=Count(
+                "registrations",
+                filter=Q(registrations__state=CommunityRegistration.State.CONFIRMED),
+                distinct=True,
+            )
+        )
+        .prefetch_related(
+            Prefetch(
+                "partnerships",
+                queryset=current_partnerships()
+                .select_related("organization")
+                .order_by("organization__name"),
+                to_attr="current_partnerships",
+            )
+        )
+        .order_by("subdistrict__district__name", "subdistrict__name", "name")
+    )
+    if search:
+        qs = qs.filter(
+            Q(name__icontains=search)
+            | Q(subdistrict__name__icontains=search)
+            | Q(address__icontains=search)
+        )
+    return qs
+
+
+def community_partnerships(*, community: Community) -> QuerySet[Partnership]:
+    return community.partnerships.select_related("organization", "organization__parent").order_by(
+        "-term_end", "organization__name"
+    )
+
+
+def pending_registrations(*, community_id: int) -> QuerySet[CommunityRegistration]:
+    """The staff page: requests waiting for this community's decision, oldest first."""
+    return (
+        CommunityRegistration.objects.filter(
+            community_id=community_id, state=CommunityRegistration.State.PENDING
+        )
+        .select_related("member__user", "member__branch", "member__residence_community")
+        .prefetch_related("member__service_categories")
+        .order_by("created_at", "pk")
+    )
+
+
+def registered_members(*, community_id: int, search: str = "") -> QuerySet[Member]:
+    """The members confirmed with a community, with their branch and categories."""
+    qs = (
+        Member.objects.filter(
+            registrations__community_id=community_id,
+            registrations__state=CommunityRegistration.State.CONFIRMED,
+        )
+        .select_related("user", "branch", "residence_community")
+        .prefetch_related(
+            "service_categories",
+            Prefetch(
+                "registrations",
+                queryset=CommunityRegistration.objects.filter(state__in=ACTIVE_STATES),
+                to_attr="active_registrations",
+            ),
+        )
+        .order_by("real_name", "pk")
+    )
+    if search:
+        qs = qs.filter(Q(real_name__icontains=search) | Q(branch__name__icontains=search))
+    return qs
+
+
+def member_registrations(*, member: Member) -> QuerySet[CommunityRegistration]:
+    """A member's registration history, newest first."""
+    return member.registrations.select_related(
+        "community__subdistrict__district", "decided_by"
+    ).order_by("-created_at", "-pk")
+
+
+def member_profile(*, user) -> Member | None:
+    return (
+        Member.objects.select_related("branch", "residence_community", "user")
+        .prefetch_related("service_categories")
+        .filter(user=user)
+        .first()
+    )
