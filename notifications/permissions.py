@@ -12,7 +12,12 @@ def _read(roles: Roles, notification: Notification | None) -> bool:
     )
 
 
-admin_verbs("notifications.notification", view=lambda r, o: False, change=nobody)
+admin_verbs(
+    "notifications.notification",
+    # In admin, a user sees only their own notifications (the scoper narrows the rows).
+    view=lambda r, o: r.may_use_admin and (o is None or o.user_id == r.user_id),
+    change=nobody,
+)
 
 
 @scoper(Notification)
