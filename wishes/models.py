@@ -33,9 +33,7 @@ class Resident(models.Model):
         Community, models.PROTECT, related_name="residents", verbose_name=_("community")
     )
     name = models.CharField(_("name"), max_length=40)
-    phone = models.CharField(
-        _("phone"), max_length=20, blank=True, validators=[phone_validator]
-    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
     address = models.CharField(_("address"), max_length=200, blank=True)
     hardship_categories = models.ManyToManyField(
         HardshipCategory,
@@ -144,9 +142,7 @@ class Wish(models.Model):
         _("service hours"), max_digits=4, decimal_places=1, null=True, blank=True
     )
     satisfaction = models.PositiveSmallIntegerField(_("satisfaction"), null=True, blank=True)
-    satisfaction_comment = models.CharField(
-        _("resident's comment"), max_length=300, blank=True
-    )
+    satisfaction_comment = models.CharField(_("resident's comment"), max_length=300, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.SET_NULL,
@@ -259,9 +255,7 @@ class Claim(models.Model):
         related_name="wish_claims",
         verbose_name=_("claimed by"),
     )
-    state = models.CharField(
-        _("state"), max_length=12, choices=State.choices, default=State.ACTIVE
-    )
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.ACTIVE)
     promised_date = models.DateField(_("promised date"))
     fulfilment_note = models.TextField(_("fulfilment note"), blank=True)
     fulfilled_at = models.DateTimeField(_("fulfilled at"), null=True, blank=True)
@@ -321,9 +315,7 @@ class Claim(models.Model):
 class ProofPhoto(models.Model):
     """A photo the claimant took as proof; shown publicly once staff approve it."""
 
-    claim = models.ForeignKey(
-        Claim, models.CASCADE, related_name="photos", verbose_name=_("claim")
-    )
+    claim = models.ForeignKey(Claim, models.CASCADE, related_name="photos", verbose_name=_("claim"))
     image = models.ImageField(_("image"), upload_to=proof_photo_upload_to, max_length=200)
     thumbnail = models.ImageField(_("thumbnail"), upload_to=proof_photo_upload_to, max_length=200)
     is_approved = models.BooleanField(_("approved for the public"), default=False)
@@ -352,9 +344,7 @@ class WishTransition(models.Model):
         related_name="transitions",
         verbose_name=_("claim"),
     )
-    from_state = models.CharField(
-        _("from"), max_length=12, choices=Wish.State.choices, blank=True
-    )
+    from_state = models.CharField(_("from"), max_length=12, choices=Wish.State.choices, blank=True)
     to_state = models.CharField(_("to"), max_length=12, choices=Wish.State.choices)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1,1 +1,228 @@
-"""Rules and scopers of the wishes app."""
+"""Rules and scopers of the wishes app.
+
+- The public sees wishes in the public states (anonymized; contact details never).
+- Staff see and manage every wish of their own community; committee admins see those of the
+  communities they oversee.
+- A claimant (the member, the team's captain, an admin of the claiming organization) sees the
+  wishes they claimed, acts on their open claim, and sees the resident's contact details while
+  the claim is open.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from members.models import Organization
+from members.permissions import Roles, admin_verbs, nobody, rule, scoper
+
+from .models import (
+    Claim,
+    ContactAccessLog,
+    HardshipCategory,
+    ProofPhoto,
+    Resident,
+    Wish,
+    WishTransition,
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Claimants
+# ---------------------------------------------------------------------------------------------
+def acts_for_claim(roles: Roles, claim: Claim | None) -> bool:
+    """The member who claimed, the team's captain, or an admin of the claiming organization."""
+    if claim is None or not roles.is_authenticated:
+        return False
+    if claim.claimant_kind == Claim.ClaimantKind.ORGANIZATION:
+        return claim.organization_id is not None and roles.administers(claim.organization)
+    if claim.claimant_kind == Claim.ClaimantKind.TEAM:
+        return (
+            roles.member is not None
+            and claim.team_id is not None
+            and claim.team.captain_id == roles.member.pk
+        )
+    return roles.member is not None and claim.member_id == roles.member.pk
+
+
+def claimant_q(roles: Roles, prefix: str = "") -> Q:
+    """Claims (at `prefix`) made by the user as a member, a captain or an organization admin."""
+    q = Q(pk__in=[])
+    if roles.member is not None:
+        q |= Q(**{f"{prefix}member_id": roles.member.pk, f"{prefix}claimant_kind": "member"})
+        q |= Q(**{f"{prefix}team__captain_id": roles.member.pk, f"{prefix}claimant_kind": "team"})
+    if roles.is_org_admin:
+        org_q = Q(pk__in=[])
+        for path in roles.admin_paths:
+            org_q |= Q(**{f"{prefix}organization__path__startswith": path})
+        q |= org_q & Q(**{f"{prefix}claimant_kind": "organization"})
+    return q
+
+
+def open_claim_of(wish: Wish) -> Claim | None:
+    """The wish's open claim, cached on the wish for the rest of the request."""
+    if not hasattr(wish, "_open_claim"):
+        wish._open_claim = (
+            wish.claims.filter(state__in=Claim.OPEN_STATES)
+            .select_related("member", "team", "organization")
+            .first()
+        )
+    return wish._open_claim
+
+
+# ---------------------------------------------------------------------------------------------
+# Rules
+# ---------------------------------------------------------------------------------------------
+def _staffs_wish(roles: Roles, wish: Wish | None) -> bool:
+    if wish is None:
+        return roles.is_staff
+    return roles.staffs(wish.community_id)
+
+
+@rule("wishes.wish.manage")
+def _manage_wish(roles: Roles, wish: Wish | None) -> bool:
+    """Post, review, publish, cancel, confirm, send back, record satisfaction, export."""
+    return _staffs_wish(roles, wish)
+
+
+@rule("wishes.wish.claim")
+def _claim_wish(roles: Roles, wish: Wish | None) -> bool:
+    """Offer the claim form: members and organization admins, on a published wish."""
+    if not (roles.is_member or roles.is_org_admin):
+        return False
+    return wish is None or wish.state == Wish.State.PUBLISHED
+
+
+@rule("wishes.claim.act")
+def _act_on_claim(roles: Roles, claim: Claim) -> bool:
+    """Fulfil or release a claim: whoever acts for the claimant."""
+    return acts_for_claim(roles, claim)
+
+
+@rule("wishes.claim.claim_for_organization")
+def _claim_for_organization(roles: Roles, organization: Organization) -> bool:
+    return roles.administers(organization)
+
+
+@rule("wishes.wish.view_contact")
+def _view_contact(roles: Roles, wish: Wish) -> bool:
+    """The resident's phone and address: the community's staff always; a claimant only while
+    their claim is open."""
+    if roles.staffs(wish.community_id):
+        return True
+    claim = open_claim_of(wish)
+    return claim is not None and acts_for_claim(roles, claim)
+
+
+@rule("wishes.wish.view_history")
+def _view_history(roles: Roles, wish: Wish) -> bool:
+    """The transitions with who and why: staff, overseeing committee admins, claimants."""
+    if roles.staffs(wish.community_id) or roles.oversees_community(wish.community):
+        return True
+    if not roles.is_authenticated:
+        return False
+    return wish.claims.filter(claimant_q(roles)).exists()
+
+
+def _staff_or_overseer(roles: Roles, community) -> bool:
+    return roles.staffs(community.pk) or roles.oversees_community(community)
+
+
+admin_verbs(
+    "wishes.wish",
+    view=lambda r, o: (
+        r.is_staff or r.is_committee_admin if o is None else _staff_or_overseer(r, o.community)
+    ),
+    change=lambda r, o: _staffs_wish(r, o),
+)
+admin_verbs(
+    "wishes.resident",
+    view=lambda r, o: r.is_staff if o is None else r.staffs(o.community_id),
+    change=lambda r, o: r.is_staff if o is None else r.staffs(o.community_id),
+)
+admin_verbs(
+    "wishes.claim",
+    view=lambda r, o: (
+        r.is_staff or r.is_committee_admin if o is None else _staff_or_overseer(r, o.wish.community)
+    ),
+    change=nobody,
+    add=nobody,
+)
+admin_verbs(
+    "wishes.proofphoto",
+    view=lambda r, o: r.is_staff if o is None else r.staffs(o.claim.wish.community_id),
+    change=lambda r, o: r.is_staff if o is None else r.staffs(o.claim.wish.community_id),
+    add=nobody,
+)
+admin_verbs(
+    "wishes.wishtransition",
+    view=lambda r, o: (
+        r.is_staff or r.is_committee_admin if o is None else _staff_or_overseer(r, o.wish.community)
+    ),
+    change=nobody,
+    add=nobody,
+)
+admin_verbs(
+    "wishes.contactaccesslog",
+    view=lambda r, o: r.is_staff if o is None else r.staffs(o.community_id),
+    change=nobody,
+    add=nobody,
+)
+admin_verbs(
+    "wishes.hardshipcategory",
+    view=lambda r, o: r.is_staff or r.is_committee_admin,
+    change=lambda r, o: r.is_staff,
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Scopers
+# ---------------------------------------------------------------------------------------------
+def _community_q(roles: Roles, prefix: str) -> Q:
+    q = Q(pk__in=[])
+    if roles.staff_community_id:
+        q |= Q(**{f"{prefix}community_id": roles.staff_community_id})
+    if roles.is_committee_admin:
+        q |= roles.overseen_community_q(f"{prefix}community__")
+    return q
+
+
+@scoper(Wish)
+def _scope_wishes(roles: Roles, qs: QuerySet) -> QuerySet:
+    q = Q(state__in=Wish.PUBLIC_STATES) | _community_q(roles, "")
+    if roles.is_member or roles.is_org_admin:
+        q |= Q(pk__in=Claim.objects.filter(claimant_q(roles)).values("wish_id"))
+    return qs.filter(q)
+
+
+@scoper(Claim)
+def _scope_claims(roles: Roles, qs: QuerySet) -> QuerySet:
+    return qs.filter(_community_q(roles, "wish__") | claimant_q(roles))
+
+
+@scoper(ProofPhoto)
+def _scope_photos(roles: Roles, qs: QuerySet) -> QuerySet:
+    return qs.filter(_community_q(roles, "claim__wish__") | claimant_q(roles, "claim__"))
+
+
+@scoper(WishTransition)
+def _scope_transitions(roles: Roles, qs: QuerySet) -> QuerySet:
+    return qs.filter(_community_q(roles, "wish__"))
+
+
+@scoper(Resident)
+def _scope_residents(roles: Roles, qs: QuerySet) -> QuerySet:
+    if roles.staff_community_id:
+        return qs.filter(community_id=roles.staff_community_id)
+    return qs.none()
+
+
+@scoper(ContactAccessLog)
+def _scope_access_logs(roles: Roles, qs: QuerySet) -> QuerySet:
+    if roles.staff_community_id:
+        return qs.filter(community_id=roles.staff_community_id)
+    return qs.none()
+
+
+@scoper(HardshipCategory)
+def _scope_hardship(roles: Roles, qs: QuerySet) -> QuerySet:
+    return qs

@@ -1,8 +1,620 @@
-"""Pages of the micro-wishes app."""
+"""Pages of the micro-wishes app. Thin: fetch through the permission module, call a service,
+turn a `WishError` into a message."""
 
-from django.shortcuts import render
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from members.models import Community
+from members.permissions import can, get_for_user_or_404, get_roles
+
+from . import selectors, services
+from .filters import StaffWishFilter, WallFilter
+from .forms import (
+    BulkActionForm,
+    ClaimForm,
+    ConfirmForm,
+    FulfilForm,
+    PublicWishForm,
+    ReasonForm,
+    SatisfactionForm,
+    WishDetailsForm,
+)
+from .models import Claim, ProofPhoto, Wish
+from .permissions import open_claim_of
+from .ratelimit import client_ip, rate_limit_hit
+from .services import WishError
+
+PAGE_SIZE = 20
 
 
+def _page(request, queryset, size=PAGE_SIZE):
+    return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+def _querystring(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _staff_community_or_403(request) -> Community:
+    roles = get_roles(request.user)
+    if not roles.is_staff:
+        raise PermissionDenied
+    return Community.objects.get(pk=roles.staff_community_id)
+
+
+# ---------------------------------------------------------------------------------------------
+# Public pages
+# ---------------------------------------------------------------------------------------------
 def wall(request):
-    """The public wish wall."""
-    return render(request, "wishes/wall.html", {})
+    """The public wish wall: open, in-progress and recently completed wishes, anonymized."""
+    filterset = WallFilter(request.GET or None, queryset=selectors.wall_wishes())
+    page = _page(request, filterset.qs)
+    return render(
+        request,
+        "wishes/wall.html",
+        {"filter": filterset, "page": page, "querystring": _querystring(request)},
+    )
+
+
+def stories(request):
+    """Fulfilled wishes with the proof photos staff approved."""
+    page = _page(request, selectors.story_wishes(), size=12)
+    return render(request, "wishes/stories.html", {"page": page})
+
+
+def detail(request, pk):
+    wish = selectors.wish_for_page(user=request.user, pk=pk)
+    user = request.user
+    is_staff = can(user, "wishes.wish.manage", wish)
+    show_contact = user.is_authenticated and can(user, "wishes.wish.view_contact", wish)
+    if show_contact:
+        services.contact_access_record(user=user, wish=wish, purpose="wish page")
+    open_claim = open_claim_of(wish)
+    acts_for_open_claim = bool(open_claim) and can(user, "wishes.claim.act", open_claim)
+    may_claim = (
+        user.is_authenticated
+        and wish.state == Wish.State.PUBLISHED
+        and can(user, "wishes.wish.claim", wish)
+    )
+    completed_claim = None
+    if wish.state == Wish.State.COMPLETED:
+        completed_claim = (
+            wish.claims.filter(state=Claim.State.COMPLETED)
+            .select_related("member", "team", "organization", "claimed_by")
+            .first()
+        )
+    photos = []
+    if completed_claim is not None:
+        photos = list(completed_claim.photos.filter(is_approved=True))
+    if is_staff or acts_for_open_claim:
+        claim_for_photos = open_claim or completed_claim
+        if claim_for_photos is not None:
+            photos = list(claim_for_photos.photos.all())
+    context = {
+        "wish": wish,
+        "is_staff": is_staff,
+        "show_contact": show_contact,
+        "show_photo": bool(wish.photo) and (wish.photo_is_public or is_staff or show_contact),
+        "open_claim": open_claim,
+        "completed_claim": completed_claim,
+        "acts_for_open_claim": acts_for_open_claim,
+        "may_claim": may_claim,
+        "claim_form": ClaimForm(user=user) if may_claim else None,
+        "photos": photos,
+        "transitions": selectors.wish_transitions(wish=wish)
+        if user.is_authenticated and can(user, "wishes.wish.view_history", wish)
+        else None,
+        "reason_form": ReasonForm(),
+        "satisfaction_form": SatisfactionForm(
+            initial={"score": wish.satisfaction, "comment": wish.satisfaction_comment}
+        )
+        if is_staff and wish.state == Wish.State.COMPLETED
+        else None,
+    }
+    return render(request, "wishes/detail.html", context)
+
+
+def submit(request):
+    """群众点单: a resident without an account submits a wish for the staff to review."""
+    from django.conf import settings
+
+    if request.method == "POST":
+        form = PublicWishForm(request.POST, request.FILES)
+        if rate_limit_hit(
+            scope="public-wish", client=client_ip(request), rate=settings.PUBLIC_FORM_RATE
+        ):
+            messages.error(
+                request, _("Too many submissions from your connection. Please try again later.")
+            )
+            return render(request, "wishes/submit.html", {"form": form}, status=429)
+        if form.is_bot:
+            # Pretend success: the bot learns nothing, nothing is stored.
+            return redirect("wishes:submit_done")
+        if form.is_valid():
+            data = form.cleaned_data
+            services.wish_submit_public(
+                community=data["community"],
+                name=data["name"],
+                phone=data["phone"],
+                address=data["address"],
+                title=data["title"],
+                description=data["description"],
+                category=data["category"],
+                photo=data["photo"],
+            )
+            return redirect("wishes:submit_done")
+    else:
+        form = PublicWishForm(initial={"community": request.GET.get("community")})
+    return render(request, "wishes/submit.html", {"form": form})
+
+
+def submit_done(request):
+    return render(request, "wishes/submit_done.html")
+
+
+def photo(request, kind, pk, size):
+    """Serve a wish or proof photo to those who may see it (media is not public)."""
+    user = request.user
+    if kind == "wish":
+        wish = get_for_user_or_404(user, Wish.objects.all(), pk=pk)
+        allowed = wish.photo_is_public or (
+            user.is_authenticated
+            and (
+                can(user, "wishes.wish.manage", wish) or can(user, "wishes.wish.view_contact", wish)
+            )
+        )
+        field = wish.photo_thumb if size == "thumb" else wish.photo
+    else:
+        try:
+            proof = ProofPhoto.objects.select_related("claim__wish").get(pk=pk)
+        except ProofPhoto.DoesNotExist:
+            raise Http404 from None
+        wish = proof.claim.wish
+        allowed = (proof.is_approved and wish.state == Wish.State.COMPLETED) or (
+            user.is_authenticated
+            and (
+                can(user, "wishes.wish.manage", wish) or can(user, "wishes.claim.act", proof.claim)
+            )
+        )
+        field = proof.thumbnail if size == "thumb" else proof.image
+    if not allowed or not field:
+        raise Http404
+    try:
+        handle = field.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+# ---------------------------------------------------------------------------------------------
+# Claimants
+# ---------------------------------------------------------------------------------------------
+@login_required
+@require_POST
+def claim(request, pk):
+    wish = get_for_user_or_404(request.user, Wish.objects.select_related("community"), pk=pk)
+    if not can(request.user, "wishes.wish.claim", wish):
+        messages.error(request, _("This wish is not open to claims."))
+        return redirect(wish)
+    form = ClaimForm(request.POST, user=request.user)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(wish)
+    team, organization = form.claimant()
+    try:
+        services.wish_claim(
+            wish=wish,
+            by=request.user,
+            promised_date=form.cleaned_data["promised_date"],
+            team=team,
+            organization=organization,
+        )
+    except WishError as error:
+        messages.error(request, error.message)
+        return redirect(wish)
+    messages.success(request, _("You claimed this wish. Thank you!"))
+    return redirect(wish)
+
+
+def _claim_for_actor(request, pk) -> Claim:
+    claim = get_for_user_or_404(
+        request.user,
+        Claim.objects.select_related("wish", "wish__community", "team", "organization", "member"),
+        pk=pk,
+    )
+    if not can(request.user, "wishes.claim.act", claim):
+        raise Http404
+    return claim
+
+
+@login_required
+def my_claims(request):
+    claims = selectors.my_claims(user=request.user)
+    page = _page(request, claims)
+    today = timezone.localdate()
+    return render(request, "wishes/my_claims.html", {"page": page, "today": today})
+
+
+@login_required
+def fulfil(request, pk):
+    claim = _claim_for_actor(request, pk)
+    if request.method == "POST":
+        form = FulfilForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.claim_fulfil(
+                    claim=claim,
+                    by=request.user,
+                    note=form.cleaned_data["note"],
+                    photos=form.cleaned_data["photos"],
+                )
+            except WishError as error:
+                messages.error(request, error.message)
+                return redirect("wishes:my_claims")
+            messages.success(request, _("Thank you! The community will confirm it soon."))
+            return redirect("wishes:my_claims")
+    else:
+        form = FulfilForm()
+    return render(request, "wishes/fulfil.html", {"claim": claim, "wish": claim.wish, "form": form})
+
+
+@login_required
+@require_POST
+def release(request, pk):
+    claim = _claim_for_actor(request, pk)
+    try:
+        services.claim_release(
+            claim=claim, by=request.user, reason=request.POST.get("reason", "")[:300]
+        )
+    except WishError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("You released the wish; others can claim it now."))
+    return redirect("wishes:my_claims")
+
+
+# ---------------------------------------------------------------------------------------------
+# Staff
+# ---------------------------------------------------------------------------------------------
+def _staff_wish(request, pk) -> Wish:
+    wish = get_for_user_or_404(
+        request.user, Wish.objects.select_related("community", "resident"), pk=pk
+    )
+    if not can(request.user, "wishes.wish.manage", wish):
+        raise Http404
+    return wish
+
+
+@login_required
+def staff_list(request):
+    community = _staff_community_or_403(request)
+    filterset = StaffWishFilter(
+        request.GET or None, queryset=selectors.staff_wishes(user=request.user)
+    )
+    page = _page(request, filterset.qs)
+    return render(
+        request,
+        "wishes/staff_list.html",
+        {
+            "community": community,
+            "filter": filterset,
+            "page": page,
+            "querystring": _querystring(request),
+            "states": Wish.State,
+        },
+    )
+
+
+@login_required
+@require_POST
+def staff_bulk(request):
+    _staff_community_or_403(request)
+    form = BulkActionForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("wishes:staff_list")
+    wishes = selectors.staff_wishes(user=request.user).filter(pk__in=form.cleaned_data["ids"])
+    done, failed = 0, 0
+    for wish in wishes:
+        try:
+            if form.cleaned_data["action"] == "publish":
+                services.wish_publish(wish=wish, by=request.user)
+            else:
+                services.wish_cancel(wish=wish, by=request.user, reason=form.cleaned_data["reason"])
+            done += 1
+        except WishError:
+            failed += 1
+    messages.success(request, _("%(n)s wishes updated.") % {"n": done})
+    if failed:
+        messages.warning(
+            request, _("%(n)s wishes were skipped: their state does not allow it.") % {"n": failed}
+        )
+    return redirect("wishes:staff_list")
+
+
+@login_required
+def review_queue(request):
+    _staff_community_or_403(request)
+    wishes = selectors.staff_wishes(user=request.user).filter(state=Wish.State.SUBMITTED)
+    page = _page(request, wishes)
+    return render(request, "wishes/review_queue.html", {"page": page})
+
+
+def _resident_from_form(form, community, by):
+    data = form.cleaned_data
+    if data.get("resident"):
+        return data["resident"]
+    return services.resident_create(
+        community=community,
+        name=data["new_name"].strip(),
+        phone=data["new_phone"],
+        address=data["new_address"],
+        hardship_categories=data["new_hardship"],
+        by=by,
+    )
+
+
+@login_required
+def post_wish(request):
+    community = _staff_community_or_403(request)
+    if request.method == "POST":
+        form = WishDetailsForm(request.POST, request.FILES, community=community)
+        if form.is_valid():
+            data = form.cleaned_data
+            with transaction.atomic():
+                resident = _resident_from_form(form, community, request.user)
+                wish = services.wish_post(
+                    community=community,
+                    resident=resident,
+                    by=request.user,
+                    title=data["title"],
+                    description=data["description"],
+                    category=data["category"],
+                    estimated_value=data["estimated_value"],
+                    deadline=data["deadline"],
+                    photo=data["photo"],
+                    photo_is_public=data["photo_is_public"],
+                )
+            messages.success(request, _("The wish is published."))
+            return redirect(wish)
+    else:
+        form = WishDetailsForm(community=community)
+    return render(request, "wishes/post.html", {"form": form, "community": community})
+
+
+@login_required
+def review(request, pk):
+    """Edit a submitted wish, then publish it or reject it with a reason."""
+    wish = _staff_wish(request, pk)
+    if wish.state not in (Wish.State.SUBMITTED, Wish.State.PUBLISHED):
+        messages.error(request, _("This wish can no longer be edited."))
+        return redirect(wish)
+    reject_form = ReasonForm()
+    if request.method == "POST" and request.POST.get("action") == "reject":
+        reject_form = ReasonForm(request.POST)
+        form = WishDetailsForm(instance=wish, community=wish.community)
+        if reject_form.is_valid():
+            try:
+                services.wish_reject(
+                    wish=wish, by=request.user, reason=reject_form.cleaned_data["reason"]
+                )
+            except WishError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, _("The submission was rejected."))
+                return redirect("wishes:review_queue")
+    elif request.method == "POST":
+        form = WishDetailsForm(request.POST, request.FILES, instance=wish, community=wish.community)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                with transaction.atomic():
+                    resident = _resident_from_form(form, wish.community, request.user)
+                    services.wish_update(
+                        wish=wish,
+                        by=request.user,
+                        photo=data["photo"],
+                        resident=resident,
+                        title=data["title"],
+                        description=data["description"],
+                        category=data["category"],
+                        estimated_value=data["estimated_value"],
+                        deadline=data["deadline"],
+                        photo_is_public=data["photo_is_public"],
+                    )
+                    if (
+                        request.POST.get("action") == "publish"
+                        and wish.state == Wish.State.SUBMITTED
+                    ):
+                        services.wish_publish(wish=wish, by=request.user)
+            except WishError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect(wish)
+    else:
+        form = WishDetailsForm(instance=wish, community=wish.community)
+    return render(
+        request, "wishes/review.html", {"wish": wish, "form": form, "reject_form": reject_form}
+    )
+
+
+@login_required
+@require_POST
+def cancel(request, pk):
+    wish = _staff_wish(request, pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please give a reason."))
+        return redirect(wish)
+    try:
+        services.wish_cancel(wish=wish, by=request.user, reason=form.cleaned_data["reason"])
+    except WishError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The wish is cancelled."))
+    return redirect(wish)
+
+
+@login_required
+def confirm(request, pk):
+    """Confirm a fulfilled wish (completed, service recorded) or send it back with a reason."""
+    wish = _staff_wish(request, pk)
+    claim = (
+        Claim.objects.select_related("member", "team", "organization", "claimed_by")
+        .filter(wish=wish, state=Claim.State.FULFILLED)
+        .first()
+    )
+    if claim is None:
+        messages.error(request, _("This wish is not waiting for confirmation."))
+        return redirect(wish)
+    reason_form = ReasonForm()
+    if request.method == "POST" and request.POST.get("action") == "send_back":
+        form = ConfirmForm(claim=claim)
+        reason_form = ReasonForm(request.POST)
+        if reason_form.is_valid():
+            try:
+                services.wish_send_back(
+                    wish=wish, by=request.user, reason=reason_form.cleaned_data["reason"]
+                )
+            except WishError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, _("The wish was sent back to the claimant."))
+                return redirect(wish)
+    elif request.method == "POST":
+        form = ConfirmForm(request.POST, claim=claim)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.wish_confirm(
+                    wish=wish,
+                    by=request.user,
+                    hours=Decimal(data["hours"]),
+                    participants=list(data.get("participants") or []),
+                    approved_photo_ids=[p.pk for p in data["approved_photos"]],
+                )
+            except WishError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Confirmed: the wish is completed."))
+                return redirect(wish)
+    else:
+        initial = {"approved_photos": list(claim.photos.all())}
+        if claim.claimant_kind != Claim.ClaimantKind.MEMBER and claim.member_id:
+            initial["participants"] = [claim.member_id]
+        form = ConfirmForm(claim=claim, initial=initial)
+    return render(
+        request,
+        "wishes/confirm.html",
+        {
+            "wish": wish,
+            "claim": claim,
+            "form": form,
+            "reason_form": reason_form,
+            "photos": claim.photos.all(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def satisfaction(request, pk):
+    wish = _staff_wish(request, pk)
+    form = SatisfactionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a score from 1 to 5."))
+        return redirect(wish)
+    try:
+        services.wish_record_satisfaction(
+            wish=wish,
+            by=request.user,
+            score=form.cleaned_data["score"],
+            comment=form.cleaned_data["comment"],
+        )
+    except WishError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The resident's satisfaction is recorded."))
+    return redirect(wish)
+
+
+@login_required
+def export(request):
+    """The community's wishes (as filtered) as an Excel workbook."""
+    from openpyxl import Workbook
+
+    community = _staff_community_or_403(request)
+    filterset = StaffWishFilter(
+        request.GET or None, queryset=selectors.staff_wishes(user=request.user)
+    )
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Wishes"))
+    sheet.append(
+        [
+            _("Number"),
+            _("Title"),
+            _("Category"),
+            _("State"),
+            _("Resident"),
+            _("Deadline"),
+            _("Estimated value (yuan)"),
+            _("Claimed by"),
+            _("Promised date"),
+            _("Created at"),
+            _("Completed at"),
+            _("Service hours"),
+            _("Satisfaction"),
+        ]
+    )
+    for wish in filterset.qs:
+        claim = wish.open_claims[0] if wish.open_claims else None
+        sheet.append(
+            [
+                wish.pk,
+                wish.title,
+                wish.get_category_display(),
+                wish.get_state_display(),
+                wish.resident.name,
+                wish.deadline,
+                float(wish.estimated_value) if wish.estimated_value is not None else None,
+                claim.claimant_name if claim else "",
+                claim.promised_date if claim else None,
+                timezone.localtime(wish.created_at).replace(tzinfo=None),
+                timezone.localtime(wish.completed_at).replace(tzinfo=None)
+                if wish.completed_at
+                else None,
+                float(wish.service_hours) if wish.service_hours is not None else None,
+                wish.satisfaction,
+            ]
+        )
+    out = io.BytesIO()
+    workbook.save(out)
+    filename = f"wishes-{community.pk}-{timezone.localdate():%Y%m%d}.xlsx"
+    response = HttpResponse(
+        out.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

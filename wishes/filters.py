@@ -1,0 +1,87 @@
+"""django-filter filter sets for the wish wall and the staff list."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Community
+
+from .models import Wish
+
+
+class _SearchMixin:
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value))
+
+
+class WallFilter(_SearchMixin, django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Search wishes")}),
+    )
+    community = django_filters.ModelChoiceFilter(
+        label=_("Community"),
+        queryset=Community.objects.filter(is_active=True).only("pk", "name"),
+        empty_label=_("All communities"),
+    )
+    category = django_filters.ChoiceFilter(
+        label=_("Category"), choices=Wish.Category.choices, empty_label=_("All categories")
+    )
+    state = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=[
+            (Wish.State.PUBLISHED, _("Open to claim")),
+            (Wish.State.CLAIMED, _("Being fulfilled")),
+            (Wish.State.COMPLETED, _("Completed")),
+        ],
+        method="filter_state",
+        empty_label=_("All"),
+    )
+
+    class Meta:
+        model = Wish
+        fields = ["q", "community", "category", "state"]
+
+    def filter_state(self, queryset, name, value):
+        if value == Wish.State.CLAIMED:
+            return queryset.filter(state__in=[Wish.State.CLAIMED, Wish.State.FULFILLED])
+        return queryset.filter(state=value)
+
+
+class StaffWishFilter(_SearchMixin, django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search_staff",
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    state = django_filters.ChoiceFilter(
+        label=_("State"), choices=Wish.State.choices, empty_label=_("All states")
+    )
+    category = django_filters.ChoiceFilter(
+        label=_("Category"), choices=Wish.Category.choices, empty_label=_("All categories")
+    )
+    deadline_before = django_filters.DateFilter(
+        label=_("Deadline by"),
+        field_name="deadline",
+        lookup_expr="lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = Wish
+        fields = ["q", "state", "category", "deadline_before"]
+
+    def search_staff(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(title__icontains=value)
+            | Q(description__icontains=value)
+            | Q(resident__name__icontains=value)
+        )

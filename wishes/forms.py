@@ -1,0 +1,298 @@
+"""Forms of the wishes app. Photos are validated and re-encoded in `clean` (see images.py)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Community, phone_validator
+
+from .images import image_process
+from .models import HardshipCategory, Resident, Wish
+
+IMAGE_ACCEPT = "image/jpeg,image/png,image/webp"
+
+
+class PhotoField(forms.FileField):
+    """A photo upload, cleaned into a `ProcessedImage` (or None when nothing was sent)."""
+
+    widget = forms.ClearableFileInput(attrs={"accept": IMAGE_ACCEPT})
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if not upload or upload is initial:
+            return None
+        return image_process(upload)
+
+
+class MultiplePhotoInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePhotoField(forms.FileField):
+    """Several photos at once (at most `max_files`)."""
+
+    def __init__(self, *args, max_files=6, **kwargs):
+        self.max_files = max_files
+        kwargs.setdefault(
+            "widget", MultiplePhotoInput(attrs={"accept": IMAGE_ACCEPT, "multiple": True})
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        files = [f for f in files if f]
+        if not files:
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return []
+        if len(files) > self.max_files:
+            raise ValidationError(
+                _("Upload at most %(n)s photos.") % {"n": self.max_files}, code="too_many_files"
+            )
+        return [image_process(super(MultiplePhotoField, self).clean(f, initial)) for f in files]
+
+
+class BootstrapMixin:
+    """Bootstrap classes on every widget; large targets."""
+
+    def _style(self):
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+                continue
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select form-select-lg")
+            else:
+                widget.attrs.setdefault("class", "form-control form-control-lg")
+
+
+class WishDetailsForm(BootstrapMixin, forms.ModelForm):
+    photo = PhotoField(label=_("Photo"), required=False)
+
+    class Meta:
+        model = Wish
+        fields = [
+            "title",
+            "description",
+            "category",
+            "estimated_value",
+            "deadline",
+            "photo_is_public",
+        ]
+        widgets = {
+            "deadline": forms.DateInput(attrs={"type": "date"}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, community: Community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.community = community
+        self.fields["resident"] = forms.ModelChoiceField(
+            label=_("Existing resident"),
+            queryset=Resident.objects.filter(community=community).order_by("name"),
+            required=False,
+            empty_label=_("— a new resident (fill in below) —"),
+        )
+        self.fields["new_name"] = forms.CharField(
+            label=_("Resident's name"), max_length=40, required=False
+        )
+        self.fields["new_phone"] = forms.CharField(
+            label=_("Resident's phone"), max_length=20, required=False, validators=[phone_validator]
+        )
+        self.fields["new_address"] = forms.CharField(
+            label=_("Resident's address"), max_length=200, required=False
+        )
+        self.fields["new_hardship"] = forms.ModelMultipleChoiceField(
+            label=_("Hardship categories"),
+            queryset=HardshipCategory.objects.filter(is_active=True),
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+        )
+        if self.instance.pk:
+            self.fields["resident"].initial = self.instance.resident_id
+        order = ["resident", "new_name", "new_phone", "new_address", "new_hardship"]
+        self.order_fields(order + [n for n in self.fields if n not in order])
+        self._style()
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data.get("deadline")
+        if deadline and deadline < timezone.localdate() and "deadline" in self.changed_data:
+            raise ValidationError(_("The deadline cannot be in the past."))
+        return deadline
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("resident") and not (data.get("new_name") or "").strip():
+            self.add_error(
+                "new_name", _("Choose an existing resident or enter the new resident's name.")
+            )
+        return data
+
+
+class PublicWishForm(BootstrapMixin, forms.Form):
+    """群众点单: what a resident without an account may submit."""
+
+    community = forms.ModelChoiceField(
+        label=_("Your community"),
+        queryset=Community.objects.filter(is_active=True),
+        empty_label=_("— choose —"),
+    )
+    name = forms.CharField(label=_("Your name"), max_length=40)
+    phone = forms.CharField(
+        label=_("Your phone"),
+        max_length=20,
+        validators=[phone_validator],
+        help_text=_("Only the community's staff see it."),
+    )
+    address = forms.CharField(label=_("Your address"), max_length=200)
+    title = forms.CharField(label=_("What do you wish for?"), max_length=100)
+    description = forms.CharField(
+        label=_("Tell us more"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    category = forms.ChoiceField(label=_("Category"), choices=Wish.Category.choices)
+    photo = PhotoField(label=_("Photo (optional)"), required=False)
+    # A field people never see (hidden by CSS); bots fill it in.
+    website = forms.CharField(label=_("Leave this empty"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.data.get("website"))
+
+
+def claim_as_choices(user) -> list[tuple[str, str]]:
+    """Whom the user may claim for: themselves, the teams they captain, the organizations they
+    administer."""
+    from members.models import Organization, ServiceTeam
+    from members.permissions import get_roles
+
+    roles = get_roles(user)
+    choices = []
+    if roles.member:
+        choices.append(("member", _("Myself")))
+        for team in ServiceTeam.objects.filter(captain=roles.member).order_by("name"):
+            choices.append((f"team:{team.pk}", _("Team: %(name)s") % {"name": team.name}))
+    if roles.admin_org_ids:
+        for org in Organization.objects.filter(pk__in=roles.admin_org_ids).order_by("path"):
+            choices.append((f"org:{org.pk}", _("Organization: %(name)s") % {"name": org.name}))
+    return choices
+
+
+class ClaimForm(BootstrapMixin, forms.Form):
+    promised_date = forms.DateField(
+        label=_("I promise to fulfil it by"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    claim_as = forms.ChoiceField(label=_("Claim as"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["claim_as"].choices = claim_as_choices(user)
+        if len(self.fields["claim_as"].choices) <= 1:
+            self.fields["claim_as"].widget = forms.HiddenInput()
+            self.fields["claim_as"].initial = "member"
+        self._style()
+
+    def claimant(self):
+        """(team, organization) for the chosen option."""
+        from members.models import Organization, ServiceTeam
+
+        value = self.cleaned_data["claim_as"]
+        if value.startswith("team:"):
+            return ServiceTeam.objects.select_related("captain").get(pk=int(value[5:])), None
+        if value.startswith("org:"):
+            return None, Organization.objects.get(pk=int(value[4:]))
+        return None, None
+
+
+class FulfilForm(BootstrapMixin, forms.Form):
+    note = forms.CharField(
+        label=_("How was the wish fulfilled?"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    photos = MultiplePhotoField(label=_("Proof photos"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class ReasonForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class ConfirmForm(BootstrapMixin, forms.Form):
+    hours = forms.DecimalField(
+        label=_("Service hours"),
+        initial=2,
+        min_value=0.5,
+        max_value=24,
+        decimal_places=1,
+    )
+    participants = forms.ModelMultipleChoiceField(
+        label=_("Who took part"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    approved_photos = forms.ModelMultipleChoiceField(
+        label=_("Photos that may be shown publicly"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, claim, **kwargs):
+        from .services import participant_choices
+
+        super().__init__(*args, **kwargs)
+        self.fields["approved_photos"].queryset = claim.photos.all()
+        if claim.claimant_kind == claim.ClaimantKind.MEMBER:
+            del self.fields["participants"]
+        else:
+            self.fields["participants"].queryset = participant_choices(claim).order_by("real_name")
+        self._style()
+
+
+class SatisfactionForm(BootstrapMixin, forms.Form):
+    score = forms.TypedChoiceField(
+        label=_("Resident's satisfaction"),
+        choices=[(i, str(i)) for i in range(5, 0, -1)],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(label=_("Resident's comment"), max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class BulkActionForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[("publish", _("Publish")), ("cancel", _("Cancel"))], label=_("Action")
+    )
+    ids = forms.TypedMultipleChoiceField(coerce=int, label=_("Wishes"), choices=())
+    reason = forms.CharField(label=_("Reason (for cancelling)"), max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any integers: the view narrows them to the staff's own wishes.
+        self.fields["ids"].valid_value = lambda value: str(value).isdigit()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "cancel" and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Please give a reason."))
+        return data

@@ -1,0 +1,136 @@
+"""Reads of the wishes app: the querysets behind every list, each a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from members.permissions import get_roles, scope
+
+from .models import Claim, ProofPhoto, Resident, Wish, WishTransition
+from .permissions import claimant_q
+
+RECENTLY_COMPLETED_DAYS = 90
+
+
+def wall_wishes(*, user=None) -> QuerySet:
+    """The public wall: open and in-progress wishes and those completed in the last 90 days."""
+    since = timezone.now() - datetime.timedelta(days=RECENTLY_COMPLETED_DAYS)
+    return (
+        Wish.objects.filter(
+            Q(state__in=[Wish.State.PUBLISHED, Wish.State.CLAIMED, Wish.State.FULFILLED])
+            | Q(state=Wish.State.COMPLETED, completed_at__gte=since)
+        )
+        .select_related("community", "resident")
+        .only(
+            "pk",
+            "title",
+            "description",
+            "category",
+            "state",
+            "deadline",
+            "estimated_value",
+            "photo_thumb",
+            "photo_is_public",
+            "created_at",
+            "completed_at",
+            "community__name",
+            "resident__name",
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+def story_wishes() -> QuerySet:
+    """Completed wishes with the proof photos staff approved, newest first."""
+    approved = ProofPhoto.objects.filter(is_approved=True)
+    return (
+        Wish.objects.filter(state=Wish.State.COMPLETED)
+        .select_related("community", "resident")
+        .prefetch_related(
+            Prefetch(
+                "claims",
+                queryset=Claim.objects.filter(state=Claim.State.COMPLETED)
+                .select_related("member", "team", "organization", "claimed_by")
+                .prefetch_related(Prefetch("photos", queryset=approved, to_attr="approved")),
+                to_attr="completed_claims",
+            )
+        )
+        .order_by("-completed_at", "-pk")
+    )
+
+
+def wish_for_page(*, user, pk: int) -> Wish:
+    """One wish as `user` may see it (404 otherwise), with what its page shows."""
+    from members.permissions import get_for_user_or_404
+
+    return get_for_user_or_404(
+        user,
+        Wish.objects.select_related("community", "resident", "community__subdistrict"),
+        pk=pk,
+    )
+
+
+def wish_transitions(*, wish: Wish) -> QuerySet:
+    return WishTransition.objects.filter(wish=wish).select_related("by").order_by("at", "pk")
+
+
+def my_claims(*, user) -> QuerySet:
+    """The claims a user acts for (own, captained teams, administered organizations)."""
+    roles = get_roles(user)
+    return (
+        Claim.objects.filter(claimant_q(roles))
+        .select_related("wish", "wish__community", "wish__resident", "team", "organization")
+        .annotate(
+            photo_count=Count("photos"),
+            # Open claims first, the most urgent at the top.
+            rank=Case(When(state__in=Claim.OPEN_STATES, then=Value(0)), default=Value(1)),
+        )
+        .order_by("rank", "promised_date", "-pk")
+    )
+
+
+def staff_wishes(*, user) -> QuerySet:
+    """The wishes of the staff member's community, with their open claim."""
+    return (
+        scope(user, Wish.objects.all())
+        .filter(community_id=get_roles(user).staff_community_id)
+        .select_related("resident", "community")
+        .prefetch_related(
+            Prefetch(
+                "claims",
+                queryset=Claim.objects.filter(state__in=Claim.OPEN_STATES).select_related(
+                    "member", "team", "organization", "claimed_by"
+                ),
+                to_attr="open_claims",
+            )
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+def community_residents(*, community_id: int) -> QuerySet:
+    return Resident.objects.filter(community_id=community_id).order_by("name", "pk")
+
+
+def wishes_waiting_for_staff(*, community) -> dict[str, int]:
+    """Counts for the staff digest: wishes that need the staff to act."""
+    today = timezone.localdate()
+    counts = Wish.objects.filter(community=community).aggregate(
+        submitted=Count("pk", filter=Q(state=Wish.State.SUBMITTED)),
+        fulfilled=Count("pk", filter=Q(state=Wish.State.FULFILLED)),
+        expiring=Count(
+            "pk",
+            filter=Q(
+                state=Wish.State.PUBLISHED,
+                deadline__gte=today,
+                deadline__lte=today + datetime.timedelta(days=3),
+            ),
+        ),
+    )
+    counts["overdue"] = Claim.objects.filter(
+        wish__community=community, state=Claim.State.ACTIVE, promised_date__lt=today
+    ).count()
+    return counts

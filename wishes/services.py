@@ -1,0 +1,669 @@
+"""Every change to a wish goes through a function here.
+
+Views, the admin, the Celery tasks and the tests call them. Each runs in a transaction, moves
+the wish with a conditional UPDATE from the states it may leave (so two simultaneous actions
+cannot both succeed), records the transition, and raises `WishError` with a machine-readable
+code that a view turns into a translated message.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Community, CommunityStaff, Member, Organization, ServiceTeam
+from members.permissions import can, get_roles
+
+from .images import ProcessedImage
+from .models import Claim, ContactAccessLog, ProofPhoto, Resident, Wish, WishTransition
+
+S = Wish.State
+
+
+class WishError(Exception):
+    messages = {
+        "already_claimed": _("Someone else was first: this wish has just been claimed."),
+        "not_published": _("This wish is not open to claims."),
+        "too_many_claims": _(
+            "You already hold %(limit)s open claims. Fulfil or release one before claiming more."
+        ),
+        "no_member_profile": _("Only members can claim a wish in their own name."),
+        "not_captain": _("Only the team's captain can claim for the team."),
+        "not_org_admin": _("You do not administer this organization."),
+        "promised_in_past": _("The promised date cannot be in the past."),
+        "promised_after_deadline": _("The promised date is after the wish's deadline."),
+        "not_claimed": _("This claim is no longer active."),
+        "not_fulfilled": _("This wish is not waiting for confirmation."),
+        "not_submitted": _("This wish is not waiting for review."),
+        "not_completed": _("Satisfaction can be recorded only for a completed wish."),
+        "cannot_cancel": _("This wish can no longer be cancelled."),
+        "reason_required": _("Please give a reason."),
+        "note_required": _("Please describe how the wish was fulfilled."),
+        "no_participants": _("Tick at least one member who took part."),
+        "bad_participant": _("Only members of the claiming team or organization can be ticked."),
+        "bad_hours": _("Service hours must be between 0.5 and 24."),
+        "bad_score": _("Satisfaction is a score from 1 to 5."),
+        "not_permitted": _("You may not do this."),
+        "wrong_community": _("The resident belongs to another community."),
+    }
+
+    def __init__(self, code: str, **params):
+        self.code = code
+        self.params = params
+        super().__init__(str(self.message))
+
+    @property
+    def message(self):
+        text = self.messages.get(self.code, self.code)
+        return text % self.params if self.params else text
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------------------------
+def _move(
+    wish: Wish,
+    *,
+    from_states: Iterable[str],
+    to: str,
+    by,
+    error: str,
+    reason: str = "",
+    claim: Claim | None = None,
+    **fields,
+) -> WishTransition:
+    """Move the wish with one conditional UPDATE and record the step; raise `error` if the
+    wish was not in one of `from_states` (somebody else moved it first)."""
+    from_states = list(from_states)
+    current = (
+        Wish.objects.filter(pk=wish.pk, state__in=from_states)
+        .values_list("state", flat=True)
+        .first()
+    )
+    updated = Wish.objects.filter(pk=wish.pk, state__in=from_states).update(state=to, **fields)
+    if not updated:
+        wish.refresh_from_db(fields=["state"])
+        raise WishError(error)
+    wish.state = to
+    for name, value in fields.items():
+        setattr(wish, name, value)
+    return WishTransition.objects.create(
+        wish=wish, claim=claim, from_state=current, to_state=to, by=by, reason=reason[:300]
+    )
+
+
+def _claimant_user(claim: Claim):
+    return claim.member.user if claim.member_id else claim.claimed_by
+
+
+def _notify(user, *, key: str, template: str, context: dict, url: str) -> None:
+    from notifications.services import notification_send
+
+    notification_send(user=user, key=key, template=template, context=context, url=url)
+
+
+def _staff_users(community_id: int):
+    return [
+        s.user
+        for s in CommunityStaff.objects.filter(community_id=community_id).select_related("user")
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Residents and posting
+# ---------------------------------------------------------------------------------------------
+def resident_create(
+    *,
+    community: Community,
+    name: str,
+    phone: str = "",
+    address: str = "",
+    hardship_categories=(),
+    note: str = "",
+    by=None,
+) -> Resident:
+    resident = Resident.objects.create(
+        community=community, name=name, phone=phone, address=address, note=note, created_by=by
+    )
+    if hardship_categories:
+        resident.hardship_categories.set(hardship_categories)
+    return resident
+
+
+def _apply_photo(wish: Wish, photo: ProcessedImage | None) -> None:
+    if photo is not None:
+        wish.photo.save(photo.display.name, photo.display, save=False)
+        wish.photo_thumb.save(photo.thumbnail.name, photo.thumbnail, save=False)
+
+
+@transaction.atomic
+def wish_post(
+    *,
+    community: Community,
+    resident: Resident,
+    by,
+    title: str,
+    description: str = "",
+    category: str = Wish.Category.DAILY,
+    estimated_value: Decimal | None = None,
+    deadline: datetime.date | None = None,
+    photo: ProcessedImage | None = None,
+    photo_is_public: bool = False,
+) -> Wish:
+    """Staff post a wish on a resident's behalf; it is published at once."""
+    if resident.community_id != community.pk:
+        raise WishError("wrong_community")
+    now = timezone.now()
+    wish = Wish(
+        community=community,
+        resident=resident,
+        title=title,
+        description=description,
+        category=category,
+        estimated_value=estimated_value,
+        deadline=deadline,
+        photo_is_public=photo_is_public,
+        state=S.PUBLISHED,
+        source=Wish.Source.STAFF,
+        created_by=by,
+        created_at=now,
+        published_at=now,
+    )
+    _apply_photo(wish, photo)
+    wish.save()
+    WishTransition.objects.create(wish=wish, from_state="", to_state=S.PUBLISHED, by=by, at=now)
+    return wish
+
+
+@transaction.atomic
+def wish_submit_public(
+    *,
+    community: Community,
+    name: str,
+    phone: str,
+    address: str,
+    title: str,
+    description: str = "",
+    category: str = Wish.Category.DAILY,
+    photo: ProcessedImage | None = None,
+) -> Wish:
+    """群众点单: a resident without an account submits a wish; it waits for staff review."""
+    resident = Resident.objects.create(community=community, name=name, phone=phone, address=address)
+    wish = Wish(
+        community=community,
+        resident=resident,
+        title=title,
+        description=description,
+        category=category,
+        state=S.SUBMITTED,
+        source=Wish.Source.PUBLIC,
+    )
+    _apply_photo(wish, photo)
+    wish.save()
+    WishTransition.objects.create(wish=wish, from_state="", to_state=S.SUBMITTED)
+    return wish
+
+
+@transaction.atomic
+def wish_update(*, wish: Wish, by, photo: ProcessedImage | None = None, **fields) -> Wish:
+    """Staff edit a wish's details (while under review or open)."""
+    if wish.state not in (S.SUBMITTED, S.PUBLISHED):
+        raise WishError("not_permitted")
+    resident = fields.get("resident")
+    if resident is not None and resident.community_id != wish.community_id:
+        raise WishError("wrong_community")
+    for name, value in fields.items():
+        setattr(wish, name, value)
+    _apply_photo(wish, photo)
+    wish.save()
+    return wish
+
+
+@transaction.atomic
+def wish_publish(*, wish: Wish, by) -> Wish:
+    _move(
+        wish,
+        from_states=[S.SUBMITTED],
+        to=S.PUBLISHED,
+        by=by,
+        error="not_submitted",
+        published_at=timezone.now(),
+    )
+    return wish
+
+
+@transaction.atomic
+def wish_reject(*, wish: Wish, by, reason: str) -> Wish:
+    if not reason.strip():
+        raise WishError("reason_required")
+    _move(
+        wish, from_states=[S.SUBMITTED], to=S.REJECTED, by=by, error="not_submitted", reason=reason
+    )
+    return wish
+
+
+@transaction.atomic
+def wish_cancel(*, wish: Wish, by, reason: str) -> Wish:
+    """Staff cancel a wish that is not yet fulfilled; an open claim ends with it."""
+    if not reason.strip():
+        raise WishError("reason_required")
+    claim = Claim.objects.filter(wish=wish, state=Claim.State.ACTIVE).first()
+    _move(
+        wish,
+        from_states=[S.SUBMITTED, S.PUBLISHED, S.CLAIMED],
+        to=S.CANCELLED,
+        by=by,
+        error="cannot_cancel",
+        reason=reason,
+        claim=claim,
+    )
+    if claim is not None:
+        Claim.objects.filter(pk=claim.pk, state=Claim.State.ACTIVE).update(
+            state=Claim.State.CANCELLED, ended_at=timezone.now()
+        )
+        user = _claimant_user(claim)
+        transaction.on_commit(
+            lambda: _notify(
+                user,
+                key=f"wish:{wish.pk}:claim:{claim.pk}:cancelled",
+                template="wishes/email/wish_cancelled",
+                context={"wish": wish, "reason": reason},
+                url=reverse("wishes:my_claims"),
+            )
+        )
+    return wish
+
+
+@transaction.atomic
+def wish_expire(*, wish: Wish, today: datetime.date | None = None) -> bool:
+    """An unclaimed wish past its deadline expires. False if it no longer qualifies."""
+    today = today or timezone.localdate()
+    updated = Wish.objects.filter(
+        pk=wish.pk, state=S.PUBLISHED, deadline__isnull=False, deadline__lt=today
+    ).update(state=S.EXPIRED)
+    if not updated:
+        return False
+    WishTransition.objects.create(
+        wish=wish, from_state=S.PUBLISHED, to_state=S.EXPIRED, reason=str(_("Deadline passed"))
+    )
+    wish.state = S.EXPIRED
+    return True
+
+
+# ---------------------------------------------------------------------------------------------
+# Claiming
+# ---------------------------------------------------------------------------------------------
+def wish_claim(
+    *,
+    wish: Wish,
+    by,
+    promised_date: datetime.date,
+    team: ServiceTeam | None = None,
+    organization: Organization | None = None,
+) -> Claim:
+    """认领: claim a published wish as a member (default), for a team (its captain) or for an
+    organization (its admin).
+
+    Race-free on every backend: the wish moves published -> claimed with a conditional UPDATE,
+    and the database's partial unique constraint allows one open claim per wish. Of many
+    simultaneous claims exactly one wins; the others raise `already_claimed` and change nothing.
+    """
+    from django.conf import settings
+
+    today = timezone.localdate()
+    if promised_date < today:
+        raise WishError("promised_in_past")
+    if wish.deadline and promised_date > wish.deadline:
+        raise WishError("promised_after_deadline")
+    roles = get_roles(by)
+    if organization is not None:
+        kind = Claim.ClaimantKind.ORGANIZATION
+        if not can(by, "wishes.claim.claim_for_organization", organization):
+            raise WishError("not_org_admin")
+        member = roles.member
+    elif team is not None:
+        kind = Claim.ClaimantKind.TEAM
+        if not can(by, "members.team.act_for", team):
+            raise WishError("not_captain")
+        member = team.captain
+    else:
+        kind = Claim.ClaimantKind.MEMBER
+        member = roles.member
+        if member is None:
+            raise WishError("no_member_profile")
+    try:
+        with transaction.atomic():
+            if kind == Claim.ClaimantKind.MEMBER:
+                # One member's claims are serialized, so the limit holds under concurrency.
+                Member.objects.select_for_update().filter(pk=member.pk).first()
+                limit = settings.WISH_MAX_OPEN_CLAIMS
+                held = Claim.objects.filter(
+                    member=member,
+                    claimant_kind=Claim.ClaimantKind.MEMBER,
+                    state__in=Claim.OPEN_STATES,
+                ).count()
+                if held >= limit:
+                    raise WishError("too_many_claims", limit=limit)
+            updated = Wish.objects.filter(pk=wish.pk, state=S.PUBLISHED).update(state=S.CLAIMED)
+            if not updated:
+                state = Wish.objects.filter(pk=wish.pk).values_list("state", flat=True).first()
+                if state in (S.CLAIMED, S.FULFILLED):
+                    raise WishError("already_claimed")
+                raise WishError("not_published")
+            claim = Claim.objects.create(
+                wish=wish,
+                claimant_kind=kind,
+                member=member,
+                team=team,
+                organization=organization,
+                claimed_by=by,
+                promised_date=promised_date,
+            )
+            WishTransition.objects.create(
+                wish=wish, claim=claim, from_state=S.PUBLISHED, to_state=S.CLAIMED, by=by
+            )
+    except IntegrityError:
+        # The database refused a second open claim: someone else was first.
+        raise WishError("already_claimed") from None
+    wish.state = S.CLAIMED
+    return claim
+
+
+@transaction.atomic
+def claim_release(*, claim: Claim, by, reason: str = "", automatic: bool = False) -> Claim:
+    """The claimant gives the wish up (or an overdue claim is released): it is open again."""
+    now = timezone.now()
+    updated = Claim.objects.filter(pk=claim.pk, state=Claim.State.ACTIVE).update(
+        state=Claim.State.RELEASED, ended_at=now
+    )
+    if not updated:
+        raise WishError("not_claimed")
+    wish = claim.wish
+    _move(
+        wish,
+        from_states=[S.CLAIMED],
+        to=S.PUBLISHED,
+        by=by,
+        error="not_claimed",
+        reason=reason or (str(_("Overdue: released automatically")) if automatic else ""),
+        claim=claim,
+    )
+    claim.state = Claim.State.RELEASED
+    claim.ended_at = now
+    if automatic:
+        user = _claimant_user(claim)
+        transaction.on_commit(
+            lambda: _notify(
+                user,
+                key=f"claim:{claim.pk}:released",
+                template="wishes/email/claim_released",
+                context={"claim": claim, "wish": wish},
+                url=wish.get_absolute_url(),
+            )
+        )
+    return claim
+
+
+@transaction.atomic
+def claim_fulfil(*, claim: Claim, by, note: str, photos: Iterable[ProcessedImage] = ()) -> Claim:
+    """The claimant reports the wish fulfilled, with a note and proof photos."""
+    if not note.strip():
+        raise WishError("note_required")
+    now = timezone.now()
+    updated = Claim.objects.filter(pk=claim.pk, state=Claim.State.ACTIVE).update(
+        state=Claim.State.FULFILLED, fulfilled_at=now, fulfilment_note=note
+    )
+    if not updated:
+        raise WishError("not_claimed")
+    wish = claim.wish
+    _move(wish, from_states=[S.CLAIMED], to=S.FULFILLED, by=by, error="not_claimed", claim=claim)
+    for photo in photos:
+        proof = ProofPhoto(claim=claim)
+        proof.image.save(photo.display.name, photo.display, save=False)
+        proof.thumbnail.save(photo.thumbnail.name, photo.thumbnail, save=False)
+        proof.save()
+    claim.state = Claim.State.FULFILLED
+    claim.fulfilled_at = now
+    claim.fulfilment_note = note
+    community_id = wish.community_id
+    transaction.on_commit(
+        lambda: [
+            _notify(
+                user,
+                key=f"wish:{wish.pk}:claim:{claim.pk}:fulfilled",
+                template="wishes/email/wish_fulfilled",
+                context={"wish": wish, "claim": claim},
+                url=reverse("wishes:confirm", args=[wish.pk]),
+            )
+            for user in _staff_users(community_id)
+        ]
+    )
+    return claim
+
+
+@transaction.atomic
+def wish_send_back(*, wish: Wish, by, reason: str) -> Wish:
+    """Staff are not satisfied with the fulfilment: back to the claimant, with a reason."""
+    if not reason.strip():
+        raise WishError("reason_required")
+    claim = Claim.objects.filter(wish=wish, state=Claim.State.FULFILLED).first()
+    if claim is None:
+        raise WishError("not_fulfilled")
+    _move(
+        wish,
+        from_states=[S.FULFILLED],
+        to=S.CLAIMED,
+        by=by,
+        error="not_fulfilled",
+        reason=reason,
+        claim=claim,
+    )
+    Claim.objects.filter(pk=claim.pk).update(
+        state=Claim.State.ACTIVE, sent_back_reason=reason[:300], fulfilled_at=None
+    )
+    user = _claimant_user(claim)
+    sent_back_count = wish.transitions.filter(to_state=S.CLAIMED, from_state=S.FULFILLED).count()
+    transaction.on_commit(
+        lambda: _notify(
+            user,
+            key=f"wish:{wish.pk}:claim:{claim.pk}:sent-back:{sent_back_count}",
+            template="wishes/email/wish_sent_back",
+            context={"wish": wish, "reason": reason},
+            url=reverse("wishes:fulfil", args=[claim.pk]),
+        )
+    )
+    return wish
+
+
+def participant_choices(claim: Claim):
+    """Members staff may tick as having taken part in a team's or organization's claim."""
+    if claim.claimant_kind == Claim.ClaimantKind.TEAM:
+        return Member.objects.filter(
+            Q(team_memberships__team_id=claim.team_id) | Q(pk=claim.team.captain_id)
+        ).distinct()
+    if claim.claimant_kind == Claim.ClaimantKind.ORGANIZATION:
+        return Member.objects.filter(branch__path__startswith=claim.organization.path)
+    return Member.objects.filter(pk=claim.member_id)
+
+
+@transaction.atomic
+def wish_confirm(
+    *,
+    wish: Wish,
+    by,
+    hours: Decimal = Decimal("2"),
+    participants: Iterable[Member] | None = None,
+    approved_photo_ids: Iterable[int] = (),
+) -> Wish:
+    """Staff confirm the fulfilment: the wish is completed and the service is recorded for the
+    claimant (a member) or for every team/organization member ticked as having taken part."""
+    from reports.services import service_record_create
+
+    hours = Decimal(hours)
+    if not Decimal("0.5") <= hours <= Decimal("24"):
+        raise WishError("bad_hours")
+    claim = (
+        Claim.objects.select_related("member", "team", "organization")
+        .filter(wish=wish, state=Claim.State.FULFILLED)
+        .first()
+    )
+    if claim is None:
+        raise WishError("not_fulfilled")
+    if claim.claimant_kind == Claim.ClaimantKind.MEMBER:
+        members = [claim.member]
+    else:
+        members = list(participants or [])
+        if not members:
+            raise WishError("no_participants")
+        allowed = set(
+            participant_choices(claim)
+            .filter(pk__in=[m.pk for m in members])
+            .values_list("pk", flat=True)
+        )
+        if any(m.pk not in allowed for m in members):
+            raise WishError("bad_participant")
+    now = timezone.now()
+    _move(
+        wish,
+        from_states=[S.FULFILLED],
+        to=S.COMPLETED,
+        by=by,
+        error="not_fulfilled",
+        claim=claim,
+        completed_at=now,
+        service_hours=hours,
+    )
+    Claim.objects.filter(pk=claim.pk).update(state=Claim.State.COMPLETED, ended_at=now)
+    ProofPhoto.objects.filter(claim=claim, pk__in=list(approved_photo_ids)).update(is_approved=True)
+    served_on = timezone.localdate(claim.fulfilled_at or now)
+    for member in members:
+        service_record_create(
+            member=member,
+            community=wish.community,
+            served_on=served_on,
+            hours=hours,
+            kind="wish",
+            source="wish",
+            source_key=f"wish:{wish.pk}",
+            title=str(_("Micro-wish: %(title)s") % {"title": wish.title}),
+            created_by=by,
+        )
+    user = _claimant_user(claim)
+    transaction.on_commit(
+        lambda: _notify(
+            user,
+            key=f"wish:{wish.pk}:completed",
+            template="wishes/email/wish_completed",
+            context={"wish": wish, "hours": hours},
+            url=wish.get_absolute_url(),
+        )
+    )
+    return wish
+
+
+@transaction.atomic
+def wish_record_satisfaction(*, wish: Wish, by, score: int, comment: str = "") -> Wish:
+    """The resident's rating of the service (1 to 5), recorded by staff."""
+    if not isinstance(score, int) or not 1 <= score <= 5:
+        raise WishError("bad_score")
+    updated = Wish.objects.filter(pk=wish.pk, state=S.COMPLETED).update(
+        satisfaction=score, satisfaction_comment=comment[:300]
+    )
+    if not updated:
+        raise WishError("not_completed")
+    wish.satisfaction = score
+    wish.satisfaction_comment = comment[:300]
+    return wish
+
+
+# ---------------------------------------------------------------------------------------------
+# Privacy and background jobs
+# ---------------------------------------------------------------------------------------------
+def contact_access_record(*, user, wish: Wish, purpose: str = "wish page") -> ContactAccessLog:
+    """Log that `user` was shown the contact details of the wish's resident."""
+    return ContactAccessLog.objects.create(
+        user=user,
+        resident_id=wish.resident_id,
+        wish=wish,
+        community_id=wish.community_id,
+        purpose=purpose[:40],
+    )
+
+
+def claim_remind_overdue(*, claim: Claim, today: datetime.date | None = None) -> bool:
+    """Remind the claimant once that the promised date has passed. True if reminded now."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        claimed = Claim.objects.filter(
+            pk=claim.pk,
+            state=Claim.State.ACTIVE,
+            promised_date__lt=today,
+            reminded_at__isnull=True,
+        ).update(reminded_at=timezone.now())
+        if not claimed:
+            return False
+        claim = Claim.objects.select_related("wish", "member__user", "claimed_by").get(pk=claim.pk)
+        from django.conf import settings
+
+        release_on = today + datetime.timedelta(days=settings.WISH_OVERDUE_GRACE_DAYS)
+        user = _claimant_user(claim)
+        transaction.on_commit(
+            lambda: _notify(
+                user,
+                key=f"claim:{claim.pk}:overdue",
+                template="wishes/email/claim_overdue",
+                context={"claim": claim, "wish": claim.wish, "release_on": release_on},
+                url=reverse("wishes:my_claims"),
+            )
+        )
+    return True
+
+
+def claim_release_if_overdue(*, claim: Claim, now: datetime.datetime | None = None) -> bool:
+    """Release an overdue claim whose reminder is older than the grace period."""
+    from django.conf import settings
+
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.WISH_OVERDUE_GRACE_DAYS)
+    claim = (
+        Claim.objects.select_related("wish", "member__user", "claimed_by")
+        .filter(pk=claim.pk, state=Claim.State.ACTIVE, reminded_at__lte=cutoff)
+        .first()
+    )
+    if claim is None:
+        return False
+    try:
+        claim_release(claim=claim, by=None, automatic=True)
+    except WishError:
+        return False
+    return True
+
+
+def staff_digest_send(*, community: Community, today: datetime.date | None = None) -> int:
+    """Tell each staff member of `community` what waits for them today; once per day."""
+    from .selectors import wishes_waiting_for_staff
+
+    today = today or timezone.localdate()
+    waiting = wishes_waiting_for_staff(community=community)
+    if not any(waiting.values()):
+        return 0
+    sent = 0
+    for user in _staff_users(community.pk):
+        from notifications.services import notification_send
+
+        if notification_send(
+            user=user,
+            key=f"wishes-digest:{community.pk}:{today.isoformat()}",
+            template="wishes/email/staff_digest",
+            context={"community": community, "waiting": waiting, "today": today},
+            url=reverse("wishes:staff_list"),
+        ):
+            sent += 1
+    return sent
