@@ -133,6 +133,8 @@ admin_verbs(
         r.is_staff or r.is_committee_admin if o is None else _staff_or_overseer(r, o.community)
     ),
     change=lambda r, o: _staffs_wish(r, o),
+    # Wishes are posted on the site (wish_post records the first transition).
+    add=nobody,
 )
 admin_verbs(
     "wishes.resident",

@@ -667,3 +667,38 @@ def staff_digest_send(*, community: Community, today: datetime.date | None = Non
         ):
             sent += 1
     return sent
+
+
+# ---------------------------------------------------------------------------------------------
+# Periodic sweeps (called by the Celery tasks; each row is claimed by a conditional UPDATE, so
+# a retried or overlapping run does nothing twice)
+# ---------------------------------------------------------------------------------------------
+def overdue_claims_remind(*, today: datetime.date | None = None) -> int:
+    today = today or timezone.localdate()
+    pks = Claim.objects.filter(
+        state=Claim.State.ACTIVE, promised_date__lt=today, reminded_at__isnull=True
+    ).values_list("pk", flat=True)
+    return sum(claim_remind_overdue(claim=Claim(pk=pk), today=today) for pk in list(pks))
+
+
+def overdue_claims_release(*, now: datetime.datetime | None = None) -> int:
+    from django.conf import settings
+
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.WISH_OVERDUE_GRACE_DAYS)
+    pks = Claim.objects.filter(state=Claim.State.ACTIVE, reminded_at__lte=cutoff).values_list(
+        "pk", flat=True
+    )
+    return sum(claim_release_if_overdue(claim=Claim(pk=pk), now=now) for pk in list(pks))
+
+
+def unclaimed_wishes_expire(*, today: datetime.date | None = None) -> int:
+    today = today or timezone.localdate()
+    pks = Wish.objects.filter(state=S.PUBLISHED, deadline__lt=today).values_list("pk", flat=True)
+    return sum(wish_expire(wish=Wish(pk=pk), today=today) for pk in list(pks))
+
+
+def staff_digests_send(*, today: datetime.date | None = None) -> int:
+    today = today or timezone.localdate()
+    communities = Community.objects.filter(pk__in=CommunityStaff.objects.values("community_id"))
+    return sum(staff_digest_send(community=c, today=today) for c in communities)

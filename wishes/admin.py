@@ -1,0 +1,139 @@
+"""Admin for every wishes model, scoped by role through members.permissions."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from config.admin import ScopedInline, ScopedModelAdmin
+
+from . import services
+from .models import (
+    Claim,
+    ContactAccessLog,
+    HardshipCategory,
+    ProofPhoto,
+    Resident,
+    Wish,
+    WishTransition,
+)
+
+
+class OwnCommunityMixin:
+    """Community choices limited to the staff member's own community."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "community" and not request.user.is_superuser:
+            from members.models import Community
+            from members.permissions import get_roles
+
+            kwargs["queryset"] = Community.objects.filter(
+                pk=get_roles(request.user).staff_community_id
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(HardshipCategory)
+class HardshipCategoryAdmin(ScopedModelAdmin):
+    list_display = ["name", "order", "is_active"]
+    list_editable = ["order", "is_active"]
+
+
+@admin.register(Resident)
+class ResidentAdmin(OwnCommunityMixin, ScopedModelAdmin):
+    list_display = ["name", "community", "phone", "created_at"]
+    list_filter = ["hardship_categories"]
+    search_fields = ["name", "phone", "address"]
+    filter_horizontal = ["hardship_categories"]
+    readonly_fields = ["created_by", "created_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The community is the staff's own; it never moves.
+        return [*self.readonly_fields, "community"] if obj else self.readonly_fields
+
+
+class TransitionInline(ScopedInline, admin.TabularInline):
+    model = WishTransition
+    fields = ["at", "from_state", "to_state", "by", "reason"]
+    readonly_fields = fields
+    extra = 0
+
+
+class ClaimInline(ScopedInline, admin.TabularInline):
+    model = Claim
+    fields = ["claimant_kind", "member", "team", "organization", "state", "promised_date"]
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(Wish)
+class WishAdmin(OwnCommunityMixin, ScopedModelAdmin):
+    list_display = ["title", "community", "resident", "state", "deadline", "created_at"]
+    list_filter = ["state", "category", "source"]
+    search_fields = ["title", "description", "resident__name"]
+    date_hierarchy = "created_at"
+    list_select_related = ["community", "resident"]
+    # The state moves only through the services (recorded transitions); edit the details here.
+    readonly_fields = [
+        "state",
+        "source",
+        "created_by",
+        "created_at",
+        "published_at",
+        "completed_at",
+        "service_hours",
+        "photo",
+        "photo_thumb",
+        "community",
+    ]
+    raw_id_fields = ["resident"]
+    inlines = [ClaimInline, TransitionInline]
+    actions = ["publish_selected"]
+
+    @admin.action(description=_("Publish the selected submitted wishes"))
+    def publish_selected(self, request, queryset):
+        done = 0
+        for wish in queryset.filter(state=Wish.State.SUBMITTED):
+            try:
+                services.wish_publish(wish=wish, by=request.user)
+                done += 1
+            except services.WishError:
+                pass
+        self.message_user(request, _("%(n)s wishes published.") % {"n": done})
+
+
+@admin.register(Claim)
+class ClaimAdmin(ScopedModelAdmin):
+    list_display = [
+        "wish",
+        "claimant_kind",
+        "member",
+        "team",
+        "organization",
+        "state",
+        "promised_date",
+    ]
+    list_filter = ["state", "claimant_kind"]
+    list_select_related = ["wish", "member", "team", "organization"]
+    search_fields = ["wish__title", "member__real_name"]
+
+
+@admin.register(ProofPhoto)
+class ProofPhotoAdmin(ScopedModelAdmin):
+    list_display = ["claim", "is_approved", "created_at"]
+    list_filter = ["is_approved"]
+    fields = ["claim", "image", "thumbnail", "is_approved"]
+    readonly_fields = ["claim", "image", "thumbnail"]
+
+
+@admin.register(WishTransition)
+class WishTransitionAdmin(ScopedModelAdmin):
+    list_display = ["wish", "from_state", "to_state", "by", "at", "reason"]
+    list_filter = ["to_state"]
+    list_select_related = ["wish", "by"]
+
+
+@admin.register(ContactAccessLog)
+class ContactAccessLogAdmin(ScopedModelAdmin):
+    list_display = ["at", "user", "resident", "wish", "purpose"]
+    list_select_related = ["user", "resident", "wish"]
+    search_fields = ["resident__name", "user__username"]
+    date_hierarchy = "at"
