@@ -1,0 +1,37 @@
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from tests.wishes.factories import ResidentFactory, WishFactory
+
+
+def make_image(fmt="JPEG", size=(800, 600), color=(200, 30, 30), exif=None, name=None):
+    buffer = io.BytesIO()
+    image = Image.new("RGB", size, color)
+    kwargs = {"exif": exif} if exif is not None else {}
+    image.save(buffer, format=fmt, **kwargs)
+    ext = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}[fmt]
+    return SimpleUploadedFile(
+        name or f"photo.{ext}",
+        buffer.getvalue(),
+        content_type=f"image/{ext.replace('jpg', 'jpeg')}",
+    )
+
+
+@pytest.fixture
+def resident(community):
+    return ResidentFactory(
+        community=community, name="李秀英", phone="13900001111", address="和平里3号楼2单元501"
+    )
+
+
+@pytest.fixture
+def wish(resident):
+    return WishFactory(resident=resident, title="一台血压计")
+
+
+@pytest.fixture
+def other_wish(other_community):
+    return WishFactory(resident__community=other_community, title="一个书包")
