@@ -19,3 +19,6 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
 CELERY_TASK_ALWAYS_EAGER = True
+# WhiteNoise serves STATIC_ROOT; give it an (empty) directory so it has nothing to warn about.
+STATIC_ROOT = str(BASE_DIR / "var" / "test-static")  # noqa: F405
+os.makedirs(STATIC_ROOT, exist_ok=True)
