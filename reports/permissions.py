@@ -1,17 +1,29 @@
-"""Rules and scopers of the reports app (service records, reports, evaluations)."""
+"""Rules and scopers of the reports app (service records, reports, evaluations, point rules)."""
 
 from django.db.models import Q, QuerySet
 
-from members.permissions import Roles, admin_verbs, nobody, scoper
+from members.permissions import Roles, admin_verbs, nobody, rule, scoper
 
-from .models import ServiceRecord
+from .models import (
+    Evaluation,
+    MemberReport,
+    OrganizationReport,
+    PointRule,
+    ReportState,
+    ServiceRecord,
+)
 
 
+def _own(roles: Roles, member_id: int | None) -> bool:
+    return roles.member is not None and member_id == roles.member.pk
+
+
+# Service records ------------------------------------------------------------------------------
 def _view_record(roles: Roles, record: ServiceRecord | None) -> bool:
     if record is None:
         return roles.is_staff or roles.is_org_admin or roles.is_member
     return (
-        (roles.member is not None and record.member_id == roles.member.pk)
+        _own(roles, record.member_id)
         or roles.staffs(record.community_id)
         or roles.administers(record.member.branch)
     )
@@ -25,6 +37,19 @@ admin_verbs(
 )
 
 
+@rule("reports.servicerecord.enter")
+def _enter_record(roles: Roles, community) -> bool:
+    """Staff enter service that happened outside the system, for their own community."""
+    if community is None:
+        return roles.is_staff
+    return roles.staffs(community.pk)
+
+
+@rule("reports.servicerecord.view_own")
+def _view_own_records(roles: Roles, obj) -> bool:
+    return roles.is_member
+
+
 @scoper(ServiceRecord)
 def _scope_records(roles: Roles, qs: QuerySet) -> QuerySet:
     q = Q(pk__in=[])
@@ -35,3 +60,153 @@ def _scope_records(roles: Roles, qs: QuerySet) -> QuerySet:
     if roles.is_org_admin:
         q |= roles.org_q("member__branch__")
     return qs.filter(q)
+
+
+# Point rules ----------------------------------------------------------------------------------
+def _change_point_rule(roles: Roles, rule_obj: PointRule | None) -> bool:
+    """Committee admins set the rules; a rule already in force is history and stays as it is."""
+    if not roles.is_committee_admin:
+        return False
+    if rule_obj is None or rule_obj.pk is None:
+        return True
+    from django.utils import timezone
+
+    return rule_obj.effective_from > timezone.localdate()
+
+
+admin_verbs(
+    "reports.pointrule",
+    view=lambda r, o: r.may_use_admin,
+    change=_change_point_rule,
+    add=lambda r, o: r.is_committee_admin,
+    delete=_change_point_rule,
+)
+scoper(PointRule)(lambda roles, qs: qs)
+
+
+# Member reports -------------------------------------------------------------------------------
+def _view_member_report(roles: Roles, report: MemberReport | None) -> bool:
+    if report is None:
+        return roles.is_member or roles.is_org_admin
+    return _own(roles, report.member_id) or roles.administers(report.member.branch)
+
+
+admin_verbs(
+    "reports.memberreport",
+    view=lambda r, o: r.is_org_admin if o is None else r.administers(o.member.branch),
+    # Nobody edits a report's content in admin: members write it on the site, reviewers
+    # approve or return it with the review buttons.
+    change=nobody,
+    add=nobody,
+)
+rule("reports.memberreport.read")(_view_member_report)
+
+
+@rule("reports.memberreport.edit")
+def _edit_member_report(roles: Roles, report: MemberReport) -> bool:
+    """The member edits and submits their own report while it is a draft or returned."""
+    return _own(roles, report.member_id) and report.state in (
+        ReportState.DRAFT,
+        ReportState.RETURNED,
+    )
+
+
+@rule("reports.memberreport.review")
+def _review_member_report(roles: Roles, report: MemberReport | None) -> bool:
+    """The admins of the member's branch or of an organization above it, never for their own."""
+    if report is None:
+        return roles.is_org_admin
+    return (
+        roles.administers(report.member.branch)
+        and not _own(roles, report.member_id)
+        and report.state == ReportState.SUBMITTED
+    )
+
+
+@rule("reports.memberreport.see_evaluation")
+def _see_evaluation(roles: Roles, report: MemberReport) -> bool:
+    """The community's rating is for the reviewer, not shown to the member."""
+    return roles.administers(report.member.branch) and not _own(roles, report.member_id)
+
+
+@scoper(MemberReport)
+def _scope_member_reports(roles: Roles, qs: QuerySet) -> QuerySet:
+    q = Q(pk__in=[])
+    if roles.member:
+        q |= Q(member_id=roles.member.pk)
+    if roles.is_org_admin:
+        q |= roles.org_q("member__branch__")
+    return qs.filter(q)
+
+
+# Evaluations ----------------------------------------------------------------------------------
+@rule("reports.evaluation.rate")
+def _rate(roles: Roles, community) -> bool:
+    if community is None:
+        return roles.is_staff
+    return roles.staffs(community.pk)
+
+
+admin_verbs(
+    "reports.evaluation",
+    view=lambda r, o: (
+        (r.is_staff or r.is_org_admin)
+        if o is None
+        else r.staffs(o.community_id) or r.administers(o.member.branch)
+    ),
+    change=nobody,
+    add=nobody,
+)
+
+
+@scoper(Evaluation)
+def _scope_evaluations(roles: Roles, qs: QuerySet) -> QuerySet:
+    q = Q(pk__in=[])
+    if roles.staff_community_id:
+        q |= Q(community_id=roles.staff_community_id)
+    if roles.is_org_admin:
+        q |= roles.org_q("member__branch__")
+    return qs.filter(q)
+
+
+# Organization reports -------------------------------------------------------------------------
+def _view_org_report(roles: Roles, report: OrganizationReport | None) -> bool:
+    if report is None:
+        return roles.is_org_admin
+    return roles.administers(report.organization)
+
+
+admin_verbs(
+    "reports.organizationreport",
+    view=_view_org_report,
+    change=lambda r, o: o is not None and _edit_org_report(r, o),
+    add=nobody,
+)
+
+
+@rule("reports.organizationreport.edit")
+def _edit_org_report(roles: Roles, report: OrganizationReport) -> bool:
+    """The organization's own admins write and submit its account while it is open."""
+    return (
+        report.state in (ReportState.DRAFT, ReportState.RETURNED)
+        and report.organization_id in roles.admin_org_ids
+    )
+
+
+@rule("reports.organizationreport.review")
+def _review_org_report(roles: Roles, report: OrganizationReport | None) -> bool:
+    """The committee above reviews: admins of the parent organization (or higher)."""
+    if report is None:
+        return roles.is_org_admin
+    parent = report.organization.parent
+    return (
+        report.state == ReportState.SUBMITTED
+        and parent is not None
+        and roles.administers(parent)
+        and report.organization_id not in roles.admin_org_ids
+    )
+
+
+@scoper(OrganizationReport)
+def _scope_org_reports(roles: Roles, qs: QuerySet) -> QuerySet:
+    return qs.filter(roles.org_q("organization__")) if roles.is_org_admin else qs.none()

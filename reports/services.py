@@ -1,21 +1,98 @@
-"""Writing service records and reports. Every change goes through a function here."""
+"""Writing service records, evaluations and reports. Every change goes through a function here.
+
+Each function runs in a transaction, checks the state it starts from with a conditional UPDATE or
+a row lock, records the step and raises `ReportsError` with a machine-readable code that views and
+admin actions turn into a translated message.
+"""
 
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
+from collections import defaultdict
+from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from members.models import Community, Member
+from members.models import (
+    Community,
+    CommunityRegistration,
+    Member,
+    Organization,
+    OrganizationAdmin,
+    Partnership,
+)
+from members.permissions import can
 
-from .models import ServiceRecord
+from .models import (
+    Evaluation,
+    MemberReport,
+    OrganizationReport,
+    OrganizationReportTransition,
+    PointRule,
+    Rating,
+    ReportState,
+    ReportTransition,
+    ServiceRecord,
+)
+from .periods import Period
+
+OPEN_STATES = (ReportState.DRAFT, ReportState.RETURNED)
+DONE_STATES = (ReportState.SUBMITTED, ReportState.APPROVED)
+BATCH = 2000
+
+
+class ReportsError(Exception):
+    messages = {
+        "not_permitted": _("You may not do this."),
+        "not_editable": _("This report has been submitted and can no longer be edited."),
+        "not_submitted": _("This report is not waiting for review."),
+        "comment_required": _("Please write a comment saying what should be changed."),
+        "account_required": _("Please write what you did before submitting."),
+        "own_report": _("You cannot review your own report."),
+        "not_registered": _("This member is not registered with your community."),
+        "future_date": _("The date of service cannot be in the future."),
+        "bad_hours": _("Hours must be more than 0 and at most 24."),
+        "period_not_started": _("This half-year has not started yet."),
+        "bad_rating": _("Choose one of the ratings."),
+        "already_recorded": _("This service has already been recorded."),
+    }
+
+    def __init__(self, code: str):
+        self.code = code
+        super().__init__(str(self.messages.get(code, code)))
+
+    @property
+    def message(self):
+        return self.messages.get(self.code, self.code)
+
+
+# ---------------------------------------------------------------------------------------------
+# Points and service records
+# ---------------------------------------------------------------------------------------------
+def point_rule_in_force(*, kind: str, on: datetime.date) -> PointRule | None:
+    """The rule for `kind` in force on a date: the kind's own newest rule, else the default."""
+    rules = PointRule.objects.filter(Q(kind=kind) | Q(kind=""), effective_from__lte=on).order_by(
+        "-effective_from", "-pk"
+    )
+    own = next((r for r in rules[:20] if r.kind == kind), None)
+    if own is not None:
+        return own
+    return rules.filter(kind="").first()
 
 
 def points_for(*, kind: str, hours: Decimal, on: datetime.date) -> int:
-    """Points earned for service of `kind` and `hours` on a date, under the rules then in force."""
-    # Replaced by the admin-editable point rules of the reports app.
-    return int(hours)
+    """Points earned for service of `kind` and `hours` under the rules in force on `on`.
+
+    Without any rule, one point per hour (rounded down).
+    """
+    found = point_rule_in_force(kind=kind, on=on)
+    if found is None:
+        return int(Decimal(hours))
+    return found.points(hours)
 
 
 def service_record_create(
@@ -31,7 +108,11 @@ def service_record_create(
     note: str = "",
     created_by=None,
 ) -> ServiceRecord | None:
-    """Record service once per (member, source_key); returns None if it was already recorded."""
+    """Record service once per (member, source_key); returns None if it was already recorded.
+
+    Points follow the rule in force on the day the record is created and are stored with it,
+    so that a later change of the rules never rewrites history.
+    """
     hours = Decimal(hours)
     try:
         with transaction.atomic():
@@ -40,7 +121,7 @@ def service_record_create(
                 community=community,
                 served_on=served_on,
                 hours=hours,
-                points=points_for(kind=kind, hours=hours, on=served_on),
+                points=points_for(kind=kind, hours=hours, on=timezone.localdate()),
                 kind=kind,
                 source=source,
                 source_key=source_key,
@@ -50,3 +131,574 @@ def service_record_create(
             )
     except IntegrityError:
         return None
+
+
+def service_record_enter(
+    *,
+    by,
+    community: Community,
+    member: Member,
+    served_on: datetime.date,
+    hours,
+    kind: str,
+    title: str,
+    note: str = "",
+    token: str,
+) -> ServiceRecord:
+    """Staff record service that happened outside the system (`token` makes a resubmitted form
+    count once)."""
+    if not can(by, "reports.servicerecord.enter", community):
+        raise ReportsError("not_permitted")
+    try:
+        hours = Decimal(hours)
+    except (InvalidOperation, TypeError):
+        raise ReportsError("bad_hours") from None
+    if not (Decimal(0) < hours <= Decimal(24)):
+        raise ReportsError("bad_hours")
+    if served_on > timezone.localdate():
+        raise ReportsError("future_date")
+    registered = CommunityRegistration.objects.filter(
+        member=member, community=community, state=CommunityRegistration.State.CONFIRMED
+    ).exists()
+    if not registered:
+        raise ReportsError("not_registered")
+    record = service_record_create(
+        member=member,
+        community=community,
+        served_on=served_on,
+        hours=hours,
+        kind=kind,
+        source=ServiceRecord.Source.STAFF,
+        source_key=f"manual:{token}"[:60],
+        title=title,
+        note=note,
+        created_by=by,
+    )
+    if record is None:
+        raise ReportsError("already_recorded")
+    return record
+
+
+# ---------------------------------------------------------------------------------------------
+# Evaluations (双评价)
+# ---------------------------------------------------------------------------------------------
+def registrations_overlapping(period: Period):
+    """Registrations that were in force at some time during the period: confirmed before it ended
+    and not ended before it started."""
+    return CommunityRegistration.objects.filter(
+        state__in=[CommunityRegistration.State.CONFIRMED, CommunityRegistration.State.ENDED],
+        decided_at__lt=period.end_datetime(),
+    ).filter(Q(ended_at__isnull=True) | Q(ended_at__gte=period.start_datetime()))
+
+
+def evaluation_set(
+    *, by, community: Community, member: Member, period: Period, rating: str, comment: str = ""
+) -> Evaluation:
+    if not can(by, "reports.evaluation.rate", community):
+        raise ReportsError("not_permitted")
+    if rating not in Rating.values:
+        raise ReportsError("bad_rating")
+    if period.start > timezone.localdate():
+        raise ReportsError("period_not_started")
+    if not registrations_overlapping(period).filter(member=member, community=community).exists():
+        raise ReportsError("not_registered")
+    with transaction.atomic():
+        evaluation, _created = Evaluation.objects.update_or_create(
+            member=member,
+            community=community,
+            year=period.year,
+            half=period.half,
+            defaults={
+                "rating": rating,
+                "comment": comment,
+                "rated_by": by,
+                "rated_at": timezone.now(),
+            },
+        )
+        # The prepared report shows the evaluation to its reviewer.
+        text = _evaluation_texts(period, member_id=member.pk).get(member.pk, "")
+        MemberReport.objects.filter(member=member, year=period.year, half=period.half).exclude(
+            state=ReportState.APPROVED
+        ).update(evaluation=text)
+    return evaluation
+
+
+def _evaluation_texts(period: Period, member_id: int | None = None) -> dict[int, str]:
+    qs = Evaluation.objects.filter(year=period.year, half=period.half)
+    if member_id is not None:
+        qs = qs.filter(member_id=member_id)
+    labels = dict(Rating.choices)
+    texts: dict[int, list[str]] = defaultdict(list)
+    for mid, name, rating in qs.order_by("community__name").values_list(
+        "member_id", "community__name", "rating"
+    ):
+        texts[mid].append(f"{name}: {labels[rating]}")
+    return {mid: "; ".join(str(t) for t in parts)[:300] for mid, parts in texts.items()}
+
+
+# ---------------------------------------------------------------------------------------------
+# Member reports: preparing the drafts
+# ---------------------------------------------------------------------------------------------
+def _member_figures(period: Period, member_id: int | None = None) -> dict[int, dict]:
+    """The prepared figures of every member (or one) for a period, in four aggregate queries."""
+    figures: dict[int, dict] = defaultdict(
+        lambda: {
+            "communities": set(),
+            "hours": Decimal(0),
+            "points": 0,
+            "records_count": 0,
+            "wishes_fulfilled": 0,
+            "evaluation": "",
+        }
+    )
+    records = ServiceRecord.objects.filter(served_on__range=(period.start, period.end))
+    registrations = registrations_overlapping(period)
+    if member_id is not None:
+        records = records.filter(member_id=member_id)
+        registrations = registrations.filter(member_id=member_id)
+    for row in records.values("member_id").annotate(
+        hours_sum=Sum("hours"),
+        points_sum=Sum("points"),
+        n=Count("pk"),
+        wishes=Count("pk", filter=Q(kind=ServiceRecord.Kind.WISH)),
+    ):
+        f = figures[row["member_id"]]
+        f["hours"] = row["hours_sum"] or Decimal(0)
+        f["points"] = row["points_sum"] or 0
+        f["records_count"] = row["n"]
+        f["wishes_fulfilled"] = row["wishes"]
+    for mid, name in records.values_list("member_id", "community__name").distinct():
+        figures[mid]["communities"].add(name)
+    for mid, name in registrations.values_list("member_id", "community__name").distinct():
+        figures[mid]["communities"].add(name)
+    for mid, text in _evaluation_texts(period, member_id).items():
+        figures[mid]["evaluation"] = text
+    return figures
+
+
+def _apply_figures(report: MemberReport, f: dict) -> None:
+    report.communities_served = "、".join(sorted(f["communities"]))[:300]
+    report.hours = f["hours"]
+    report.points = f["points"]
+    report.records_count = f["records_count"]
+    report.wishes_fulfilled = f["wishes_fulfilled"]
+    report.evaluation = f["evaluation"]
+
+
+def member_reports_prepare(*, period: Period, notify: bool = True) -> list[int]:
+    """Prepare a draft for each member with a registration in the period who has none yet.
+
+    Batched: a fixed number of aggregate queries and bulk INSERTs, not a query per member.
+    Safe to run again: members who already have a report are skipped. Returns the new ids.
+    """
+    now = timezone.now()
+    due = period.due
+    with transaction.atomic():
+        have = MemberReport.objects.filter(year=period.year, half=period.half).values("member_id")
+        member_ids = set(
+            registrations_overlapping(period)
+            .exclude(member_id__in=have)
+            .values_list("member_id", flat=True)
+        )
+        if not member_ids:
+            return []
+        figures = _member_figures(period)
+        reports = []
+        for mid in sorted(member_ids):
+            report = MemberReport(
+                member_id=mid,
+                year=period.year,
+                half=period.half,
+                due_on=due,
+                created_at=now,
+                updated_at=now,
+            )
+            _apply_figures(report, figures[mid])
+            reports.append(report)
+        created = MemberReport.objects.bulk_create(reports, batch_size=BATCH)
+        ReportTransition.objects.bulk_create(
+            [ReportTransition(report=r, to_state=ReportState.DRAFT, at=now) for r in created],
+            batch_size=BATCH,
+        )
+        ids = [r.pk for r in created]
+        if notify:
+            _notify_reports(
+                MemberReport.objects.filter(year=period.year, half=period.half, created_at=now),
+                step="prepared",
+                template="reports/email/report_prepared",
+            )
+    return ids
+
+
+def _notify_reports(
+    reports_qs, *, step: str, template: str, steps: dict | None = None, key_contains: str = ""
+) -> int:
+    """Notify each report's member once for `step` (or for `steps[report.pk]`)."""
+
+    from .notify import Message, notify_bulk
+
+    messages = []
+    for report in reports_qs.select_related("member__user"):
+        if steps is not None and report.pk not in steps:
+            continue
+        this_step = steps[report.pk] if steps is not None else step
+        messages.append(
+            Message(
+                user=report.member.user,
+                key=f"report:{report.pk}:{this_step}",
+                context={"report": report, "step": this_step, "period": report.period},
+                url=reverse("reports:report_detail", args=[report.pk]),
+            )
+        )
+    existing = Q(
+        user_id__in=reports_qs.values("member__user_id"),
+        key__startswith="report:",
+        key__contains=key_contains or f":{step}",
+    )
+    return len(notify_bulk(messages=messages, template=template, existing=existing))
+
+
+# ---------------------------------------------------------------------------------------------
+# Member reports: the member's steps
+# ---------------------------------------------------------------------------------------------
+def _record(report: MemberReport, from_state: str, to_state: str, by, comment: str = ""):
+    ReportTransition.objects.create(
+        report=report, from_state=from_state, to_state=to_state, by=by, comment=comment
+    )
+
+
+def member_report_update(
+    *, report: MemberReport, by, did: str, learned: str, plans: str
+) -> MemberReport:
+    if not can(by, "reports.memberreport.edit", report):
+        raise ReportsError("not_permitted")
+    updated = MemberReport.objects.filter(pk=report.pk, state__in=OPEN_STATES).update(
+        did=did, learned=learned, plans=plans, updated_at=timezone.now()
+    )
+    if not updated:
+        raise ReportsError("not_editable")
+    report.refresh_from_db()
+    return report
+
+
+def member_report_submit(*, report: MemberReport, by) -> MemberReport:
+    """The member submits: the figures are refreshed from the records, the reviewers told."""
+    if not can(by, "reports.memberreport.edit", report):
+        raise ReportsError("not_permitted")
+    with transaction.atomic():
+        locked = MemberReport.objects.select_for_update().get(pk=report.pk)
+        if locked.state not in OPEN_STATES:
+            raise ReportsError("not_editable")
+        if not locked.did.strip():
+            raise ReportsError("account_required")
+        _apply_figures(locked, _member_figures(locked.period, locked.member_id)[locked.member_id])
+        from_state = locked.state
+        now = timezone.now()
+        locked.state = ReportState.SUBMITTED
+        locked.submitted_at = now
+        locked.updated_at = now
+        locked.save()
+        _record(locked, from_state, ReportState.SUBMITTED, by)
+        transaction.on_commit(lambda: _notify_reviewers(locked))
+    return locked
+
+
+def member_report_approve(*, report: MemberReport, by, comment: str = "") -> MemberReport:
+    return _member_report_decide(
+        report=report, by=by, to_state=ReportState.APPROVED, comment=comment
+    )
+
+
+def member_report_return(*, report: MemberReport, by, comment: str) -> MemberReport:
+    if not (comment or "").strip():
+        raise ReportsError("comment_required")
+    return _member_report_decide(
+        report=report, by=by, to_state=ReportState.RETURNED, comment=comment
+    )
+
+
+def _member_report_decide(*, report: MemberReport, by, to_state: str, comment: str):
+    report = MemberReport.objects.select_related("member__branch", "member__user").get(pk=report.pk)
+    if report.member.user_id == by.pk:
+        raise ReportsError("own_report")
+    if not can(by, "reports.memberreport.review", report):
+        raise ReportsError("not_permitted")
+    now = timezone.now()
+    with transaction.atomic():
+        updated = MemberReport.objects.filter(pk=report.pk, state=ReportState.SUBMITTED).update(
+            state=to_state,
+            review_comment=comment,
+            reviewed_by=by,
+            reviewed_at=now,
+            updated_at=now,
+        )
+        if not updated:
+            raise ReportsError("not_submitted")
+        report.refresh_from_db()
+        _record(report, ReportState.SUBMITTED, to_state, by, comment)
+        step = f"{to_state}:{report.transitions.count()}"
+        transaction.on_commit(lambda: _notify_member_decision(report, step))
+    return report
+
+
+def _notify_member_decision(report: MemberReport, step: str) -> None:
+    from notifications.services import notification_send
+
+    template = (
+        "reports/email/report_approved"
+        if report.state == ReportState.APPROVED
+        else "reports/email/report_returned"
+    )
+    notification_send(
+        user=report.member.user,
+        key=f"report:{report.pk}:{step}",
+        template=template,
+        context={"report": report, "period": report.period},
+        url=reverse("reports:report_detail", args=[report.pk]),
+    )
+
+
+def branch_reviewers(branch: Organization) -> list:
+    """Who reviews a branch's reports: the admins of the branch and of its parent."""
+    ids = [branch.pk] + ([branch.parent_id] if branch.parent_id else [])
+    return [
+        a.user
+        for a in OrganizationAdmin.objects.filter(organization_id__in=ids)
+        .select_related("user")
+        .order_by("user_id")
+    ]
+
+
+def _notify_reviewers(report: MemberReport) -> None:
+    from notifications.services import notification_send
+
+    branch = report.member.branch
+    for user in branch_reviewers(branch):
+        if user.pk == report.member.user_id:
+            continue
+        notification_send(
+            user=user,
+            key=f"report:{report.pk}:submitted:{report.transitions.count()}",
+            template="reports/email/report_submitted",
+            context={"report": report, "period": report.period, "member": report.member},
+            url=reverse("admin:reports_memberreport_change", args=[report.pk]),
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Organization yearly reports
+# ---------------------------------------------------------------------------------------------
+def _organization_figures(year: int) -> dict[int, dict]:
+    """Figures of every organization for a year, rolled up its subtree (a handful of queries)."""
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    orgs = list(Organization.objects.values_list("pk", "path"))
+    by_branch: dict[int, dict] = defaultdict(
+        lambda: {
+            "members_total": 0,
+            "members_reported": 0,
+            "hours": Decimal(0),
+            "wishes": 0,
+            "ratings": defaultdict(int),
+        }
+    )
+    for bid, n in Member.objects.values_list("branch_id").annotate(n=Count("pk")):
+        by_branch[bid]["members_total"] = n
+    for bid, n in (
+        MemberReport.objects.filter(year=year, state__in=DONE_STATES)
+        .values_list("member__branch_id")
+        .annotate(n=Count("member_id", distinct=True))
+    ):
+        by_branch[bid]["members_reported"] = n
+    for bid, hours, wishes in (
+        ServiceRecord.objects.filter(served_on__range=(start, end))
+        .values_list("member__branch_id")
+        .annotate(h=Sum("hours"), w=Count("pk", filter=Q(kind=ServiceRecord.Kind.WISH)))
+    ):
+        by_branch[bid]["hours"] = hours or Decimal(0)
+        by_branch[bid]["wishes"] = wishes
+    for bid, rating, n in (
+        Evaluation.objects.filter(year=year)
+        .values_list("member__branch_id", "rating")
+        .annotate(n=Count("pk"))
+    ):
+        by_branch[bid]["ratings"][rating] += n
+    paired = list(
+        Partnership.objects.filter(term_start__lte=end, term_end__gte=start).values_list(
+            "organization__path", "community__name"
+        )
+    )
+    path_of = dict(orgs)
+    result = {}
+    for pk, path in orgs:
+        f = {
+            "members_total": 0,
+            "members_reported": 0,
+            "hours": Decimal(0),
+            "wishes": 0,
+            "ratings": defaultdict(int),
+            "communities": set(),
+        }
+        for bid, b in by_branch.items():
+            if path_of.get(bid, "\0").startswith(path):
+                f["members_total"] += b["members_total"]
+                f["members_reported"] += b["members_reported"]
+                f["hours"] += b["hours"]
+                f["wishes"] += b["wishes"]
+                for rating, n in b["ratings"].items():
+                    f["ratings"][rating] += n
+        f["communities"] = {name for p, name in paired if p.startswith(path)}
+        result[pk] = f
+    return result
+
+
+def _apply_org_figures(report: OrganizationReport, f: dict) -> None:
+    report.communities_paired = "、".join(sorted(f["communities"]))[:500]
+    report.members_total = f["members_total"]
+    report.members_reported = f["members_reported"]
+    report.hours = f["hours"]
+    report.wishes_fulfilled = f["wishes"]
+    report.rated_excellent = f["ratings"][Rating.EXCELLENT]
+    report.rated_qualified = f["ratings"][Rating.QUALIFIED]
+    report.rated_basic = f["ratings"][Rating.BASICALLY_QUALIFIED]
+    report.rated_unqualified = f["ratings"][Rating.UNQUALIFIED]
+
+
+def organization_reports_prepare(*, year: int) -> list[int]:
+    """A yearly draft for each organization below a working committee that has none yet."""
+    from django.conf import settings
+
+    now = timezone.now()
+    due = datetime.date(year, 12, 31) + datetime.timedelta(days=settings.REPORT_DUE_DAYS)
+    with transaction.atomic():
+        have = OrganizationReport.objects.filter(year=year).values("organization_id")
+        orgs = list(
+            Organization.objects.filter(parent__isnull=False)
+            .exclude(pk__in=have)
+            .values_list("pk", flat=True)
+        )
+        if not orgs:
+            return []
+        figures = _organization_figures(year)
+        reports = []
+        for pk in orgs:
+            report = OrganizationReport(
+                organization_id=pk, year=year, due_on=due, created_at=now, updated_at=now
+            )
+            _apply_org_figures(report, figures[pk])
+            reports.append(report)
+        created = OrganizationReport.objects.bulk_create(reports, batch_size=BATCH)
+        OrganizationReportTransition.objects.bulk_create(
+            [
+                OrganizationReportTransition(report=r, to_state=ReportState.DRAFT, at=now)
+                for r in created
+            ],
+            batch_size=BATCH,
+        )
+    return [r.pk for r in created]
+
+
+def organization_report_update(
+    *, report: OrganizationReport, by, summary: str, plans: str
+) -> OrganizationReport:
+    if not can(by, "reports.organizationreport.edit", report):
+        raise ReportsError("not_permitted")
+    updated = OrganizationReport.objects.filter(pk=report.pk, state__in=OPEN_STATES).update(
+        summary=summary, plans=plans, updated_at=timezone.now()
+    )
+    if not updated:
+        raise ReportsError("not_editable")
+    report.refresh_from_db()
+    return report
+
+
+def organization_report_submit(*, report: OrganizationReport, by) -> OrganizationReport:
+    if not can(by, "reports.organizationreport.edit", report):
+        raise ReportsError("not_permitted")
+    with transaction.atomic():
+        locked = OrganizationReport.objects.select_for_update().get(pk=report.pk)
+        if locked.state not in OPEN_STATES:
+            raise ReportsError("not_editable")
+        if not locked.summary.strip():
+            raise ReportsError("account_required")
+        _apply_org_figures(locked, _organization_figures(locked.year)[locked.organization_id])
+        from_state = locked.state
+        now = timezone.now()
+        locked.state = ReportState.SUBMITTED
+        locked.submitted_at = now
+        locked.updated_at = now
+        locked.save()
+        OrganizationReportTransition.objects.create(
+            report=locked, from_state=from_state, to_state=ReportState.SUBMITTED, by=by
+        )
+        transaction.on_commit(lambda: _notify_org_reviewers(locked))
+    return locked
+
+
+def organization_report_approve(*, report, by, comment: str = "") -> OrganizationReport:
+    return _org_report_decide(report=report, by=by, to_state=ReportState.APPROVED, comment=comment)
+
+
+def organization_report_return(*, report, by, comment: str) -> OrganizationReport:
+    if not (comment or "").strip():
+        raise ReportsError("comment_required")
+    return _org_report_decide(report=report, by=by, to_state=ReportState.RETURNED, comment=comment)
+
+
+def _org_report_decide(*, report: OrganizationReport, by, to_state: str, comment: str):
+    report = OrganizationReport.objects.select_related("organization").get(pk=report.pk)
+    if not can(by, "reports.organizationreport.review", report):
+        raise ReportsError("not_permitted")
+    now = timezone.now()
+    with transaction.atomic():
+        updated = OrganizationReport.objects.filter(
+            pk=report.pk, state=ReportState.SUBMITTED
+        ).update(
+            state=to_state,
+            review_comment=comment,
+            reviewed_by=by,
+            reviewed_at=now,
+            updated_at=now,
+        )
+        if not updated:
+            raise ReportsError("not_submitted")
+        report.refresh_from_db()
+        OrganizationReportTransition.objects.create(
+            report=report,
+            from_state=ReportState.SUBMITTED,
+            to_state=to_state,
+            by=by,
+            comment=comment,
+        )
+        step = f"{to_state}:{report.transitions.count()}"
+        transaction.on_commit(lambda: _notify_org_admins(report, step))
+    return report
+
+
+def _notify_org_reviewers(report: OrganizationReport) -> None:
+    from notifications.services import notification_send
+
+    parent_id = report.organization.parent_id
+    step = report.transitions.count()
+    for admin in OrganizationAdmin.objects.filter(organization_id=parent_id).select_related("user"):
+        notification_send(
+            user=admin.user,
+            key=f"orgreport:{report.pk}:submitted:{step}",
+            template="reports/email/org_report_submitted",
+            context={"report": report},
+            url=reverse("admin:reports_organizationreport_change", args=[report.pk]),
+        )
+
+
+def _notify_org_admins(report: OrganizationReport, step: str) -> None:
+    from notifications.services import notification_send
+
+    for admin in OrganizationAdmin.objects.filter(
+        organization_id=report.organization_id
+    ).select_related("user"):
+        notification_send(
+            user=admin.user,
+            key=f"orgreport:{report.pk}:{step}",
+            template="reports/email/org_report_decided",
+            context={"report": report},
+            url=reverse("admin:reports_organizationreport_change", args=[report.pk]),
+        )

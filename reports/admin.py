@@ -1,0 +1,701 @@
+"""Review in the Django admin: the main screen of branch secretaries and organization admins.
+
+Every queryset is scoped to the admin's subtree by `ScopedModelAdmin`; every change of state goes
+through `reports.services`, the same functions the site uses.
+"""
+
+from __future__ import annotations
+
+import io
+
+from django.contrib import admin, messages
+from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from config.admin import ScopedInline, ScopedModelAdmin
+from members.models import Organization
+from members.permissions import can, get_for_user_or_404, scope
+
+from . import selectors, services
+from .forms import ReturnForm
+from .models import (
+    Evaluation,
+    MemberReport,
+    OrganizationReport,
+    OrganizationReportTransition,
+    PointRule,
+    ReportState,
+    ReportTransition,
+    ServiceRecord,
+)
+from .periods import Period
+from .services import ReportsError
+
+STATE_COLOURS = {
+    ReportState.DRAFT: "#6c757d",
+    ReportState.SUBMITTED: "#0d6efd",
+    ReportState.RETURNED: "#b58105",
+    ReportState.APPROVED: "#198754",
+}
+
+
+def state_badge(obj):
+    return format_html(
+        '<span style="color:#fff;background:{};padding:2px 8px;border-radius:8px;'
+        'white-space:nowrap">{}</span>',
+        STATE_COLOURS.get(obj.state, "#6c757d"),
+        obj.get_state_display(),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Filters
+# ---------------------------------------------------------------------------------------------
+class PeriodFilter(admin.SimpleListFilter):
+    title = _("half-year")
+    parameter_name = "period"
+
+    def lookups(self, request, model_admin):
+        rows = (
+            model_admin.get_queryset(request)
+            .order_by()
+            .values_list("year", "half")
+            .distinct()
+            .order_by("-year", "-half")
+        )
+        return [(Period(y, h).code, Period(y, h).label) for y, h in rows]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        try:
+            period = Period.parse(self.value())
+        except ValueError:
+            return queryset.none()
+        return queryset.filter(year=period.year, half=period.half)
+
+
+class BranchFilter(admin.SimpleListFilter):
+    """Only the branches in the admin's own subtree are offered."""
+
+    title = _("Party branch")
+    parameter_name = "branch"
+
+    def lookups(self, request, model_admin):
+        branches = scope(
+            request.user, Organization.objects.filter(kind=Organization.Kind.BRANCH)
+        ).order_by("path")
+        return [(str(pk), name) for pk, name in branches.values_list("pk", "name")]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        if not self.value().isdigit():
+            return queryset.none()
+        return queryset.filter(member__branch_id=int(self.value()))
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("overdue")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Overdue, not submitted"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(state__in=services.OPEN_STATES, due_on__lt=timezone.localdate())
+        return queryset
+
+
+# ---------------------------------------------------------------------------------------------
+# Member reports
+# ---------------------------------------------------------------------------------------------
+class ReportTransitionInline(ScopedInline, admin.TabularInline):
+    model = ReportTransition
+    extra = 0
+    fields = ["at", "from_state", "to_state", "by", "comment"]
+    readonly_fields = fields
+    verbose_name_plural = _("history")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")
+
+
+@admin.register(MemberReport)
+class MemberReportAdmin(ScopedModelAdmin):
+    list_display = [
+        "member_name",
+        "period_label",
+        "branch_name",
+        "state_display",
+        "hours",
+        "points",
+        "submitted_at",
+        "due_on",
+    ]
+    list_display_links = ["member_name"]
+    list_filter = [PeriodFilter, BranchFilter, "state", OverdueFilter]
+    search_fields = ["member__real_name"]
+    list_select_related = ["member__branch"]
+    list_per_page = 50
+    ordering = ["-year", "-half", "member__branch__path", "member__real_name"]
+    actions = ["approve_selected", "return_selected", "export_selected"]
+    inlines = [ReportTransitionInline]
+    change_form_template = "reports/admin/memberreport_change_form.html"
+    change_list_template = "reports/admin/memberreport_change_list.html"
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    ("member", "branch_name"),
+                    ("period_label", "state_display", "due_on"),
+                    ("submitted_at", "reviewed_at", "reviewed_by"),
+                    "print_link",
+                ]
+            },
+        ),
+        (
+            _("Prepared figures"),
+            {
+                "fields": [
+                    "communities_served",
+                    ("wishes_fulfilled", "records_count", "hours", "points"),
+                ]
+            },
+        ),
+        (_("Community evaluation"), {"fields": ["evaluations_table"]}),
+        (_("The member's own account"), {"fields": ["did_text", "learned_text", "plans_text"]}),
+        (_("Review"), {"fields": ["review_comment"]}),
+        (_("Service records of the half-year"), {"fields": ["records_table"]}),
+    ]
+    readonly_fields = [
+        "member",
+        "branch_name",
+        "period_label",
+        "state_display",
+        "due_on",
+        "submitted_at",
+        "reviewed_at",
+        "reviewed_by",
+        "print_link",
+        "communities_served",
+        "wishes_fulfilled",
+        "records_count",
+        "hours",
+        "points",
+        "evaluations_table",
+        "did_text",
+        "learned_text",
+        "plans_text",
+        "review_comment",
+        "records_table",
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("member__branch", "reviewed_by")
+
+    # Columns ------------------------------------------------------------------------------
+    @admin.display(description=_("member"), ordering="member__real_name")
+    def member_name(self, obj):
+        return obj.member.real_name
+
+    @admin.display(description=_("half-year"), ordering="year")
+    def period_label(self, obj):
+        return obj.period.label
+
+    @admin.display(description=_("Party branch"), ordering="member__branch__path")
+    def branch_name(self, obj):
+        return obj.member.branch.name
+
+    @admin.display(description=_("state"), ordering="state")
+    def state_display(self, obj):
+        return state_badge(obj)
+
+    @admin.display(description=_("printable page"))
+    def print_link(self, obj):
+        return format_html(
+            '<a href="{}" target="_blank">{}</a>',
+            reverse("reports:report_print", args=[obj.pk]),
+            gettext("Open the printable page for the paper file"),
+        )
+
+    def _text(self, value):
+        return format_html(
+            '<div style="white-space:pre-line;max-width:60em">{}</div>', value or "–"
+        )
+
+    @admin.display(description=_("what I did"))
+    def did_text(self, obj):
+        return self._text(obj.did)
+
+    @admin.display(description=_("what I learned"))
+    def learned_text(self, obj):
+        return self._text(obj.learned)
+
+    @admin.display(description=_("what I plan"))
+    def plans_text(self, obj):
+        return self._text(obj.plans)
+
+    @admin.display(description=_("service records"))
+    def records_table(self, obj):
+        return mark_safe(  # noqa: S308 - rendered by the template engine, which escapes
+            render_to_string(
+                "reports/admin/memberreport__records.html",
+                {"records": selectors.report_records(report=obj)},
+            )
+        )
+
+    @admin.display(description=_("ratings"))
+    def evaluations_table(self, obj):
+        return mark_safe(  # noqa: S308 - rendered by the template engine, which escapes
+            render_to_string(
+                "reports/admin/memberreport__evaluations.html",
+                {"evaluations": selectors.report_evaluations(report=obj)},
+            )
+        )
+
+    # Permissions --------------------------------------------------------------------------
+    def has_review_permission(self, request, obj=None):
+        return can(request.user, "reports.memberreport.review", obj)
+
+    def has_export_permission(self, request, obj=None):
+        return self.has_view_permission(request)
+
+    # Change page: the review panel --------------------------------------------------------
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        obj = self.get_object(request, object_id)
+        if obj is not None:
+            extra_context["can_review"] = can(request.user, "reports.memberreport.review", obj)
+            extra_context["return_form"] = ReturnForm()
+            extra_context["review_url"] = reverse(
+                "admin:reports_memberreport_review", args=[obj.pk]
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/review/",
+                self.admin_site.admin_view(self.review_view),
+                name="reports_memberreport_review",
+            ),
+            path(
+                "export/",
+                self.admin_site.admin_view(self.export_view),
+                name="reports_memberreport_export",
+            ),
+            *super().get_urls(),
+        ]
+
+    def review_view(self, request, pk):
+        """Approve or return one report from its change page."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        report = get_for_user_or_404(request.user, self.get_queryset(request), pk=pk)
+        change_url = reverse("admin:reports_memberreport_change", args=[pk])
+        try:
+            if request.POST.get("decision") == "approve":
+                services.member_report_approve(
+                    report=report, by=request.user, comment=request.POST.get("comment", "")
+                )
+                self.message_user(
+                    request,
+                    gettext("The report of %(name)s has been approved.")
+                    % {"name": report.member.real_name},
+                    messages.SUCCESS,
+                )
+            else:
+                services.member_report_return(
+                    report=report, by=request.user, comment=request.POST.get("comment", "")
+                )
+                self.message_user(
+                    request,
+                    gettext("The report of %(name)s has been returned to the member.")
+                    % {"name": report.member.real_name},
+                    messages.SUCCESS,
+                )
+        except ReportsError as e:
+            self.message_user(request, e.message, messages.ERROR)
+            return HttpResponseRedirect(change_url)
+        return HttpResponseRedirect(
+            reverse("admin:reports_memberreport_changelist") + "?state__exact=submitted"
+        )
+
+    # Actions ------------------------------------------------------------------------------
+    @admin.action(description=_("Approve selected reports"), permissions=["review"])
+    def approve_selected(self, request, queryset):
+        done, failed = 0, 0
+        for report in queryset:
+            try:
+                services.member_report_approve(report=report, by=request.user)
+                done += 1
+            except ReportsError:
+                failed += 1
+        if done:
+            self.message_user(
+                request, gettext("%(n)d report(s) approved.") % {"n": done}, messages.SUCCESS
+            )
+        if failed:
+            self.message_user(
+                request,
+                gettext("%(n)d report(s) were skipped: only submitted reports can be approved.")
+                % {"n": failed},
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("Return selected reports with a comment"), permissions=["review"])
+    def return_selected(self, request, queryset):
+        form = ReturnForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            done, failed = 0, 0
+            for report in queryset:
+                try:
+                    services.member_report_return(
+                        report=report, by=request.user, comment=form.cleaned_data["comment"]
+                    )
+                    done += 1
+                except ReportsError:
+                    failed += 1
+            if done:
+                self.message_user(
+                    request,
+                    gettext("%(n)d report(s) returned to the member.") % {"n": done},
+                    messages.SUCCESS,
+                )
+            if failed:
+                self.message_user(
+                    request,
+                    gettext("%(n)d report(s) were skipped: only submitted reports can be returned.")
+                    % {"n": failed},
+                    messages.WARNING,
+                )
+            return None
+        return render(
+            request,
+            "reports/admin/memberreport_return_selected.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": gettext("Return reports with a comment"),
+                "opts": self.model._meta,
+                "reports": queryset.select_related("member__branch"),
+                "form": form,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    @admin.action(description=_("Export selected reports to Excel"), permissions=["export"])
+    def export_selected(self, request, queryset):
+        return self._xlsx(queryset)
+
+    def export_view(self, request):
+        """The report status of everything the current filters show, as an Excel file."""
+        if not self.has_view_permission(request):
+            return HttpResponseRedirect(reverse("admin:index"))
+        changelist = self.get_changelist_instance(request)
+        return self._xlsx(changelist.get_queryset(request))
+
+    def _xlsx(self, queryset):
+        from openpyxl import Workbook
+        from openpyxl.styles import Font
+
+        wb = Workbook()
+        ws = wb.active
+        ws.title = gettext("Report status")[:31]
+        headers = [
+            gettext("Member"),
+            gettext("Party branch"),
+            gettext("Half-year"),
+            gettext("State"),
+            gettext("Hours"),
+            gettext("Points"),
+            gettext("Wishes fulfilled"),
+            gettext("Communities served"),
+            gettext("Due on"),
+            gettext("Submitted at"),
+            gettext("Reviewed at"),
+            gettext("Overdue"),
+        ]
+        ws.append(headers)
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        today = timezone.localdate()
+        for r in queryset.select_related("member__branch").order_by(
+            "member__branch__path", "member__real_name", "-year", "-half"
+        ):
+            ws.append(
+                [
+                    r.member.real_name,
+                    r.member.branch.name,
+                    str(r.period.label),
+                    str(r.get_state_display()),
+                    float(r.hours),
+                    r.points,
+                    r.wishes_fulfilled,
+                    r.communities_served,
+                    r.due_on,
+                    timezone.localtime(r.submitted_at).replace(tzinfo=None)
+                    if r.submitted_at
+                    else None,
+                    timezone.localtime(r.reviewed_at).replace(tzinfo=None)
+                    if r.reviewed_at
+                    else None,
+                    gettext("yes") if r.is_editable and r.due_on < today else "",
+                ]
+            )
+        for column, width in zip(
+            "ABCDEFGHIJKL", [12, 24, 16, 10, 8, 8, 10, 30, 12, 18, 18, 8], strict=True
+        ):
+            ws.column_dimensions[column].width = width
+        ws.freeze_panes = "A2"
+        buffer = io.BytesIO()
+        wb.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="report-status-{timezone.localdate():%Y%m%d}.xlsx"'
+        )
+        return response
+
+
+# ---------------------------------------------------------------------------------------------
+# Organization reports
+# ---------------------------------------------------------------------------------------------
+class OrganizationReportTransitionInline(ScopedInline, admin.TabularInline):
+    model = OrganizationReportTransition
+    extra = 0
+    fields = ["at", "from_state", "to_state", "by", "comment"]
+    readonly_fields = fields
+    verbose_name_plural = _("history")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")
+
+
+@admin.register(OrganizationReport)
+class OrganizationReportAdmin(ScopedModelAdmin):
+    list_display = [
+        "organization",
+        "year",
+        "state_display",
+        "members_reported",
+        "members_total",
+        "hours",
+        "wishes_fulfilled",
+        "submitted_at",
+        "due_on",
+    ]
+    list_filter = ["year", "state"]
+    search_fields = ["organization__name"]
+    list_select_related = ["organization"]
+    ordering = ["-year", "organization__path"]
+    inlines = [OrganizationReportTransitionInline]
+    change_form_template = "reports/admin/organizationreport_change_form.html"
+    fieldsets = [
+        (None, {"fields": [("organization", "year"), ("state_display", "due_on", "submitted_at")]}),
+        (
+            _("Prepared figures"),
+            {
+                "fields": [
+                    "communities_paired",
+                    ("members_total", "members_reported", "hours", "wishes_fulfilled"),
+                    ("rated_excellent", "rated_qualified", "rated_basic", "rated_unqualified"),
+                ]
+            },
+        ),
+        (_("The organization's own account"), {"fields": ["summary", "plans"]}),
+        (_("Review"), {"fields": ["review_comment", ("reviewed_by", "reviewed_at")]}),
+    ]
+    _figures = [
+        "organization",
+        "year",
+        "state_display",
+        "due_on",
+        "submitted_at",
+        "communities_paired",
+        "members_total",
+        "members_reported",
+        "hours",
+        "wishes_fulfilled",
+        "rated_excellent",
+        "rated_qualified",
+        "rated_basic",
+        "rated_unqualified",
+        "review_comment",
+        "reviewed_by",
+        "reviewed_at",
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self._figures
+
+    @admin.display(description=_("state"), ordering="state")
+    def state_display(self, obj):
+        return state_badge(obj)
+
+    def save_model(self, request, obj, form, change):
+        # The account is the only thing an admin writes here, and only through the service.
+        try:
+            services.organization_report_update(
+                report=obj,
+                by=request.user,
+                summary=form.cleaned_data.get("summary", ""),
+                plans=form.cleaned_data.get("plans", ""),
+            )
+        except ReportsError as e:
+            self.message_user(request, e.message, messages.ERROR)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        obj = self.get_object(request, object_id)
+        if obj is not None:
+            extra_context["can_submit"] = can(request.user, "reports.organizationreport.edit", obj)
+            extra_context["can_review"] = can(
+                request.user, "reports.organizationreport.review", obj
+            )
+            extra_context["return_form"] = ReturnForm()
+            extra_context["step_url"] = reverse(
+                "admin:reports_organizationreport_step", args=[obj.pk]
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/step/",
+                self.admin_site.admin_view(self.step_view),
+                name="reports_organizationreport_step",
+            ),
+            *super().get_urls(),
+        ]
+
+    def step_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        report = get_for_user_or_404(
+            request.user, self.get_queryset(request).select_related("organization"), pk=pk
+        )
+        step = request.POST.get("step")
+        comment = request.POST.get("comment", "")
+        try:
+            if step == "submit":
+                services.organization_report_submit(report=report, by=request.user)
+                done = gettext("The yearly report has been submitted to the committee above.")
+            elif step == "approve":
+                services.organization_report_approve(
+                    report=report, by=request.user, comment=comment
+                )
+                done = gettext("The yearly report has been approved.")
+            else:
+                services.organization_report_return(report=report, by=request.user, comment=comment)
+                done = gettext("The yearly report has been returned with your comment.")
+            self.message_user(request, done, messages.SUCCESS)
+        except ReportsError as e:
+            self.message_user(request, e.message, messages.ERROR)
+        return HttpResponseRedirect(reverse("admin:reports_organizationreport_change", args=[pk]))
+
+
+# ---------------------------------------------------------------------------------------------
+# Evaluations, point rules, service records
+# ---------------------------------------------------------------------------------------------
+@admin.register(Evaluation)
+class EvaluationAdmin(ScopedModelAdmin):
+    list_display = ["member", "community", "period_label", "rating", "comment", "rated_at"]
+    list_filter = [PeriodFilter, "rating", BranchFilter]
+    search_fields = ["member__real_name", "community__name"]
+    list_select_related = ["member", "community"]
+    readonly_fields = ["member", "community", "year", "half", "rating", "comment", "rated_by"]
+    ordering = ["-year", "-half", "member__real_name"]
+
+    @admin.display(description=_("half-year"), ordering="year")
+    def period_label(self, obj):
+        return obj.period.label
+
+
+@admin.register(PointRule)
+class PointRuleAdmin(ScopedModelAdmin):
+    list_display = [
+        "kind_label",
+        "points_per_record",
+        "points_per_hour",
+        "effective_from",
+        "in_force",
+        "note",
+    ]
+    list_filter = ["kind"]
+    fields = ["kind", "points_per_record", "points_per_hour", "effective_from", "note"]
+    ordering = ["kind", "-effective_from"]
+
+    @admin.display(description=_("kind of service"), ordering="kind")
+    def kind_label(self, obj):
+        return obj.get_kind_display() if obj.kind else gettext("Every kind (default)")
+
+    @admin.display(description=_("in force"), boolean=True)
+    def in_force(self, obj):
+        return obj.effective_from <= timezone.localdate()
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        field = form.base_fields.get("effective_from")
+        if field is not None:
+            field.help_text = gettext(
+                "Records created from this date on use this rule; records already made keep "
+                "their points. A rule cannot start in the past."
+            )
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def get_changeform_initial_data(self, request):
+        import datetime
+
+        return {"effective_from": timezone.localdate() + datetime.timedelta(days=1)}
+
+
+@admin.register(ServiceRecord)
+class ServiceRecordAdmin(ScopedModelAdmin):
+    list_display = [
+        "served_on",
+        "member",
+        "community",
+        "title",
+        "kind",
+        "hours",
+        "points",
+        "source",
+    ]
+    list_filter = ["kind", "source", "served_on"]
+    search_fields = ["member__real_name", "title"]
+    list_select_related = ["member", "community"]
+    date_hierarchy = "served_on"
+    readonly_fields = [
+        "member",
+        "community",
+        "served_on",
+        "hours",
+        "points",
+        "kind",
+        "source",
+        "source_key",
+        "created_by",
+        "created_at",
+    ]
+    fields = [*readonly_fields[:8], "title", "note", "created_by", "created_at"]
+
+    def has_add_permission(self, request):
+        # Staff record service with the site's form, which checks the member's registration.
+        return False

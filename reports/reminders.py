@@ -1,0 +1,181 @@
+"""The periodic jobs of the reports app: drafts when a period ends, reminders, digests.
+
+Each job takes `today` so that it can be run by hand for any date (`manage.py run_report_job`)
+and is safe to run twice: every message has an occasion key that is unique per user, so a retried
+or overlapping run notifies nobody twice.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+
+from django.db.models import Count, Q
+from django.urls import reverse
+
+from members.models import Organization, OrganizationAdmin
+
+from .models import MemberReport, ReportState
+from .notify import Message, notify_bulk
+from .periods import last_ended
+from .services import (
+    OPEN_STATES,
+    _notify_reports,
+    member_reports_prepare,
+    organization_reports_prepare,
+)
+
+
+def prepare_due_drafts(*, today: datetime.date) -> dict:
+    """Prepare the drafts of the period that ended last (and, after December, the yearly
+    organization reports)."""
+    period = last_ended(today)
+    members = member_reports_prepare(period=period)
+    organizations = organization_reports_prepare(year=period.year) if period.half == 2 else []
+    return {
+        "period": period.code,
+        "member_reports": len(members),
+        "org_reports": len(organizations),
+    }
+
+
+def reminder_step(*, due_on: datetime.date, today: datetime.date) -> str | None:
+    """Which reminder a report not yet submitted is due for today.
+
+    Before the due date: "before-N" from N days before (N from REPORT_REMINDER_DAYS_BEFORE); on
+    it: "due"; after it: "overdue-W" each full week W overdue. A day the job did not run is caught
+    up the next day, and each step is sent once.
+    """
+    from django.conf import settings
+
+    days_left = (due_on - today).days
+    if days_left > 0:
+        for days in sorted(settings.REPORT_REMINDER_DAYS_BEFORE):
+            if days_left <= days:
+                return f"before-{days}"
+        return None
+    if days_left > -7:
+        return "due"
+    return f"overdue-{-days_left // 7}"
+
+
+def send_member_reminders(*, today: datetime.date) -> int:
+    """Remind every member whose report is not submitted; returns the number notified."""
+    from django.conf import settings
+
+    horizon = today + datetime.timedelta(days=max(settings.REPORT_REMINDER_DAYS_BEFORE, default=0))
+    reports = MemberReport.objects.filter(state__in=OPEN_STATES, due_on__lte=horizon)
+    steps = {}
+    for pk, due_on in reports.values_list("pk", "due_on"):
+        step = reminder_step(due_on=due_on, today=today)
+        if step:
+            steps[pk] = f"remind:{step}"
+    if not steps:
+        return 0
+    return _notify_reports(
+        reports,
+        step="",
+        steps=steps,
+        template="reports/email/report_reminder",
+        key_contains=":remind:",
+    )
+
+
+def _admins_by_org() -> dict[int, list]:
+    admins = defaultdict(list)
+    for admin in OrganizationAdmin.objects.select_related("user", "organization"):
+        admins[admin.organization_id].append(admin)
+    return admins
+
+
+def send_review_digests(*, today: datetime.date) -> int:
+    """Weekly: tell each branch's reviewers (admins of the branch and of its parent) how many
+    reports wait for their review."""
+    waiting = list(
+        MemberReport.objects.filter(state=ReportState.SUBMITTED)
+        .values_list("member__branch_id", "member__branch__name", "member__branch__parent_id")
+        .annotate(n=Count("pk"))
+        .order_by("member__branch__name")
+    )
+    if not waiting:
+        return 0
+    admins = _admins_by_org()
+    per_user: dict[int, dict] = {}
+    for branch_id, name, parent_id, n in waiting:
+        for org_id in (branch_id, parent_id):
+            for admin in admins.get(org_id, []):
+                entry = per_user.setdefault(admin.user_id, {"user": admin.user, "branches": {}})
+                entry["branches"][branch_id] = (name, n)
+    year, week, _ = today.isocalendar()
+    key = f"report-digest:{year}-W{week:02d}"
+    url = reverse("admin:reports_memberreport_changelist") + "?state__exact=submitted"
+    messages = [
+        Message(
+            user=e["user"],
+            key=key,
+            context={
+                "branches": sorted(e["branches"].values()),
+                "total": sum(n for _, n in e["branches"].values()),
+            },
+            url=url,
+        )
+        for e in per_user.values()
+    ]
+    return len(
+        notify_bulk(
+            messages=messages,
+            template="reports/email/review_digest",
+            existing=Q(key=key, user_id__in=list(per_user)),
+        )
+    )
+
+
+def send_overdue_summaries(*, today: datetime.date) -> int:
+    """Monthly: tell each organization admin how many reports in their subtree are overdue."""
+    overdue = list(
+        MemberReport.objects.filter(state__in=OPEN_STATES, due_on__lt=today)
+        .values_list("member__branch__path", "member__branch__name")
+        .annotate(n=Count("pk"))
+        .order_by("member__branch__name")
+    )
+    if not overdue:
+        return 0
+    per_user: dict[int, dict] = {}
+    for admins in _admins_by_org().values():
+        for admin in admins:
+            org: Organization = admin.organization
+            rows = [(name, n) for path, name, n in overdue if path.startswith(org.path)]
+            if not rows:
+                continue
+            entry = per_user.setdefault(admin.user_id, {"user": admin.user, "branches": {}})
+            for name, n in rows:
+                entry["branches"][name] = n
+    key = f"report-overdue:{today:%Y-%m}"
+    url = reverse("admin:reports_memberreport_changelist")
+    messages = [
+        Message(
+            user=e["user"],
+            key=key,
+            context={
+                "branches": sorted(e["branches"].items()),
+                "total": sum(e["branches"].values()),
+            },
+            url=url,
+        )
+        for e in per_user.values()
+    ]
+    return len(
+        notify_bulk(
+            messages=messages,
+            template="reports/email/overdue_summary",
+            existing=Q(key=key, user_id__in=list(per_user)),
+        )
+    )
+
+
+JOBS = {
+    "prepare_due_drafts": prepare_due_drafts,
+    "send_member_reminders": send_member_reminders,
+    "send_review_digests": send_review_digests,
+    "send_overdue_summaries": send_overdue_summaries,
+}

@@ -1,0 +1,237 @@
+"""Pages of the reports app: a member's service and reports, staff's records and evaluations.
+
+Thin: each view fetches its object through members.permissions, calls a service and renders.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from members.models import Community, Member
+from members.permissions import can, get_for_user_or_404, get_roles, scope
+
+from . import selectors, services
+from .forms import EvaluationForm, ReportAccountForm, ServiceRecordEntryForm
+from .models import MemberReport
+from .periods import Period, recent_periods
+from .services import ReportsError
+
+
+def _member_or_404(user) -> Member:
+    member = get_roles(user).member
+    if member is None:
+        raise Http404
+    return member
+
+
+def _staff_community_or_403(user) -> Community:
+    roles = get_roles(user)
+    if not roles.is_staff:
+        raise PermissionDenied
+    return Community.objects.get(pk=roles.staff_community_id)
+
+
+@login_required
+def my_service(request):
+    member = _member_or_404(request.user)
+    halves = selectors.member_service_by_half_year(member=member)
+    total_points = sum(h.points for h in halves)
+    total_hours = sum((h.hours for h in halves), start=0)
+    ranks = selectors.member_ranks(member=member, my_points=total_points)
+    return render(
+        request,
+        "reports/my_service.html",
+        {
+            "member": member,
+            "halves": halves,
+            "total_points": total_points,
+            "total_hours": total_hours,
+            "ranks": ranks,
+        },
+    )
+
+
+@login_required
+def my_reports(request):
+    member = _member_or_404(request.user)
+    reports = selectors.member_reports_for(user=request.user, member=member)
+    return render(request, "reports/my_reports.html", {"member": member, "reports": reports})
+
+
+def _report_for(user, pk) -> MemberReport:
+    return get_for_user_or_404(
+        user, MemberReport.objects.select_related("member__branch", "member__user"), pk=pk
+    )
+
+
+@login_required
+def report_detail(request, pk):
+    report = _report_for(request.user, pk)
+    can_edit = can(request.user, "reports.memberreport.edit", report)
+    initial = {"did": report.did, "learned": report.learned, "plans": report.plans}
+    form = ReportAccountForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if not can_edit:
+            messages.error(request, ReportsError("not_editable").message)
+            return redirect(report)
+        if form.is_valid():
+            try:
+                services.member_report_update(report=report, by=request.user, **form.cleaned_data)
+                if "submit" in request.POST:
+                    services.member_report_submit(report=report, by=request.user)
+                    messages.success(request, _("Your report has been submitted for review."))
+                else:
+                    messages.success(request, _("Your report has been saved."))
+                return redirect(report)
+            except ReportsError as e:
+                messages.error(request, e.message)
+                report.refresh_from_db()
+                can_edit = can(request.user, "reports.memberreport.edit", report)
+    return render(
+        request,
+        "reports/report_detail.html",
+        {
+            "report": report,
+            "form": form,
+            "can_edit": can_edit,
+            "see_evaluation": can(request.user, "reports.memberreport.see_evaluation", report),
+            "can_review": can(request.user, "reports.memberreport.review", report),
+            "records": selectors.report_records(report=report),
+            "transitions": report.transitions.select_related("by"),
+        },
+    )
+
+
+@login_required
+def report_print(request, pk):
+    report = _report_for(request.user, pk)
+    see_evaluation = can(request.user, "reports.memberreport.see_evaluation", report)
+    return render(
+        request,
+        "reports/report_print.html",
+        {
+            "report": report,
+            "see_evaluation": see_evaluation,
+            "evaluations": selectors.report_evaluations(report=report) if see_evaluation else [],
+            "records": selectors.report_records(report=report),
+            "transitions": report.transitions.select_related("by"),
+            "printed_on": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def staff_records(request):
+    community = _staff_community_or_403(request.user)
+    members = scope(request.user, selectors.community_registered_members(community=community))
+    form = ServiceRecordEntryForm(request.POST or None, members=members)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            record = services.service_record_enter(
+                by=request.user,
+                community=community,
+                member=data["member"],
+                served_on=data["served_on"],
+                hours=data["hours"],
+                kind=data["kind"],
+                title=data["title"],
+                note=data["note"],
+                token=data["token"],
+            )
+            messages.success(
+                request,
+                _("Recorded %(hours)s hours (%(points)s points) for %(name)s.")
+                % {"hours": record.hours, "points": record.points, "name": record.member},
+            )
+            return redirect("reports:staff_records")
+        except ReportsError as e:
+            messages.error(request, e.message)
+    return render(
+        request,
+        "reports/staff_records.html",
+        {
+            "community": community,
+            "form": form,
+            "records": selectors.community_recent_records(community=community),
+        },
+    )
+
+
+def _period_from(request) -> Period:
+    try:
+        return Period.parse(request.GET.get("period", ""))
+    except ValueError:
+        return Period.current()
+
+
+@login_required
+def evaluations(request):
+    community = _staff_community_or_403(request.user)
+    period = _period_from(request)
+    rows = selectors.community_evaluation_rows(community=community, period=period)
+    return render(
+        request,
+        "reports/evaluations.html",
+        {
+            "community": community,
+            "period": period,
+            "periods": recent_periods(timezone.localdate()),
+            "rows": rows,
+            "period_started": period.start <= timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def evaluate(request, member_pk):
+    community = _staff_community_or_403(request.user)
+    period = _period_from(request)
+    member = get_for_user_or_404(request.user, Member.objects.all(), pk=member_pk)
+    form = EvaluationForm(request.POST)
+    error = None
+    if form.is_valid():
+        try:
+            services.evaluation_set(
+                by=request.user,
+                community=community,
+                member=member,
+                period=period,
+                rating=form.cleaned_data["rating"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ReportsError as e:
+            error = e.message
+    else:
+        error = _("Choose one of the ratings.")
+    if request.headers.get("HX-Request"):
+        rows = selectors.community_evaluation_rows(
+            community=community, period=period, member_id=member.pk
+        )
+        if not rows:
+            raise Http404
+        row = rows[0]
+        return render(
+            request,
+            "reports/_evaluation_row.html",
+            {
+                "row": row,
+                "period": period,
+                "error": error,
+                "saved": error is None,
+                "form_data": request.POST if error else None,
+                "period_started": True,
+            },
+        )
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("Rating saved for %(name)s.") % {"name": member})
+    return redirect(reverse("reports:evaluations") + f"?period={period.code}")
