@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 
+from django import forms
 from django.contrib import admin, messages
 from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
@@ -623,8 +624,23 @@ class EvaluationAdmin(ScopedModelAdmin):
         return obj.period.label
 
 
+class PointRuleForm(forms.ModelForm):
+    class Meta:
+        model = PointRule
+        fields = ["kind", "points_per_record", "points_per_hour", "effective_from", "note"]
+
+    def clean_effective_from(self):
+        day = self.cleaned_data["effective_from"]
+        if day < timezone.localdate():
+            raise forms.ValidationError(
+                gettext("A rule cannot start in the past: records already made keep their points.")
+            )
+        return day
+
+
 @admin.register(PointRule)
 class PointRuleAdmin(ScopedModelAdmin):
+    form = PointRuleForm
     list_display = [
         "kind_label",
         "points_per_record",
