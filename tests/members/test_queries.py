@@ -1,0 +1,85 @@
+"""Every list page costs the same number of queries whatever its length."""
+
+import pytest
+from django.urls import reverse
+
+from members.models import CommunityRegistration
+from tests import factories as f
+
+
+def _fill(n, community):
+    """n communities, each with a partnership and a confirmed member; n pending and n
+    confirmed registrations (with service categories) at `community`."""
+    cats = [f.ServiceCategoryFactory(name=f"服务{i}") for i in range(3)]
+    for _ in range(n):
+        c = f.CommunityFactory()
+        f.PartnershipFactory(community=c)
+        f.ConfirmedRegistrationFactory(community=c)
+        pending = f.RegistrationFactory(community=community)
+        pending.member.service_categories.set(cats)
+        confirmed = f.ConfirmedRegistrationFactory(community=community)
+        confirmed.member.service_categories.set(cats)
+        f.PartnershipFactory(community=community)
+
+
+SIZES = [pytest.param(2, id="small"), pytest.param(12, id="large")]
+
+
+def _count(client, url, django_assert_num_queries, expected):
+    client.get(url)  # warm the session and role caches the same way for every size
+    with django_assert_num_queries(expected):
+        response = client.get(url)
+    assert response.status_code == 200
+    return response
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_home_queries(client, community, n, django_assert_num_queries):
+    _fill(n, community)
+    # figures (3) + communities (1) + their current partnerships (1)
+    _count(client, reverse("members:home"), django_assert_num_queries, 5)
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_community_list_queries(client, community, n, django_assert_num_queries):
+    _fill(n, community)
+    # count (1) + page of communities (1) + partnerships (1)
+    _count(client, reverse("members:community_list"), django_assert_num_queries, 3)
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_staff_home_queries(login, staff, community, n, django_assert_num_queries):
+    _fill(n, community)
+    response = _count(login(staff), reverse("members:staff_home"), django_assert_num_queries, 10)
+    assert len(response.context["pending"]) == n
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_staff_members_queries(login, staff, community, n, django_assert_num_queries):
+    _fill(n, community)
+    response = _count(login(staff), reverse("members:staff_members"), django_assert_num_queries, 10)
+    assert len(response.context["page"]) == n
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_community_detail_private_list_queries(
+    login, staff, community, n, django_assert_num_queries
+):
+    _fill(n, community)
+    _count(login(staff), community.get_absolute_url(), django_assert_num_queries, 11)
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_partnership_list_queries(login, org_admin, party_committee, n, django_assert_num_queries):
+    for _ in range(n):
+        f.PartnershipFactory(organization=party_committee)
+    _count(login(org_admin), reverse("members:partnership_list"), django_assert_num_queries, 7)
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_dashboard_history_queries(login, member, n, django_assert_num_queries):
+    for _ in range(n):
+        f.RegistrationFactory(
+            member=member, community=f.CommunityFactory(), state=CommunityRegistration.State.ENDED
+        )
+    _count(login(member.user), reverse("members:dashboard"), django_assert_num_queries, 9)
