@@ -8,6 +8,17 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         return True
 
+    def pre_authenticate(self, request, **credentials):
+        """Ask django-axes first, so that a locked-out login name gets the one lockout page
+        (the same for every name) instead of allauth's own rate-limit message."""
+        from axes.handlers.proxy import AxesProxyHandler
+
+        if AxesProxyHandler.is_locked(request, credentials):
+            request.axes_locked_out = True
+            request.axes_credentials = credentials
+            raise self.validation_error("too_many_login_attempts")
+        super().pre_authenticate(request, **credentials)
+
 
 def axes_username(request, credentials=None) -> str:
     """The login name tried, whichever form sent it (allauth's `login`, the admin's `username`,
