@@ -1,0 +1,200 @@
+"""The Django admin: every model is there, rows are scoped by role, actions call the services."""
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from config.admin import ScopedModelAdmin
+from members.models import CommunityRegistration, Member
+from tests import factories as f
+
+State = CommunityRegistration.State
+
+
+@pytest.mark.parametrize(
+    "model",
+    [m for a in ("members", "notifications") for m in apps.get_app_config(a).get_models()],
+    ids=lambda m: m.__name__,
+)
+def test_every_model_has_a_scoped_admin(model):
+    model_admin = admin.site._registry.get(model)
+    assert isinstance(model_admin, ScopedModelAdmin)
+    assert model_admin.search_fields
+    if model.__name__ not in ("District", "ServiceCategory"):
+        assert model_admin.list_filter
+
+
+def _changelist(client, model):
+    opts = model._meta
+    return client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+
+
+def test_org_admin_sees_only_members_of_their_subtree(login, org_admin, member, other_member):
+    response = _changelist(login(org_admin), Member)
+    assert list(response.context["cl"].result_list) == [member]
+
+
+def test_committee_admin_sees_every_member_under_the_committee(
+    login, committee_admin, member, other_member
+):
+    response = _changelist(login(committee_admin), Member)
+    assert set(response.context["cl"].result_list) == {member, other_member}
+
+
+def test_staff_see_only_their_communitys_registrations(login, staff, pending, other_pending):
+    response = _changelist(login(staff), CommunityRegistration)
+    rows = set(response.context["cl"].result_list)
+    assert pending in rows and other_pending not in rows
+
+
+def test_admin_shows_phone_masked_without_permission(login, org_admin, other_member, member):
+    # The org admin administers `member` (full phone) but not others (masked).
+    content = _changelist(login(org_admin), Member).content.decode()
+    assert "13812345678" in content
+
+
+def test_another_subtrees_member_is_not_found_in_admin(login, org_admin, other_member):
+    url = reverse("admin:members_member_change", args=[other_member.pk])
+    response = login(org_admin).get(url)
+    # The admin treats an object outside the user's scope as missing: back to the index.
+    assert response.status_code == 302
+    assert response.url == reverse("admin:index")
+
+
+def test_member_cannot_use_the_admin(login, member_user):
+    response = login(member_user).get(reverse("admin:index"))
+    assert response.status_code == 302
+
+
+def test_admin_confirm_action_calls_the_service(
+    login, staff, pending, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(staff).post(
+            reverse("admin:members_communityregistration_changelist"),
+            {"action": "confirm_selected", "_selected_action": [pending.pk]},
+        )
+    assert response.status_code == 302
+    pending.refresh_from_db()
+    assert (pending.state, pending.decided_by) == (State.CONFIRMED, staff)
+    assert pending.member.user.notifications.exists()  # the service notified the member
+
+
+def test_admin_decline_action_asks_for_a_reason(login, staff, pending):
+    client = login(staff)
+    url = reverse("admin:members_communityregistration_changelist")
+    response = client.post(url, {"action": "decline_selected", "_selected_action": [pending.pk]})
+    assert response.status_code == 200  # the reason form
+    pending.refresh_from_db()
+    assert pending.state == State.PENDING
+    client.post(
+        url,
+        {
+            "action": "decline_selected",
+            "_selected_action": [pending.pk],
+            "apply": "1",
+            "reason": "不在本社区居住",
+        },
+    )
+    pending.refresh_from_db()
+    assert (pending.state, pending.decline_reason) == (State.DECLINED, "不在本社区居住")
+
+
+def test_admin_actions_skip_other_communities(login, staff, other_pending):
+    # Even a forged id of another community's registration is left alone.
+    login(staff).post(
+        reverse("admin:members_communityregistration_changelist"),
+        {"action": "confirm_selected", "_selected_action": [other_pending.pk]},
+    )
+    other_pending.refresh_from_db()
+    assert other_pending.state == State.PENDING
+
+
+def _partnership_post(org, community, upload):
+    return {
+        "organization": org.pk,
+        "community": community.pk,
+        "signed_on": "2025-01-01",
+        "term_start": "2025-01-02",
+        "term_end": "2027-01-01",
+        "commitments": "共建",
+        "agreement_file": upload,
+    }
+
+
+def test_org_admin_adds_a_partnership_with_an_agreement(
+    login, org_admin, party_committee, community
+):
+    upload = SimpleUploadedFile("协议.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    response = login(org_admin).post(
+        reverse("admin:members_partnership_add"),
+        _partnership_post(party_committee, community, upload),
+    )
+    assert response.status_code == 302
+    assert party_committee.partnerships.get().agreement_file.name.endswith(".pdf")
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("协议.exe", b"MZ..."), ("协议.pdf", b"MZ not a pdf")],
+    ids=["wrong-type", "content-mismatch"],
+)
+def test_agreement_upload_is_validated(login, org_admin, party_committee, community, name, content):
+    upload = SimpleUploadedFile(name, content)
+    response = login(org_admin).post(
+        reverse("admin:members_partnership_add"),
+        _partnership_post(party_committee, community, upload),
+    )
+    assert response.status_code == 200
+    assert "agreement_file" in response.context["adminform"].form.errors
+    assert not party_committee.partnerships.exists()
+
+
+def test_agreement_upload_size_is_limited(monkeypatch, party_committee, community):
+    from members import forms
+
+    monkeypatch.setattr(forms, "AGREEMENT_MAX_BYTES", 10)
+    form = forms.PartnershipForm(
+        data={k: v for k, v in _partnership_post(party_committee, community, None).items() if v},
+        files={"agreement_file": SimpleUploadedFile("a.pdf", b"%PDF-" + b"x" * 20)},
+    )
+    assert not form.is_valid()
+    assert form.errors["agreement_file"]
+
+
+def test_org_admin_cannot_pick_another_subtree_for_a_partnership(
+    login, org_admin, other_party_committee, community
+):
+    upload = SimpleUploadedFile("协议.pdf", b"%PDF-1.4 test")
+    response = login(org_admin).post(
+        reverse("admin:members_partnership_add"),
+        _partnership_post(other_party_committee, community, upload),
+    )
+    assert response.status_code == 200
+    assert not other_party_committee.partnerships.exists()
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "admin:members_member_changelist",
+        "admin:members_communityregistration_changelist",
+        "admin:members_partnership_changelist",
+        "admin:members_community_changelist",
+        "admin:members_organization_changelist",
+        "admin:members_serviceteam_changelist",
+        "admin:members_communitystaff_changelist",
+        "admin:members_organizationadmin_changelist",
+        "admin:members_user_changelist",
+        "admin:notifications_notification_changelist",
+    ],
+)
+def test_admin_lists_open_for_the_committee_admin(login, committee_admin, member, url_name):
+    assert login(committee_admin).get(reverse(url_name)).status_code == 200
+
+
+def test_admin_speaks_chinese(login, superuser):
+    content = login(superuser).get(reverse("admin:index")).content.decode()
+    assert "社区" in content
