@@ -111,16 +111,20 @@ def _edit_member_report(roles: Roles, report: MemberReport) -> bool:
     )
 
 
-@rule("reports.memberreport.review")
-def _review_member_report(roles: Roles, report: MemberReport | None) -> bool:
+@rule("reports.memberreport.reviewer")
+def _reviewer_of(roles: Roles, report: MemberReport | None) -> bool:
     """The admins of the member's branch or of an organization above it, never for their own."""
     if report is None:
         return roles.is_org_admin
-    return (
-        roles.administers(report.member.branch)
-        and not _own(roles, report.member_id)
-        and report.state == ReportState.SUBMITTED
-    )
+    return roles.administers(report.member.branch) and not _own(roles, report.member_id)
+
+
+@rule("reports.memberreport.review")
+def _review_member_report(roles: Roles, report: MemberReport | None) -> bool:
+    """May approve or return it now: a reviewer, and the report waits for review."""
+    if report is None:
+        return roles.is_org_admin
+    return _reviewer_of(roles, report) and report.state == ReportState.SUBMITTED
 
 
 @rule("reports.memberreport.see_evaluation")

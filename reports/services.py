@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, Sum
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from members.models import (
@@ -227,7 +227,11 @@ def _evaluation_texts(period: Period, member_id: int | None = None) -> dict[int,
     qs = Evaluation.objects.filter(year=period.year, half=period.half)
     if member_id is not None:
         qs = qs.filter(member_id=member_id)
-    labels = dict(Rating.choices)
+    from django.conf import settings
+
+    # A stored snapshot: written in the site's language, whoever triggered it.
+    with translation.override(settings.LANGUAGE_CODE):
+        labels = {value: str(label) for value, label in Rating.choices}
     texts: dict[int, list[str]] = defaultdict(list)
     for mid, name, rating in qs.order_by("community__name").values_list(
         "member_id", "community__name", "rating"
@@ -421,7 +425,7 @@ def _member_report_decide(*, report: MemberReport, by, to_state: str, comment: s
     report = MemberReport.objects.select_related("member__branch", "member__user").get(pk=report.pk)
     if report.member.user_id == by.pk:
         raise ReportsError("own_report")
-    if not can(by, "reports.memberreport.review", report):
+    if not can(by, "reports.memberreport.reviewer", report):
         raise ReportsError("not_permitted")
     now = timezone.now()
     with transaction.atomic():
