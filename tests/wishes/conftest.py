@@ -35,3 +35,13 @@ def wish(resident):
 @pytest.fixture
 def other_wish(other_community):
     return WishFactory(resident__community=other_community, title="一个书包")
+
+
+@pytest.fixture
+def neighbour(branch, community):
+    """A second member registered with `community`."""
+    from tests import factories as f
+
+    m = f.MemberFactory(user__username="wangqiang", real_name="王强", branch=branch)
+    f.ConfirmedRegistrationFactory(member=m, community=community)
+    return m

@@ -96,10 +96,10 @@ def test_member_claims_a_published_wish(member, wish):
     assert (t.from_state, t.to_state, t.by, t.claim) == (S.PUBLISHED, S.CLAIMED, member.user, claim)
 
 
-def test_second_claim_is_told_someone_was_first(member, other_member, wish):
+def test_second_claim_is_told_someone_was_first(member, neighbour, wish):
     services.wish_claim(wish=wish, by=member.user, promised_date=soon())
     with pytest.raises(WishError) as error:
-        services.wish_claim(wish=wish, by=other_member.user, promised_date=soon())
+        services.wish_claim(wish=wish, by=neighbour.user, promised_date=soon())
     assert error.value.code == "already_claimed"
     assert str(error.value.message) == "其他人抢先了一步：这个心愿刚刚被认领。"
     assert Claim.objects.filter(wish=wish).count() == 1
@@ -111,6 +111,21 @@ def test_the_database_refuses_a_second_open_claim(member, other_member, wish):
     ClaimFactory(wish=wish, member=member)
     with pytest.raises(IntegrityError), transaction.atomic():
         ClaimFactory(wish=wish, member=other_member)
+
+
+def test_member_of_another_community_cannot_claim(other_member, wish):
+    with pytest.raises(WishError) as error:
+        services.wish_claim(wish=wish, by=other_member.user, promised_date=soon())
+    assert error.value.code == "not_registered_here"
+    wish.refresh_from_db()
+    assert wish.state == S.PUBLISHED and not wish.claims.exists()
+
+
+def test_team_of_another_community_cannot_claim(member, other_community, wish):
+    team = ServiceTeamFactory(captain=member, community=other_community)
+    with pytest.raises(WishError) as error:
+        services.wish_claim(wish=wish, by=member.user, promised_date=soon(), team=team)
+    assert error.value.code == "team_elsewhere"
 
 
 def test_claim_on_a_wish_not_published_is_refused(member, wish):

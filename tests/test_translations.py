@@ -1,0 +1,35 @@
+"""Every catalogue in the repository is complete: no untranslated and no fuzzy entries."""
+
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOGUES = sorted(
+    p
+    for p in ROOT.glob("**/locale/*/LC_MESSAGES/*.po")
+    if ".venv" not in p.parts and "node_modules" not in p.parts
+)
+
+
+def test_there_are_catalogues():
+    assert any(p.parts[-4] == "locale" and p.parts[-5:-4] for p in CATALOGUES)
+    assert (ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po") in CATALOGUES
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_catalogue_is_complete(path):
+    with path.open("rb") as f:
+        catalog = read_po(f)
+    untranslated, fuzzy = [], []
+    for message in catalog:
+        if not message.id:
+            continue
+        if message.fuzzy:
+            fuzzy.append(message.id)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if not all(strings):
+            untranslated.append(message.id)
+    assert not untranslated, f"untranslated in {path}: {untranslated[:10]}"
+    assert not fuzzy, f"fuzzy in {path}: {fuzzy[:10]}"
