@@ -184,6 +184,8 @@ def _community_q(roles: Roles, prefix: str) -> Q:
     if roles.staff_community_id:
         q |= Q(**{f"{prefix}community_id": roles.staff_community_id})
     if roles.is_committee_admin:
+        if None in roles.committee_district_ids:  # a committee over every district
+            return Q(**{f"{prefix}community__isnull": False})
         q |= roles.overseen_community_q(f"{prefix}community__")
     return q
 

@@ -52,6 +52,10 @@ class WishError(Exception):
         "bad_score": _("Satisfaction is a score from 1 to 5."),
         "not_permitted": _("You may not do this."),
         "wrong_community": _("The resident belongs to another community."),
+        "not_registered_here": _(
+            "You can claim wishes only in the community you are registered with."
+        ),
+        "team_elsewhere": _("This team serves another community."),
     }
 
     def __init__(self, code: str, **params):
@@ -97,6 +101,15 @@ def _move(
     return WishTransition.objects.create(
         wish=wish, claim=claim, from_state=current, to_state=to, by=by, reason=reason[:300]
     )
+
+
+def member_serves(member: Member, community_id: int) -> bool:
+    """A member claims in the community they are registered (confirmed) with."""
+    from members.models import CommunityRegistration
+
+    return CommunityRegistration.objects.filter(
+        member=member, community_id=community_id, state=CommunityRegistration.State.CONFIRMED
+    ).exists()
 
 
 def _claimant_user(claim: Claim):
@@ -332,12 +345,16 @@ def wish_claim(
         kind = Claim.ClaimantKind.TEAM
         if not can(by, "members.team.act_for", team):
             raise WishError("not_captain")
+        if team.community_id is not None and team.community_id != wish.community_id:
+            raise WishError("team_elsewhere")
         member = team.captain
     else:
         kind = Claim.ClaimantKind.MEMBER
         member = roles.member
         if member is None:
             raise WishError("no_member_profile")
+        if not member_serves(member, wish.community_id):
+            raise WishError("not_registered_here")
     try:
         with transaction.atomic():
             if kind == Claim.ClaimantKind.MEMBER:
