@@ -282,14 +282,12 @@ def wish_cancel(*, wish: Wish, by, reason: str) -> Wish:
             state=Claim.State.CANCELLED, ended_at=timezone.now()
         )
         user = _claimant_user(claim)
-        transaction.on_commit(
-            lambda: _notify(
-                user,
-                key=f"wish:{wish.pk}:claim:{claim.pk}:cancelled",
-                template="wishes/email/wish_cancelled",
-                context={"wish": wish, "reason": reason},
-                url=reverse("wishes:my_claims"),
-            )
+        _notify(
+            user,
+            key=f"wish:{wish.pk}:claim:{claim.pk}:cancelled",
+            template="wishes/email/wish_cancelled",
+            context={"wish": wish, "reason": reason},
+            url=reverse("wishes:my_claims"),
         )
     return wish
 
@@ -416,14 +414,12 @@ def claim_release(*, claim: Claim, by, reason: str = "", automatic: bool = False
     claim.ended_at = now
     if automatic:
         user = _claimant_user(claim)
-        transaction.on_commit(
-            lambda: _notify(
-                user,
-                key=f"claim:{claim.pk}:released",
-                template="wishes/email/claim_released",
-                context={"claim": claim, "wish": wish},
-                url=wish.get_absolute_url(),
-            )
+        _notify(
+            user,
+            key=f"claim:{claim.pk}:released",
+            template="wishes/email/claim_released",
+            context={"claim": claim, "wish": wish},
+            url=wish.get_absolute_url(),
         )
     return claim
 
@@ -450,18 +446,14 @@ def claim_fulfil(*, claim: Claim, by, note: str, photos: Iterable[ProcessedImage
     claim.fulfilled_at = now
     claim.fulfilment_note = note
     community_id = wish.community_id
-    transaction.on_commit(
-        lambda: [
-            _notify(
-                user,
-                key=f"wish:{wish.pk}:claim:{claim.pk}:fulfilled",
-                template="wishes/email/wish_fulfilled",
-                context={"wish": wish, "claim": claim},
-                url=reverse("wishes:confirm", args=[wish.pk]),
-            )
-            for user in _staff_users(community_id)
-        ]
-    )
+    for user in _staff_users(community_id):
+        _notify(
+            user,
+            key=f"wish:{wish.pk}:claim:{claim.pk}:fulfilled",
+            template="wishes/email/wish_fulfilled",
+            context={"wish": wish, "claim": claim},
+            url=reverse("wishes:confirm", args=[wish.pk]),
+        )
     return claim
 
 
@@ -487,14 +479,12 @@ def wish_send_back(*, wish: Wish, by, reason: str) -> Wish:
     )
     user = _claimant_user(claim)
     sent_back_count = wish.transitions.filter(to_state=S.CLAIMED, from_state=S.FULFILLED).count()
-    transaction.on_commit(
-        lambda: _notify(
-            user,
-            key=f"wish:{wish.pk}:claim:{claim.pk}:sent-back:{sent_back_count}",
-            template="wishes/email/wish_sent_back",
-            context={"wish": wish, "reason": reason},
-            url=reverse("wishes:fulfil", args=[claim.pk]),
-        )
+    _notify(
+        user,
+        key=f"wish:{wish.pk}:claim:{claim.pk}:sent-back:{sent_back_count}",
+        template="wishes/email/wish_sent_back",
+        context={"wish": wish, "reason": reason},
+        url=reverse("wishes:fulfil", args=[claim.pk]),
     )
     return wish
 
@@ -573,14 +563,12 @@ def wish_confirm(
             created_by=by,
         )
     user = _claimant_user(claim)
-    transaction.on_commit(
-        lambda: _notify(
-            user,
-            key=f"wish:{wish.pk}:completed",
-            template="wishes/email/wish_completed",
-            context={"wish": wish, "hours": hours},
-            url=wish.get_absolute_url(),
-        )
+    _notify(
+        user,
+        key=f"wish:{wish.pk}:completed",
+        template="wishes/email/wish_completed",
+        context={"wish": wish, "hours": hours},
+        url=wish.get_absolute_url(),
     )
     return wish
 
@@ -631,14 +619,12 @@ def claim_remind_overdue(*, claim: Claim, today: datetime.date | None = None) ->
 
         release_on = today + datetime.timedelta(days=settings.WISH_OVERDUE_GRACE_DAYS)
         user = _claimant_user(claim)
-        transaction.on_commit(
-            lambda: _notify(
-                user,
-                key=f"claim:{claim.pk}:overdue",
-                template="wishes/email/claim_overdue",
-                context={"claim": claim, "wish": claim.wish, "release_on": release_on},
-                url=reverse("wishes:my_claims"),
-            )
+        _notify(
+            user,
+            key=f"claim:{claim.pk}:overdue",
+            template="wishes/email/claim_overdue",
+            context={"claim": claim, "wish": claim.wish, "release_on": release_on},
+            url=reverse("wishes:my_claims"),
         )
     return True
 

@@ -1,0 +1,97 @@
+"""群众点单: the public submission form resists abuse and never loses what was typed."""
+
+import pytest
+from django.urls import reverse
+
+from tests.wishes.conftest import make_image
+from wishes.models import Wish
+
+pytestmark = pytest.mark.django_db
+
+
+def form_data(community, **overrides):
+    data = {
+        "community": community.pk,
+        "name": "赵桂兰",
+        "phone": "13700002222",
+        "address": "和平里5号楼1单元302",
+        "title": "上门理发",
+        "description": "76岁，行动不便",
+        "category": "home_service",
+        "website": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_resident_submits_a_wish_for_review(client, community):
+    response = client.post(reverse("wishes:submit"), form_data(community))
+    assert response.status_code == 302
+    wish = Wish.objects.get()
+    assert wish.state == Wish.State.SUBMITTED and wish.source == Wish.Source.PUBLIC
+    assert wish.resident.phone == "13700002222" and wish.community == community
+
+
+def test_a_submission_with_a_photo_is_stored_re_encoded(client, community):
+    client.post(reverse("wishes:submit"), {**form_data(community), "photo": make_image(fmt="PNG")})
+    wish = Wish.objects.get()
+    assert wish.photo.name.endswith(".jpg") and not wish.photo_is_public
+
+
+def test_the_honeypot_stores_nothing(client, community):
+    response = client.post(reverse("wishes:submit"), form_data(community, website="http://spam"))
+    assert response.status_code == 302
+    assert not Wish.objects.exists()
+
+
+def test_an_invalid_phone_keeps_everything_typed(client, community):
+    response = client.post(reverse("wishes:submit"), form_data(community, phone="abc"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "赵桂兰" in html and "和平里5号楼1单元302" in html and "76岁，行动不便" in html
+    assert "请输入有效的电话号码" in html or "电话" in html
+    assert not Wish.objects.exists()
+
+
+def test_a_fake_photo_keeps_everything_typed_and_explains(client, community):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    fake = SimpleUploadedFile("wish.jpg", b"not an image at all", content_type="image/jpeg")
+    response = client.post(reverse("wishes:submit"), {**form_data(community), "photo": fake})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "无法识别这个文件" in html and "上门理发" in html and "赵桂兰" in html
+    assert not Wish.objects.exists()
+
+
+def test_missing_fields_are_reported_not_500(client):
+    response = client.post(reverse("wishes:submit"), {"community": "999999", "name": ""})
+    assert response.status_code == 200
+    assert not Wish.objects.exists()
+
+
+def test_submissions_are_rate_limited_per_client(client, settings, community):
+    settings.PUBLIC_FORM_RATE = "2/h"
+    url = reverse("wishes:submit")
+    for _ in range(2):
+        assert client.post(url, form_data(community)).status_code == 302
+    response = client.post(url, form_data(community, title="第三次"))
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "提交得太频繁" in html and "第三次" in html
+    assert Wish.objects.count() == 2
+
+
+def test_the_rate_limit_is_per_client(client, settings, community):
+    settings.PUBLIC_FORM_RATE = "1/h"
+    url = reverse("wishes:submit")
+    assert client.post(url, form_data(community), REMOTE_ADDR="10.0.0.1").status_code == 302
+    assert client.post(url, form_data(community), REMOTE_ADDR="10.0.0.1").status_code == 429
+    assert client.post(url, form_data(community), REMOTE_ADDR="10.0.0.2").status_code == 302
+
+
+def test_parse_rate():
+    from wishes.ratelimit import parse_rate
+
+    assert parse_rate("5/h") == (5, 3600)
+    assert parse_rate("10/15m") == (10, 900)
