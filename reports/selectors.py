@@ -137,6 +137,8 @@ class EvaluationRow:
     evaluation: Evaluation | None
     hours: Decimal
     records: int
+    rating: str = ""
+    comment: str = ""
 
 
 def community_evaluation_rows(
@@ -171,6 +173,8 @@ def community_evaluation_rows(
             evaluation=evaluations.get(m.pk),
             hours=m.period_hours,
             records=m.period_records,
+            rating=evaluations[m.pk].rating if m.pk in evaluations else "",
+            comment=evaluations[m.pk].comment if m.pk in evaluations else "",
         )
         for m in members
     ]

@@ -218,6 +218,9 @@ def evaluate(request, member_pk):
         if not rows:
             raise Http404
         row = rows[0]
+        if error:  # show what the user chose and typed, not what is saved
+            row.rating = request.POST.get("rating", "")
+            row.comment = request.POST.get("comment", "")[:1000]
         return render(
             request,
             "reports/_evaluation_row.html",
@@ -226,7 +229,6 @@ def evaluate(request, member_pk):
                 "period": period,
                 "error": error,
                 "saved": error is None,
-                "form_data": request.POST if error else None,
                 "period_started": True,
             },
         )

@@ -82,7 +82,10 @@ def test_submitting_needs_the_members_account(prepared, member_user):
 
 def test_submitting_refreshes_the_figures(prepared, member_user, community):
     f.ServiceRecordFactory(
-        member=prepared.member, community=community, served_on=datetime.date(2026, 6, 30), hours="1.0"
+        member=prepared.member,
+        community=community,
+        served_on=datetime.date(2026, 6, 30),
+        hours="1.0",
     )
     _write(prepared, member_user)
     report = member_report_submit(report=prepared, by=member_user)
@@ -220,9 +223,7 @@ def test_rating_again_updates_the_one_evaluation(long_registered, staff, communi
     assert list(Evaluation.objects.values_list("rating", flat=True)) == ["excellent"]
 
 
-def test_confirmed_registration_state_is_required_to_enter_service(
-    staff, community, branch
-):
+def test_confirmed_registration_state_is_required_to_enter_service(staff, community, branch):
     from reports.services import service_record_enter
 
     pending = f.MemberFactory(branch=branch)

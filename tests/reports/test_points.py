@@ -6,7 +6,7 @@ import time_machine
 
 from reports.models import PointRule, ServiceRecord
 from reports.services import points_for, service_record_create
-from tests.reports.factories import PointRuleFactory
+from tests.reports.factories import PointRuleFactory, aware
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
@@ -36,7 +36,7 @@ def test_the_newest_rule_in_force_on_the_day_wins():
 
 def test_a_rule_change_applies_to_new_records_and_never_rewrites_history(member, community):
     PointRuleFactory(kind="wish", points_per_record=5, effective_from=D(2025, 1, 1))
-    with time_machine.travel(datetime.datetime(2026, 3, 10, 12).astimezone(), tick=False):
+    with time_machine.travel(aware(D(2026, 3, 10), 12), tick=False):
         old = service_record_create(
             member=member,
             community=community,
@@ -48,7 +48,7 @@ def test_a_rule_change_applies_to_new_records_and_never_rewrites_history(member,
             title="电风扇",
         )
         PointRuleFactory(kind="wish", points_per_record=20, effective_from=D(2026, 3, 11))
-    with time_machine.travel(datetime.datetime(2026, 3, 12, 12).astimezone(), tick=False):
+    with time_machine.travel(aware(D(2026, 3, 12), 12), tick=False):
         # Served before the new rule, but recorded after it: the rule of the creation day counts.
         new = service_record_create(
             member=member,
@@ -65,16 +65,16 @@ def test_a_rule_change_applies_to_new_records_and_never_rewrites_history(member,
 
 
 def test_service_record_is_created_once_per_source(member, community):
-    kwargs = dict(
-        member=member,
-        community=community,
-        served_on=D(2026, 3, 9),
-        hours=Decimal(1),
-        kind="wish",
-        source="wish",
-        source_key="wish:7",
-        title="电风扇",
-    )
+    kwargs = {
+        "member": member,
+        "community": community,
+        "served_on": D(2026, 3, 9),
+        "hours": Decimal(1),
+        "kind": "wish",
+        "source": "wish",
+        "source_key": "wish:7",
+        "title": "电风扇",
+    }
     assert service_record_create(**kwargs) is not None
     assert service_record_create(**kwargs) is None
     assert ServiceRecord.objects.filter(member=member).count() == 1
@@ -85,7 +85,12 @@ def test_a_committee_admin_cannot_edit_a_rule_already_in_force(login, committee_
     client = login(committee_admin)
     response = client.post(
         f"/admin/reports/pointrule/{rule.pk}/change/",
-        {"kind": "wish", "points_per_record": 99, "points_per_hour": "1", "effective_from": "2020-01-01"},
+        {
+            "kind": "wish",
+            "points_per_record": 99,
+            "points_per_hour": "1",
+            "effective_from": "2020-01-01",
+        },
     )
     assert response.status_code == 403
     rule.refresh_from_db()
@@ -96,13 +101,23 @@ def test_a_committee_admin_adds_a_rule_from_tomorrow_but_not_from_the_past(login
     client = login(committee_admin)
     past = client.post(
         "/admin/reports/pointrule/add/",
-        {"kind": "wish", "points_per_record": 9, "points_per_hour": "1", "effective_from": "2020-01-01"},
+        {
+            "kind": "wish",
+            "points_per_record": 9,
+            "points_per_hour": "1",
+            "effective_from": "2020-01-01",
+        },
     )
     assert past.status_code == 200  # the form again, with the error
     tomorrow = datetime.date.today() + datetime.timedelta(days=1)
     response = client.post(
         "/admin/reports/pointrule/add/",
-        {"kind": "wish", "points_per_record": 9, "points_per_hour": "1", "effective_from": tomorrow},
+        {
+            "kind": "wish",
+            "points_per_record": 9,
+            "points_per_hour": "1",
+            "effective_from": tomorrow,
+        },
     )
     assert response.status_code == 302
     assert list(PointRule.objects.values_list("points_per_record", flat=True)) == [9]

@@ -1,0 +1,286 @@
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from reports.models import OrganizationReport, ReportState
+from tests import factories as f
+from tests.reports.factories import (
+    EvaluationFactory,
+    MemberReportFactory,
+    OrganizationReportFactory,
+)
+
+D = datetime.date
+pytestmark = pytest.mark.django_db
+CHANGELIST = "/admin/reports/memberreport/"
+
+
+@pytest.fixture
+def submitted(member):
+    return MemberReportFactory(
+        member=member, state=ReportState.SUBMITTED, did="入户走访三次，帮助独居老人"
+    )
+
+
+@pytest.fixture
+def other_submitted(other_member):
+    return MemberReportFactory(member=other_member, state=ReportState.SUBMITTED)
+
+
+@pytest.fixture
+def secretary(branch):
+    """支部书记: an admin of the member's branch only."""
+    return f.OrganizationAdminFactory(user__username="secretary", organization=branch).user
+
+
+@pytest.fixture
+def other_secretary(other_branch):
+    return f.OrganizationAdminFactory(user__username="secretary2", organization=other_branch).user
+
+
+# Scoping --------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("role", "sees_own_branch", "sees_other_branch"),
+    [
+        ("secretary", True, False),
+        ("org_admin", True, False),
+        ("other_secretary", False, True),
+        ("committee_admin", True, True),
+    ],
+)
+def test_changelist_shows_only_the_admins_subtree(
+    request, login, submitted, other_submitted, role, sees_own_branch, sees_other_branch
+):
+    response = login(request.getfixturevalue(role)).get(CHANGELIST)
+    assert response.status_code == 200
+    shown = set(response.context["cl"].result_list)
+    assert (submitted in shown, other_submitted in shown) == (sees_own_branch, sees_other_branch)
+
+
+def test_a_branch_secretary_cannot_open_another_branchs_report(login, other_secretary, submitted):
+    response = login(other_secretary).get(f"{CHANGELIST}{submitted.pk}/change/")
+    assert response.status_code == 302  # the admin's "does not exist" redirect
+    assert "入户走访" not in login(other_secretary).get(CHANGELIST).content.decode()
+
+
+@pytest.mark.parametrize("role", ["member_user", "staff", "outsider"])
+def test_members_staff_and_outsiders_have_no_report_review_in_admin(
+    request, login, role, submitted
+):
+    response = login(request.getfixturevalue(role)).get(CHANGELIST)
+    assert response.status_code in (302, 403)
+
+
+def test_branch_filter_offers_only_the_admins_branches(login, secretary, branch, other_branch):
+    response = login(secretary).get(CHANGELIST)
+    spec = next(s for s in response.context["cl"].filter_specs if s.parameter_name == "branch")
+    assert [name for _, name in spec.lookup_choices] == [branch.name]
+
+
+def test_filters_by_period_branch_and_state(
+    login, committee_admin, submitted, other_submitted, branch
+):
+    MemberReportFactory(member=submitted.member, year=2025, half=2, state=ReportState.APPROVED)
+    client = login(committee_admin)
+    response = client.get(
+        CHANGELIST, {"period": "2026H1", "branch": branch.pk, "state__exact": "submitted"}
+    )
+    assert list(response.context["cl"].result_list) == [submitted]
+
+
+def test_search_by_member_name(login, committee_admin, submitted, other_submitted):
+    response = login(committee_admin).get(CHANGELIST, {"q": "张伟"})
+    assert list(response.context["cl"].result_list) == [submitted]
+
+
+@pytest.mark.parametrize("n", [2, 30])
+def test_changelist_costs_a_fixed_number_of_queries(
+    login, org_admin, branch, n, django_assert_num_queries
+):
+    for _ in range(n):
+        MemberReportFactory(member=f.MemberFactory(branch=branch))
+    client = login(org_admin)
+    with django_assert_num_queries(11):
+        response = client.get(CHANGELIST)
+    assert len(response.context["cl"].result_list) == n
+
+
+# The change page and review -------------------------------------------------------------------
+def test_change_page_shows_the_account_records_and_evaluation_read_only(
+    login, org_admin, submitted, member, community
+):
+    f.ServiceRecordFactory(
+        member=member, community=community, served_on=D(2026, 4, 2), title="助老理发"
+    )
+    EvaluationFactory(member=member, community=community, rating="excellent", comment="热心")
+    content = login(org_admin).get(f"{CHANGELIST}{submitted.pk}/change/").content.decode()
+    assert "入户走访三次" in content
+    assert "助老理发" in content
+    assert "优秀" in content and "热心" in content
+    assert "审核通过" in content and "附意见退回" in content
+    assert reverse("reports:report_print", args=[submitted.pk]) in content
+    assert 'name="did"' not in content  # nothing of the member's account is editable here
+
+
+def test_approve_from_the_change_page(login, org_admin, submitted):
+    response = login(org_admin).post(
+        reverse("admin:reports_memberreport_review", args=[submitted.pk]),
+        {"decision": "approve", "comment": ""},
+    )
+    assert response.status_code == 302
+    submitted.refresh_from_db()
+    assert submitted.state == ReportState.APPROVED
+
+
+def test_returning_from_the_change_page_needs_a_comment(login, org_admin, submitted):
+    client = login(org_admin)
+    url = reverse("admin:reports_memberreport_review", args=[submitted.pk])
+    response = client.post(url, {"decision": "return", "comment": ""}, follow=True)
+    assert "请填写退回意见" in response.content.decode()
+    client.post(url, {"decision": "return", "comment": "请补充收获"})
+    submitted.refresh_from_db()
+    assert (submitted.state, submitted.review_comment) == (ReportState.RETURNED, "请补充收获")
+
+
+def test_another_branchs_secretary_cannot_review_by_url(login, other_secretary, submitted):
+    response = login(other_secretary).post(
+        reverse("admin:reports_memberreport_review", args=[submitted.pk]), {"decision": "approve"}
+    )
+    assert response.status_code == 404
+    submitted.refresh_from_db()
+    assert submitted.state == ReportState.SUBMITTED
+
+
+def test_approve_selected_action_skips_drafts(login, org_admin, submitted, branch):
+    draft = MemberReportFactory(member=f.MemberFactory(branch=branch))
+    response = login(org_admin).post(
+        CHANGELIST,
+        {"action": "approve_selected", "_selected_action": [submitted.pk, draft.pk]},
+        follow=True,
+    )
+    submitted.refresh_from_db()
+    draft.refresh_from_db()
+    assert (submitted.state, draft.state) == (ReportState.APPROVED, ReportState.DRAFT)
+    assert "跳过 1 份报告" in response.content.decode()
+
+
+def test_return_selected_asks_for_a_comment_then_returns(login, org_admin, submitted):
+    client = login(org_admin)
+    first = client.post(
+        CHANGELIST, {"action": "return_selected", "_selected_action": [submitted.pk]}
+    )
+    assert first.status_code == 200
+    assert "给党员的意见" in first.content.decode()
+    client.post(
+        CHANGELIST,
+        {
+            "action": "return_selected",
+            "_selected_action": [submitted.pk],
+            "apply": "1",
+            "comment": "请补充下步打算",
+        },
+    )
+    submitted.refresh_from_db()
+    assert (submitted.state, submitted.review_comment) == (ReportState.RETURNED, "请补充下步打算")
+
+
+def test_export_the_branchs_report_status_to_excel(login, secretary, submitted, other_submitted):
+    response = login(secretary).get(reverse("admin:reports_memberreport_export"))
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert (rows[0][0], rows[0][3]) == ("党员", "状态")
+    assert [r[0] for r in rows[1:]] == ["张伟"]
+    assert rows[1][3] == "已提交"
+
+
+def test_export_follows_the_current_filters(
+    login, committee_admin, submitted, other_submitted, branch
+):
+    response = login(committee_admin).get(
+        reverse("admin:reports_memberreport_export"), {"branch": branch.pk}
+    )
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert len(rows) == 2
+
+
+# Evaluations, records and organization reports in admin -------------------------------------
+def test_evaluations_in_admin_are_scoped(login, other_secretary, member, community):
+    EvaluationFactory(member=member, community=community)
+    response = login(other_secretary).get("/admin/reports/evaluation/")
+    assert list(response.context["cl"].result_list) == []
+
+
+def test_service_records_in_admin_are_scoped_to_the_staffs_community(
+    login, staff, other_staff, member, community
+):
+    f.ServiceRecordFactory(member=member, community=community)
+    assert len(login(staff).get("/admin/reports/servicerecord/").context["cl"].result_list) == 1
+    assert (
+        len(login(other_staff).get("/admin/reports/servicerecord/").context["cl"].result_list) == 0
+    )
+
+
+@pytest.fixture
+def branch_report(branch):
+    return OrganizationReportFactory(organization=branch, year=2026)
+
+
+def test_a_branch_writes_and_submits_its_yearly_report_and_the_party_committee_approves(
+    login, secretary, org_admin, branch_report
+):
+    url = f"/admin/reports/organizationreport/{branch_report.pk}/change/"
+    client = login(secretary)
+    response = client.post(
+        url,
+        {
+            "summary": "全年开展共建活动12次",
+            "plans": "继续",
+            "transitions-TOTAL_FORMS": "0",
+            "transitions-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302
+    step = reverse("admin:reports_organizationreport_step", args=[branch_report.pk])
+    client.post(step, {"step": "submit"})
+    branch_report.refresh_from_db()
+    assert (branch_report.state, branch_report.summary) == (
+        ReportState.SUBMITTED,
+        "全年开展共建活动12次",
+    )
+    # The branch's own secretary cannot approve its report.
+    client.post(step, {"step": "approve"})
+    branch_report.refresh_from_db()
+    assert branch_report.state == ReportState.SUBMITTED
+    login(org_admin).post(step, {"step": "approve"})
+    branch_report.refresh_from_db()
+    assert branch_report.state == ReportState.APPROVED
+
+
+def test_organization_reports_are_scoped(login, other_secretary, branch_report):
+    response = login(other_secretary).get("/admin/reports/organizationreport/")
+    assert list(response.context["cl"].result_list) == []
+
+
+def test_organization_report_figures_roll_up_the_subtree(
+    member, other_member, community, party_committee, branch
+):
+    from reports.services import organization_reports_prepare
+
+    f.ServiceRecordFactory(member=member, community=community, served_on=D(2026, 5, 1), hours="4.0")
+    f.PartnershipFactory(
+        organization=party_committee,
+        community=community,
+        signed_on=D(2026, 1, 1),
+        term_start=D(2026, 1, 1),
+        term_end=D(2027, 12, 31),
+    )
+    MemberReportFactory(member=member, state=ReportState.APPROVED)
+    EvaluationFactory(member=member, community=community, rating="excellent")
+    organization_reports_prepare(year=2026)
+    report = OrganizationReport.objects.get(organization=party_committee)
+    assert (report.members_total, report.members_reported, report.hours) == (1, 1, 4)
+    assert (report.rated_excellent, report.communities_paired) == (1, community.name)
+    assert OrganizationReport.objects.get(organization=branch).hours == 4

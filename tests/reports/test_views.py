@@ -1,0 +1,285 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from members.models import CommunityRegistration
+from reports.models import Evaluation, ReportState, ServiceRecord
+from tests import factories as f
+from tests.reports.conftest import H1
+from tests.reports.factories import MemberReportFactory, aware, registered_since
+
+D = datetime.date
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def report(member):
+    return MemberReportFactory(member=member, year=2026, half=1)
+
+
+# Permission tables ----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        ("member_user", 200),
+        ("org_admin", 200),
+        ("committee_admin", 200),
+        ("other_org_admin", 404),
+        ("staff", 404),
+        ("outsider", 404),
+    ],
+)
+@pytest.mark.parametrize("name", ["reports:report_detail", "reports:report_print"])
+def test_who_may_open_a_members_report(request, login, report, role, status, name):
+    client = login(request.getfixturevalue(role))
+    assert client.get(reverse(name, args=[report.pk])).status_code == status
+
+
+def test_another_member_gets_404_for_a_report(login, report, other_member):
+    response = login(other_member.user).get(reverse("reports:report_detail", args=[report.pk]))
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("member_user", 200), ("staff", 404), ("org_admin", 404), ("outsider", 404)],
+)
+@pytest.mark.parametrize("name", ["reports:my_service", "reports:my_reports"])
+def test_only_members_have_a_service_page(request, login, role, status, name):
+    client = login(request.getfixturevalue(role))
+    assert client.get(reverse(name)).status_code == status
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("staff", 200), ("member_user", 403), ("org_admin", 403), ("outsider", 403)],
+)
+@pytest.mark.parametrize("name", ["reports:staff_records", "reports:evaluations"])
+def test_only_staff_record_service_and_evaluate(request, login, role, status, name):
+    client = login(request.getfixturevalue(role))
+    assert client.get(reverse(name)).status_code == status
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client, report):
+    response = client.get(reverse("reports:report_detail", args=[report.pk]))
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+# The member's report page ---------------------------------------------------------------------
+def test_member_saves_then_submits_their_account(login, member_user, report):
+    client = login(member_user)
+    url = reverse("reports:report_detail", args=[report.pk])
+    client.post(url, {"did": "入户走访", "learned": "", "plans": "", "save": ""})
+    report.refresh_from_db()
+    assert (report.state, report.did) == (ReportState.DRAFT, "入户走访")
+    response = client.post(
+        url, {"did": "入户走访", "learned": "收获", "plans": "计划", "submit": ""}
+    )
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.state == ReportState.SUBMITTED
+
+
+def test_submitting_without_an_account_keeps_what_was_typed_and_says_why(
+    login, member_user, report
+):
+    response = login(member_user).post(
+        reverse("reports:report_detail", args=[report.pk]),
+        {"did": "   ", "learned": "我学到了很多", "plans": "", "submit": ""},
+        follow=True,
+    )
+    assert "提交前请先填写" in response.content.decode()
+    report.refresh_from_db()
+    assert report.state == ReportState.DRAFT
+    assert report.learned == "我学到了很多"
+
+
+def test_the_reviewer_cannot_edit_the_members_account(login, org_admin, report):
+    login(org_admin).post(
+        reverse("reports:report_detail", args=[report.pk]), {"did": "改写", "save": ""}
+    )
+    report.refresh_from_db()
+    assert report.did == ""
+
+
+def test_the_evaluation_is_shown_to_the_reviewer_not_to_the_member(
+    login, member_user, org_admin, report
+):
+    report.evaluation = "和平社区: 不合格"
+    report.save()
+    url = reverse("reports:report_detail", args=[report.pk])
+    assert "不合格" not in login(member_user).get(url).content.decode()
+    assert "不合格" in login(org_admin).get(url).content.decode()
+
+
+def test_print_page_has_a_print_stylesheet(login, member_user, report):
+    content = login(member_user).get(reverse("reports:report_print", args=[report.pk])).content
+    assert b"@media print" in content
+    assert "在职党员到社区报到服务半年报告" in content.decode()
+
+
+# The member's service page --------------------------------------------------------------------
+def test_service_page_groups_records_by_half_year_and_ranks_the_member(
+    login, member_user, member, community, branch
+):
+    f.ServiceRecordFactory(member=member, community=community, served_on=D(2026, 3, 1), points=5)
+    f.ServiceRecordFactory(member=member, community=community, served_on=D(2025, 9, 1), points=5)
+    rival = f.MemberFactory(branch=branch)
+    f.ConfirmedRegistrationFactory(member=rival, community=community)
+    f.ServiceRecordFactory(member=rival, community=community, points=30)
+    response = login(member_user).get(reverse("reports:my_service"))
+    halves = response.context["halves"]
+    assert [h.period.code for h in halves] == ["2026H1", "2025H2"]
+    ranks = response.context["ranks"]
+    assert (ranks.community_rank, ranks.community_size) == (2, 2)
+    assert (ranks.branch_rank, ranks.branch_size) == (2, 2)
+    assert response.context["total_points"] == 10
+
+
+def _records(member, community, n):
+    for i in range(n):
+        f.ServiceRecordFactory(
+            member=member, community=community, served_on=D(2025, 1, 1) + datetime.timedelta(i * 7)
+        )
+
+
+@pytest.mark.parametrize("n", [2, 40])
+def test_service_page_costs_a_fixed_number_of_queries(
+    login, member_user, member, community, n, django_assert_num_queries
+):
+    _records(member, community, n)
+    client = login(member_user)
+    # session, user, roles (3), notifications badge, records, registration, 2 ranks
+    with django_assert_num_queries(9):
+        assert client.get(reverse("reports:my_service")).status_code == 200
+
+
+@pytest.mark.parametrize("n", [1, 12])
+def test_my_reports_costs_a_fixed_number_of_queries(
+    login, member_user, member, n, django_assert_num_queries
+):
+    for i in range(n):
+        MemberReportFactory(member=member, year=2000 + i)
+    client = login(member_user)
+    with django_assert_num_queries(6):
+        assert client.get(reverse("reports:my_reports")).status_code == 200
+
+
+# Staff: entering service ----------------------------------------------------------------------
+def _entry(member, **extra):
+    return {
+        "member": member.pk,
+        "served_on": "2026-03-01",
+        "hours": "2.5",
+        "kind": "other",
+        "title": "义诊服务",
+        "note": "在社区广场",
+        "token": "abc123",
+        **extra,
+    }
+
+
+def test_staff_record_service_for_a_registered_member_once(login, staff, member):
+    client = login(staff)
+    for _ in range(2):  # a resubmitted form counts once
+        client.post(reverse("reports:staff_records"), _entry(member))
+    record = ServiceRecord.objects.get()
+    assert (record.hours, record.source, record.created_by) == (2.5, "staff", staff)
+    assert record.note == "在社区广场"
+
+
+def test_staff_cannot_record_for_a_member_of_another_community(login, staff, other_member):
+    response = login(staff).post(reverse("reports:staff_records"), _entry(other_member))
+    assert response.status_code == 200
+    assert response.context["form"].errors["member"]
+    assert not ServiceRecord.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("hours", "30"), ("hours", "abc"), ("served_on", "2999-01-01")]
+)
+def test_bad_input_keeps_the_form_and_never_fails(login, staff, member, field, value):
+    response = login(staff).post(reverse("reports:staff_records"), _entry(member, **{field: value}))
+    assert response.status_code == 200
+    assert response.context["form"].errors[field]
+    assert "义诊服务" in response.content.decode()
+
+
+@pytest.mark.parametrize("n", [1, 25])
+def test_staff_records_page_costs_a_fixed_number_of_queries(
+    login, staff, member, community, n, django_assert_num_queries
+):
+    _records(member, community, n)
+    client = login(staff)
+    # session, user, roles (3), badge, community, member choices, recent records
+    with django_assert_num_queries(9):
+        assert client.get(reverse("reports:staff_records")).status_code == 200
+
+
+# Staff: evaluations ---------------------------------------------------------------------------
+def _registered_members(community, branch, n):
+    members = []
+    for _ in range(n):
+        m = f.MemberFactory(branch=branch)
+        registered_since(m, community, D(2025, 1, 1))
+        members.append(m)
+    return members
+
+
+def test_evaluation_page_lists_the_members_registered_in_the_period(
+    login, staff, member, community, branch
+):
+    CommunityRegistration.objects.filter(member=member).update(decided_at=aware(D(2026, 8, 1)))
+    early = _registered_members(community, branch, 1)[0]
+    response = login(staff).get(reverse("reports:evaluations") + "?period=2026H1")
+    assert [r.member for r in response.context["rows"]] == [early]
+
+
+def test_staff_rate_a_member_with_htmx_and_get_the_row_back(login, staff, community, branch):
+    m = _registered_members(community, branch, 1)[0]
+    response = login(staff).post(
+        reverse("reports:evaluate", args=[m.pk]) + "?period=2026H1",
+        {"rating": "excellent", "comment": "热心"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert f'id="evaluation-{m.pk}"' in response.content.decode()
+    assert "已保存" in response.content.decode()
+    assert Evaluation.objects.get().rating == "excellent"
+
+
+def test_a_rating_without_a_choice_is_refused_with_a_message(login, staff, community, branch):
+    m = _registered_members(community, branch, 1)[0]
+    response = login(staff).post(
+        reverse("reports:evaluate", args=[m.pk]) + "?period=2026H1",
+        {"rating": "great", "comment": "热心"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "请选择一个评价等次" in response.content.decode()
+    assert 'value="热心"' in response.content.decode()
+    assert not Evaluation.objects.exists()
+
+
+def test_staff_cannot_rate_a_member_of_another_community(login, staff, other_member):
+    response = login(staff).post(
+        reverse("reports:evaluate", args=[other_member.pk]) + "?period=2026H1",
+        {"rating": "excellent"},
+    )
+    assert response.status_code == 404
+    assert not Evaluation.objects.exists()
+
+
+@pytest.mark.parametrize("n", [2, 30])
+def test_evaluation_page_costs_a_fixed_number_of_queries(
+    login, staff, community, branch, n, django_assert_num_queries
+):
+    for m in _registered_members(community, branch, n)[: n // 2]:
+        Evaluation.objects.create(
+            member=m, community=community, year=H1.year, half=H1.half, rating="qualified"
+        )
+    client = login(staff)
+    with django_assert_num_queries(8):
+        response = client.get(reverse("reports:evaluations") + "?period=2026H1")
+    assert len(response.context["rows"]) == n
