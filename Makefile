@@ -39,9 +39,13 @@ format: $(STAMP)
 test: lint compile-messages
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-# Re-extracts translatable strings (needs GNU gettext's xgettext; developers only).
+# Re-extracts translatable strings (needs GNU gettext's xgettext; developers only). English is
+# the source language; each app with its own catalogue is extracted from inside its directory.
+APP_CATALOGUES := wishes reports
 messages: $(STAMP)
-	$(PY) manage.py makemessages -l zh_Hans -l en --no-location --ignore=.venv --ignore=var --ignore=staticfiles
+	DEBUG=$${DEBUG:-true} $(PY) manage.py makemessages -l zh_Hans --no-location -i .venv -i var -i staticfiles \
+		$(foreach app,$(APP_CATALOGUES) bench,-i "$(app)/*")
+	for app in $(APP_CATALOGUES); do (cd $$app && mkdir -p locale && DEBUG=$${DEBUG:-true} ../$(PY) ../manage.py makemessages -l zh_Hans --no-location); done
 
 worker: compile-messages
 	$(BIN)/celery -A config worker --loglevel=info

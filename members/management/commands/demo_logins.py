@@ -26,5 +26,5 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins at {site}/accounts/login/ (password: {demo.DEMO_PASSWORD})")
         for role, username, label in demo.DEMO_LOGINS:
             if username in existing:
-                self.stdout.write(f"  {str(label):<24} {username}")
+                self.stdout.write(f"  {username:<16} {label}")
         self.stdout.write(f"Admin: {site}/admin/")
