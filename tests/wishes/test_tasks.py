@@ -30,7 +30,9 @@ def overdue_claim(member, resident):
         return ClaimFactory(wish=wish, member=member, promised_date=DAY0.date())
 
 
-def test_an_overdue_claim_is_reminded_once(overdue_claim, member, django_capture_on_commit_callbacks):
+def test_an_overdue_claim_is_reminded_once(
+    overdue_claim, member, django_capture_on_commit_callbacks
+):
     with time_machine.travel(at(1), tick=False):
         with django_capture_on_commit_callbacks(execute=True):
             assert tasks.remind_overdue_claims() == 1
@@ -94,7 +96,9 @@ def test_unclaimed_wishes_past_their_deadline_expire_once(resident):
     assert WishTransition.objects.filter(wish=due, to_state=Wish.State.EXPIRED).count() == 1
 
 
-def test_staff_get_one_digest_a_day(staff, other_staff, resident, django_capture_on_commit_callbacks):
+def test_staff_get_one_digest_a_day(
+    staff, other_staff, resident, django_capture_on_commit_callbacks
+):
     with time_machine.travel(DAY0, tick=False):
         WishFactory(resident=resident, state=Wish.State.SUBMITTED)
         WishFactory(resident=resident, state=Wish.State.FULFILLED)
@@ -126,7 +130,9 @@ def test_a_task_runs_through_a_real_worker_on_redis(resident):
 
     from config.celery_app import app
 
-    wish = WishFactory(resident=resident, deadline=timezone.localdate() - datetime.timedelta(days=1))
+    wish = WishFactory(
+        resident=resident, deadline=timezone.localdate() - datetime.timedelta(days=1)
+    )
     old = {k: app.conf.get(k) for k in ("task_always_eager", "broker_url", "result_backend")}
     app.conf.update(task_always_eager=False, broker_url=redis_url, result_backend=redis_url)
     try:
