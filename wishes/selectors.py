@@ -82,7 +82,9 @@ def my_claims(*, user) -> QuerySet:
     roles = get_roles(user)
     return (
         Claim.objects.filter(claimant_q(roles))
-        .select_related("wish", "wish__community", "wish__resident", "team", "organization")
+        .select_related(
+            "wish", "wish__community", "wish__resident", "member", "team", "organization"
+        )
         .annotate(
             photo_count=Count("photos"),
             # Open claims first, the most urgent at the top.
