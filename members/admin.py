@@ -28,7 +28,27 @@ from .models import (
     TeamMembership,
     User,
 )
-from .permissions import can
+from .permissions import can, get_roles
+
+
+def _community_q(request, prefix=""):
+    """Communities a non-superuser works with in admin: the staff's own, those a committee
+    oversees, and those paired with an administered organization."""
+    roles = get_roles(request.user)
+    q = Q(pk__in=[])
+    if roles.staff_community_id:
+        q |= Q(**{f"{prefix}pk": roles.staff_community_id})
+    if roles.is_committee_admin:
+        q |= roles.overseen_community_q(prefix)
+    if roles.is_org_admin:
+        q |= Q(
+            **{
+                f"{prefix}pk__in": Partnership.objects.filter(roles.org_q("organization__")).values(
+                    "community_id"
+                )
+            }
+        )
+    return q
 
 
 @admin.register(User)
@@ -77,14 +97,14 @@ class CommunityAdmin(ScopedModelAdmin):
     inlines = [GridInline]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                n_members=Count(
-                    "registrations",
-                    filter=Q(registrations__state=CommunityRegistration.State.CONFIRMED),
-                )
+        qs = super().get_queryset(request)
+        if not request.user.is_superuser:
+            # Community names are public, but in admin each role works on its own.
+            qs = qs.filter(_community_q(request))
+        return qs.annotate(
+            n_members=Count(
+                "registrations",
+                filter=Q(registrations__state=CommunityRegistration.State.CONFIRMED),
             )
         )
 
@@ -99,6 +119,12 @@ class GridAdmin(ScopedModelAdmin):
     list_filter = ["community__subdistrict"]
     search_fields = ["name", "community__name"]
     list_select_related = ["community"]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(community__in=Community.objects.filter(_community_q(request)))
 
 
 @admin.register(Organization)
@@ -292,7 +318,14 @@ class ServiceTeamAdmin(ScopedModelAdmin):
     inlines = [TeamMembershipInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_members=Count("memberships"))
+        qs = super().get_queryset(request)
+        if not request.user.is_superuser:
+            roles = get_roles(request.user)
+            qs = qs.filter(
+                Q(community__in=Community.objects.filter(_community_q(request)))
+                | (roles.org_q("captain__branch__") if roles.is_org_admin else Q(pk__in=[]))
+            )
+        return qs.annotate(n_members=Count("memberships"))
 
     @admin.display(description=_("members"), ordering="n_members")
     def member_count(self, obj):
@@ -302,7 +335,14 @@ class ServiceTeamAdmin(ScopedModelAdmin):
 @admin.register(TeamMembership)
 class TeamMembershipAdmin(ScopedModelAdmin):
     list_display = ["member", "team", "joined_at"]
-    list_filter = ["team__category", "team"]
+    list_filter = ["team__category"]
     search_fields = ["member__real_name", "team__name"]
     list_select_related = ["member", "team"]
     autocomplete_fields = ["member"]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        teams = ServiceTeamAdmin(ServiceTeam, self.admin_site).get_queryset(request)
+        return qs.filter(team__in=teams.values("pk"))

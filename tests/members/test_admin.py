@@ -198,3 +198,36 @@ def test_admin_lists_open_for_the_committee_admin(login, committee_admin, member
 def test_admin_speaks_chinese(login, superuser):
     content = login(superuser).get(reverse("admin:index")).content.decode()
     assert "社区" in content
+
+
+def test_staff_see_only_their_community_in_admin(login, staff, community, other_community):
+    from members.models import Community
+
+    response = _changelist(login(staff), Community)
+    assert list(response.context["cl"].result_list) == [community]
+
+
+def test_org_admin_sees_the_communities_they_are_paired_with(
+    login, org_admin, partnership, other_partnership
+):
+    from members.models import Community
+
+    response = _changelist(login(org_admin), Community)
+    assert list(response.context["cl"].result_list) == [partnership.community]
+
+
+def test_staff_see_only_their_communitys_teams(login, staff, member, other_member, community):
+    from members.models import ServiceTeam
+
+    cat = f.ServiceCategoryFactory(name="治安巡逻")
+    ours = ServiceTeam.objects.create(
+        name="甲队", category=cat, community=community, captain=member
+    )
+    ServiceTeam.objects.create(
+        name="乙队",
+        category=cat,
+        community=other_member.registrations.get().community,
+        captain=other_member,
+    )
+    response = _changelist(login(staff), ServiceTeam)
+    assert list(response.context["cl"].result_list) == [ours]

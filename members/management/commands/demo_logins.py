@@ -24,7 +24,7 @@ class Command(BaseCommand):
             return
         site = settings.SITE_URL.rstrip("/")
         self.stdout.write(f"Demo logins at {site}/accounts/login/ (password: {demo.DEMO_PASSWORD})")
-        for role, username, label in demo.DEMO_LOGINS:
+        for _role, username, label in demo.DEMO_LOGINS:
             if username in existing:
                 self.stdout.write(f"  {username:<16} {label}")
         self.stdout.write(f"Admin: {site}/admin/")
