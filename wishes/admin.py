@@ -49,6 +49,11 @@ class ResidentAdmin(OwnCommunityMixin, ScopedModelAdmin):
         # The community is the staff's own; it never moves.
         return [*self.readonly_fields, "community"] if obj else self.readonly_fields
 
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
 
 class TransitionInline(ScopedInline, admin.TabularInline):
     model = WishTransition
@@ -87,6 +92,17 @@ class WishAdmin(OwnCommunityMixin, ScopedModelAdmin):
     raw_id_fields = ["resident"]
     inlines = [ClaimInline, TransitionInline]
     actions = ["publish_selected"]
+
+    def get_queryset(self, request):
+        # Public wishes are visible on the site; the admin lists only the user's communities.
+        from members.permissions import get_roles
+
+        from .permissions import managed_wishes
+
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return managed_wishes(get_roles(request.user), qs)
 
     @admin.action(description=_("Publish the selected submitted wishes"))
     def publish_selected(self, request, queryset):

@@ -190,6 +190,11 @@ def _community_q(roles: Roles, prefix: str) -> Q:
     return q
 
 
+def managed_wishes(roles: Roles, qs: QuerySet) -> QuerySet:
+    """Wishes of the communities the user staffs or oversees (the admin's list)."""
+    return qs.filter(_community_q(roles, ""))
+
+
 @scoper(Wish)
 def _scope_wishes(roles: Roles, qs: QuerySet) -> QuerySet:
     q = Q(state__in=Wish.PUBLIC_STATES) | _community_q(roles, "")

@@ -1,0 +1,67 @@
+"""Admin pages of the wishes app, scoped by role."""
+
+import pytest
+from django.urls import reverse
+
+from wishes import services
+from wishes.models import ContactAccessLog
+
+pytestmark = pytest.mark.django_db
+
+MODELS = ["wish", "claim", "wishtransition", "contactaccesslog", "resident", "proofphoto"]
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_staff_open_every_wishes_list_in_admin(login, staff, wish, model):
+    assert login(staff).get(reverse(f"admin:wishes_{model}_changelist")).status_code == 200
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_a_member_cannot_open_wishes_admin(login, member, model):
+    response = login(member.user).get(reverse(f"admin:wishes_{model}_changelist"))
+    assert response.status_code == 302  # to the admin login
+
+
+def test_staff_see_only_their_communitys_wishes(login, staff, wish, other_wish):
+    html = login(staff).get(reverse("admin:wishes_wish_changelist")).content.decode()
+    assert "一台血压计" in html and "一个书包" not in html
+
+
+def test_another_communitys_wish_is_not_found_in_admin(login, other_staff, wish):
+    response = login(other_staff).get(reverse("admin:wishes_wish_change", args=[wish.pk]))
+    assert response.status_code == 302  # admin redirects a missing object to the index
+    assert ContactAccessLog.objects.count() == 0
+
+
+def test_the_contact_log_is_visible_to_the_communitys_staff_only(
+    login, staff, other_staff, member, wish
+):
+    services.contact_access_record(user=member.user, wish=wish)
+    url = reverse("admin:wishes_contactaccesslog_changelist")
+    assert (
+        "张伟" in login(staff).get(url).content.decode()
+        or "zhangwei" in login(staff).get(url).content.decode()
+    )
+    html = login(other_staff).get(url).content.decode()
+    assert "zhangwei" not in html and "李秀英" not in html
+
+
+def test_committee_admin_sees_wishes_but_not_contact_logs(login, committee_admin, wish):
+    client = login(committee_admin)
+    assert client.get(reverse("admin:wishes_wish_changelist")).status_code == 200
+    assert client.get(reverse("admin:wishes_contactaccesslog_changelist")).status_code == 403
+
+
+def test_nobody_adds_a_wish_in_admin_bypassing_the_services(login, staff):
+    assert login(staff).get(reverse("admin:wishes_wish_add")).status_code == 403
+
+
+def test_staff_add_a_hardship_category(login, staff):
+    from wishes.models import HardshipCategory
+
+    response = login(staff).post(
+        reverse("admin:wishes_hardshipcategory_add"),
+        {"name": "重度残疾", "order": 5, "is_active": "on"},
+    )
+    assert response.status_code == 302
+    assert HardshipCategory.objects.filter(name="重度残疾").exists()
