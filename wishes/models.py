@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from members.models import Community, Member, Organization, ServiceTeam, phone_validator
 
@@ -32,9 +33,11 @@ class Resident(models.Model):
     community = models.ForeignKey(
         Community, models.PROTECT, related_name="residents", verbose_name=_("community")
     )
-    name = models.CharField(_("name"), max_length=40)
-    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
-    address = models.CharField(_("address"), max_length=200, blank=True)
+    name = models.CharField(pgettext_lazy("wishes", "name"), max_length=40)
+    phone = models.CharField(
+        pgettext_lazy("wishes", "phone"), max_length=20, blank=True, validators=[phone_validator]
+    )
+    address = models.CharField(pgettext_lazy("wishes", "address"), max_length=200, blank=True)
     hardship_categories = models.ManyToManyField(
         HardshipCategory,
         blank=True,
@@ -112,8 +115,8 @@ class Wish(models.Model):
     resident = models.ForeignKey(
         Resident, models.PROTECT, related_name="wishes", verbose_name=_("resident")
     )
-    title = models.CharField(_("title"), max_length=100)
-    description = models.TextField(_("description"), blank=True)
+    title = models.CharField(pgettext_lazy("wishes", "title"), max_length=100)
+    description = models.TextField(pgettext_lazy("wishes", "description"), blank=True)
     category = models.CharField(
         _("category"), max_length=20, choices=Category.choices, default=Category.DAILY
     )
