@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 
 from notifications.models import Notification
 
-EMAIL_CHUNK = 500
+EMAIL_CHUNK = 1000
 
 
 @dataclass
@@ -53,7 +53,7 @@ def notify_bulk(*, messages: list[Message], template: str, existing: Q) -> list[
             Notification(user=m.user, key=m.key[:120], subject=subject[:200], body=body, url=m.url)
         )
     # A simultaneous run may have inserted some of these: the unique (user, key) skips them.
-    Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
+    Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=5000)
     ids = list(
         Notification.objects.filter(existing, emailed_at__isnull=True).values_list("pk", flat=True)
     )

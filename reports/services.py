@@ -42,7 +42,7 @@ from .periods import Period
 
 OPEN_STATES = (ReportState.DRAFT, ReportState.RETURNED)
 DONE_STATES = (ReportState.SUBMITTED, ReportState.APPROVED)
-BATCH = 2000
+BATCH = 5000
 
 
 class ReportsError(Exception):

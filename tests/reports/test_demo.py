@@ -1,0 +1,17 @@
+import pytest
+
+from reports.models import MemberReport, ServiceRecord
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_seed_creates_reports_in_every_state_and_a_second_run_changes_nothing():
+    from members import demo as members_demo
+    from reports import demo
+
+    members_demo.seed(size="small")
+    assert demo.seed(size="small") is True
+    records, reports = ServiceRecord.objects.count(), MemberReport.objects.count()
+    assert records and reports
+    assert demo.seed(size="small") is False
+    assert (ServiceRecord.objects.count(), MemberReport.objects.count()) == (records, reports)
