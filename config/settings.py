@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -151,6 +152,7 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 ACCOUNT_ADAPTER = "members.adapters.AccountAdapter"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = format_lazy("[{}] ", _("Community Volunteer Service"))
 
 # django-axes guards every login path (allauth's views and the Django admin alike). It locks the
 # (username, client) pair after AXES_FAILURE_LIMIT failures, for existing and unknown usernames

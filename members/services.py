@@ -56,12 +56,14 @@ def registration_request(
                 raise MembersError("already_registered_here")
         try:
             with transaction.atomic():
-                return CommunityRegistration.objects.create(
+                registration = CommunityRegistration.objects.create(
                     member=member, community=community, note=note
                 )
         except IntegrityError:
             # A simultaneous request won: the database allows one pending registration.
             raise MembersError("already_pending") from None
+    transaction.on_commit(lambda: _notify_staff(registration))
+    return registration
 
 
 def registration_withdraw(*, registration: CommunityRegistration, by) -> CommunityRegistration:
@@ -123,6 +125,22 @@ def registration_end(*, registration: CommunityRegistration, by=None) -> Communi
     ).update(state=CommunityRegistration.State.ENDED, ended_at=timezone.now())
     registration.refresh_from_db()
     return registration
+
+
+def _notify_staff(registration: CommunityRegistration) -> None:
+    """Tell the community's staff that a request waits for them."""
+    from django.urls import reverse
+
+    from notifications.services import notification_send
+
+    for staff in registration.community.staff.select_related("user"):
+        notification_send(
+            user=staff.user,
+            key=f"registration:{registration.pk}:requested",
+            template="members/email/registration_requested",
+            context={"registration": registration},
+            url=reverse("members:staff_home"),
+        )
 
 
 def _notify_member(registration: CommunityRegistration, template: str) -> None:

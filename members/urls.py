@@ -29,4 +29,9 @@ urlpatterns = [
     ),
     path("partnerships/", views.partnership_list, name="partnership_list"),
     path("partnerships/<int:pk>/", views.partnership_detail, name="partnership_detail"),
+    path(
+        "partnerships/<int:pk>/agreement/",
+        views.partnership_agreement,
+        name="partnership_agreement",
+    ),
 ]

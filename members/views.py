@@ -6,12 +6,15 @@ and turn a `MembersError` into a translated message.
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -23,6 +26,8 @@ from .models import Community, CommunityRegistration, Partnership
 from .permissions import can, get_for_user_or_404, get_roles, scope
 
 PAGE_SIZE = 30
+# Who saw whose personal data (full phone numbers, agreements): one line per page shown.
+personal_data_log = logging.getLogger("members.personal_data")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -191,8 +196,16 @@ def _staff_community(request) -> Community:
 
 
 def _with_phone_flags(user, members):
+    """Set `shown_phone` on each member: in full where the user may see it, else masked.
+    Full numbers shown to someone other than the member are logged."""
+    shown = []
     for m in members:
-        m.shown_phone = m.phone if can(user, "members.member.view_phone", m) else m.masked_phone
+        full = can(user, "members.member.view_phone", m)
+        m.shown_phone = m.phone if full else m.masked_phone
+        if full and m.user_id != user.pk:
+            shown.append(m.pk)
+    if shown:
+        personal_data_log.info("user=%s viewed phones of members=%s", user.pk, shown)
     return members
 
 
@@ -344,4 +357,18 @@ def partnership_detail(request, pk):
             "partnership": partnership,
             "can_change": can(request.user, "members.partnership.change", partnership),
         },
+    )
+
+
+@login_required
+def partnership_agreement(request, pk):
+    """The agreement file, only for those who may see the partnership."""
+    partnership = get_for_user_or_404(request.user, Partnership.objects.all(), pk=pk)
+    if not partnership.agreement_file:
+        raise Http404
+    personal_data_log.info("user=%s downloaded agreement of partnership=%s", request.user.pk, pk)
+    return FileResponse(
+        partnership.agreement_file.open("rb"),
+        as_attachment=True,
+        filename=Path(partnership.agreement_file.name).name,
     )

@@ -340,3 +340,45 @@ def test_staff_home_shows_partnerships(login, staff, partnership, other_partners
 def test_partnership_list_is_scoped(login, org_admin, partnership, other_partnership):
     page = login(org_admin).get(reverse("members:partnership_list")).context["page"]
     assert list(page) == [partnership]
+
+
+@pytest.fixture
+def partnership_with_agreement(partnership):
+    from django.core.files.base import ContentFile
+
+    partnership.agreement_file.save("协议.pdf", ContentFile(b"%PDF-1.4 agreement"))
+    return partnership
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [("staff", 200), ("org_admin", 200), ("other_staff", 404), ("member", 404)],
+)
+def test_agreement_download(client_as, partnership_with_agreement, role, expected):
+    url = reverse("members:partnership_agreement", args=[partnership_with_agreement.pk])
+    response = client_as(role).get(url)
+    assert response.status_code == expected
+    if expected == 200:
+        assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_agreement_download_without_a_file_is_404(login, staff, partnership):
+    url = reverse("members:partnership_agreement", args=[partnership.pk])
+    assert login(staff).get(url).status_code == 404
+
+
+def test_full_phones_shown_to_staff_are_logged(login, staff, member, caplog):
+    with caplog.at_level("INFO", logger="members.personal_data"):
+        login(staff).get(reverse("members:staff_members"))
+    assert f"viewed phones of members=[{member.pk}]" in caplog.text
+
+
+def test_staff_are_notified_of_a_new_request(
+    login, applicant, community, staff, django_capture_on_commit_callbacks, mailoutbox
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        login(applicant.user).post(
+            reverse("members:registration_create"), {"community": community.pk}
+        )
+    assert staff.notifications.count() == 1
+    assert mailoutbox[0].to == [staff.email]
