@@ -1,0 +1,22 @@
+import io
+
+import pytest
+
+from members import demo as members_demo
+from wishes import demo
+from wishes.models import Claim, Wish, WishTransition
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_wishes_cover_every_state_and_a_second_run_changes_nothing():
+    members_demo.seed(size="small", stdout=io.StringIO())
+    assert demo.seed(size="small", stdout=io.StringIO())
+    counts = (Wish.objects.count(), Claim.objects.count(), WishTransition.objects.count())
+    assert set(Wish.objects.values_list("state", flat=True)) == set(Wish.State.values)
+    assert not demo.seed(size="small", stdout=io.StringIO())
+    assert (Wish.objects.count(), Claim.objects.count(), WishTransition.objects.count()) == counts
+    # Every open or finished claim's wish is in the matching state.
+    for claim in Claim.objects.select_related("wish"):
+        expected = {"active": "claimed", "fulfilled": "fulfilled", "completed": "completed"}
+        assert claim.wish.state == expected[claim.state]
