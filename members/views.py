@@ -264,7 +264,9 @@ def _registration_for_staff(request, pk) -> CommunityRegistration:
     return registration
 
 
-def _decision_response(request, registration, error=None, form=None):
+def _decision_response(request, registration, error=None, form=None, success=None):
+    """htmx gets the updated row (which shows the new state); a plain form post gets the
+    staff page again with a message."""
     if request.headers.get("HX-Request"):
         html = render_to_string(
             "members/partials/pending_row.html",
@@ -278,6 +280,8 @@ def _decision_response(request, registration, error=None, form=None):
         return HttpResponse(html)
     if error:
         messages.error(request, error)
+    if success:
+        messages.success(request, success)
     return redirect("members:staff_home")
 
 
@@ -290,10 +294,11 @@ def registration_confirm(request, pk):
     except services.MembersError as exc:
         registration.refresh_from_db()
         return _decision_response(request, registration, error=exc.message)
-    messages.success(
-        request, _("%(name)s is now registered.") % {"name": registration.member.real_name}
+    return _decision_response(
+        request,
+        registration,
+        success=_("%(name)s is now registered.") % {"name": registration.member.real_name},
     )
-    return _decision_response(request, registration)
 
 
 @login_required
@@ -315,11 +320,12 @@ def registration_decline(request, pk):
     except services.MembersError as exc:
         registration.refresh_from_db()
         return _decision_response(request, registration, error=exc.message)
-    messages.success(
+    return _decision_response(
         request,
-        _("The registration of %(name)s was declined.") % {"name": registration.member.real_name},
+        registration,
+        success=_("The registration of %(name)s was declined.")
+        % {"name": registration.member.real_name},
     )
-    return _decision_response(request, registration)
 
 
 # ---------------------------------------------------------------------------------------------
