@@ -20,7 +20,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from config.admin import ScopedInline, ScopedModelAdmin
+from config.admin import ScopedModelAdmin
 from members.models import Organization
 from members.permissions import can, get_for_user_or_404, scope
 
@@ -30,10 +30,8 @@ from .models import (
     Evaluation,
     MemberReport,
     OrganizationReport,
-    OrganizationReportTransition,
     PointRule,
     ReportState,
-    ReportTransition,
     ServiceRecord,
 )
 from .periods import Period
@@ -53,6 +51,15 @@ def state_badge(obj):
         'white-space:nowrap">{}</span>',
         STATE_COLOURS.get(obj.state, "#6c757d"),
         obj.get_state_display(),
+    )
+
+
+def _history(report):
+    return mark_safe(  # noqa: S308 - rendered by the template engine, which escapes
+        render_to_string(
+            "reports/admin/_history.html",
+            {"transitions": report.transitions.select_related("by")},
+        )
     )
 
 
@@ -119,17 +126,6 @@ class OverdueFilter(admin.SimpleListFilter):
 # ---------------------------------------------------------------------------------------------
 # Member reports
 # ---------------------------------------------------------------------------------------------
-class ReportTransitionInline(ScopedInline, admin.TabularInline):
-    model = ReportTransition
-    extra = 0
-    fields = ["at", "from_state", "to_state", "by", "comment"]
-    readonly_fields = fields
-    verbose_name_plural = _("history")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("by")
-
-
 @admin.register(MemberReport)
 class MemberReportAdmin(ScopedModelAdmin):
     list_display = [
@@ -149,7 +145,6 @@ class MemberReportAdmin(ScopedModelAdmin):
     list_per_page = 50
     ordering = ["-year", "-half", "member__branch__path", "member__real_name"]
     actions = ["approve_selected", "return_selected", "export_selected"]
-    inlines = [ReportTransitionInline]
     change_form_template = "reports/admin/memberreport_change_form.html"
     change_list_template = "reports/admin/memberreport_change_list.html"
     fieldsets = [
@@ -177,6 +172,7 @@ class MemberReportAdmin(ScopedModelAdmin):
         (_("The member's own account"), {"fields": ["did_text", "learned_text", "plans_text"]}),
         (_("Review"), {"fields": ["review_comment"]}),
         (_("Service records of the half-year"), {"fields": ["records_table"]}),
+        (_("History"), {"fields": ["history_table"]}),
     ]
     readonly_fields = [
         "member",
@@ -199,6 +195,7 @@ class MemberReportAdmin(ScopedModelAdmin):
         "plans_text",
         "review_comment",
         "records_table",
+        "history_table",
     ]
 
     def get_queryset(self, request):
@@ -254,6 +251,10 @@ class MemberReportAdmin(ScopedModelAdmin):
                 {"records": selectors.report_records(report=obj)},
             )
         )
+
+    @admin.display(description=_("steps"))
+    def history_table(self, obj):
+        return _history(obj)
 
     @admin.display(description=_("ratings"))
     def evaluations_table(self, obj):
@@ -473,17 +474,6 @@ class MemberReportAdmin(ScopedModelAdmin):
 # ---------------------------------------------------------------------------------------------
 # Organization reports
 # ---------------------------------------------------------------------------------------------
-class OrganizationReportTransitionInline(ScopedInline, admin.TabularInline):
-    model = OrganizationReportTransition
-    extra = 0
-    fields = ["at", "from_state", "to_state", "by", "comment"]
-    readonly_fields = fields
-    verbose_name_plural = _("history")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("by")
-
-
 @admin.register(OrganizationReport)
 class OrganizationReportAdmin(ScopedModelAdmin):
     list_display = [
@@ -501,7 +491,6 @@ class OrganizationReportAdmin(ScopedModelAdmin):
     search_fields = ["organization__name"]
     list_select_related = ["organization"]
     ordering = ["-year", "organization__path"]
-    inlines = [OrganizationReportTransitionInline]
     change_form_template = "reports/admin/organizationreport_change_form.html"
     fieldsets = [
         (None, {"fields": [("organization", "year"), ("state_display", "due_on", "submitted_at")]}),
@@ -517,6 +506,7 @@ class OrganizationReportAdmin(ScopedModelAdmin):
         ),
         (_("The organization's own account"), {"fields": ["summary", "plans"]}),
         (_("Review"), {"fields": ["review_comment", ("reviewed_by", "reviewed_at")]}),
+        (_("History"), {"fields": ["history_table"]}),
     ]
     _figures = [
         "organization",
@@ -536,6 +526,7 @@ class OrganizationReportAdmin(ScopedModelAdmin):
         "review_comment",
         "reviewed_by",
         "reviewed_at",
+        "history_table",
     ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -544,6 +535,10 @@ class OrganizationReportAdmin(ScopedModelAdmin):
     @admin.display(description=_("state"), ordering="state")
     def state_display(self, obj):
         return state_badge(obj)
+
+    @admin.display(description=_("steps"))
+    def history_table(self, obj):
+        return _history(obj)
 
     def save_model(self, request, obj, form, change):
         # The account is the only thing an admin writes here, and only through the service.

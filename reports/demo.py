@@ -150,6 +150,15 @@ def _states(rng: random.Random, period) -> None:
         .select_related("member__branch")
     )
     now = timezone.now()
+    # The drafts were prepared by the night job after the period ended.
+    prepared = min(period.end_datetime() + datetime.timedelta(hours=2), now)
+    MemberReport.objects.filter(year=period.year, half=period.half).update(
+        created_at=prepared, updated_at=prepared
+    )
+    ReportTransition.objects.filter(
+        report__year=period.year, report__half=period.half, to_state=ReportState.DRAFT
+    ).update(at=prepared)
+    window = max((now - prepared).total_seconds(), 0)
     steps = []
     for report in reports:
         roll = rng.random()
@@ -158,7 +167,7 @@ def _states(rng: random.Random, period) -> None:
         did, learned, plans = rng.choice(ACCOUNTS)
         report.did, report.learned, report.plans = did, learned, plans
         report.state = ReportState.SUBMITTED
-        report.submitted_at = now - datetime.timedelta(days=rng.randint(1, 20))
+        report.submitted_at = prepared + datetime.timedelta(seconds=rng.uniform(0.05, 0.6) * window)
         steps.append(
             ReportTransition(
                 report=report,
@@ -175,7 +184,7 @@ def _states(rng: random.Random, period) -> None:
         if roll < 0.55 or reviewer is None:
             continue  # waiting for review
         report.reviewed_by_id = reviewer
-        report.reviewed_at = report.submitted_at + datetime.timedelta(days=1)
+        report.reviewed_at = min(report.submitted_at + datetime.timedelta(days=2), now)
         if roll < 0.62:
             report.state = ReportState.RETURNED
             report.review_comment = "请补充参加服务的具体事例和下步打算。"

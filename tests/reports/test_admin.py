@@ -238,8 +238,6 @@ def test_a_branch_writes_and_submits_its_yearly_report_and_the_party_committee_a
         {
             "summary": "全年开展共建活动12次",
             "plans": "继续",
-            "transitions-TOTAL_FORMS": "0",
-            "transitions-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302
