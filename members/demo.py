@@ -63,6 +63,13 @@ DEMO_LOGINS = [
     ("committee_admin", "demo_committee", _("Committee admin")),
     ("superuser", "demo_admin", _("Superuser")),
 ]
+DEMO_NAMES = {
+    "member": "李建国",
+    "staff": "王芳",
+    "org_admin": "陈静",
+    "committee_admin": "孙立",
+    "superuser": "系统管理员",
+}
 
 SUBDISTRICTS = [
     "水果湖街道",
@@ -509,7 +516,7 @@ def ensure_demo_accounts() -> int:
     for role, username, _label in DEMO_LOGINS:
         user, created = User.objects.get_or_create(
             username=username,
-            defaults={"email": f"{username}@example.org", "display_name": str(_label)},
+            defaults={"email": f"{username}@example.org", "display_name": DEMO_NAMES[role]},
         )
         if not created:
             continue
@@ -524,7 +531,7 @@ def ensure_demo_accounts() -> int:
         if role == "member":
             member = Member.objects.create(
                 user=user,
-                real_name="李建国",
+                real_name=DEMO_NAMES["member"],
                 phone="13900001234",
                 branch=branch,
                 residence_community=community,
