@@ -25,6 +25,8 @@ from .services import (
     organization_reports_prepare,
 )
 
+OVERDUE_REMINDER_WEEKS = 26
+
 
 def prepare_due_drafts(*, today: datetime.date) -> dict:
     """Prepare the drafts of the period that ended last (and, after December, the yearly
@@ -64,7 +66,12 @@ def send_member_reminders(*, today: datetime.date) -> int:
     from django.conf import settings
 
     horizon = today + datetime.timedelta(days=max(settings.REPORT_REMINDER_DAYS_BEFORE, default=0))
-    reports = MemberReport.objects.filter(state__in=OPEN_STATES, due_on__lte=horizon)
+    # Weekly reminders stop when the next half-year's report falls due; the monthly summary to
+    # the admins keeps listing the report after that.
+    oldest = today - datetime.timedelta(weeks=OVERDUE_REMINDER_WEEKS)
+    reports = MemberReport.objects.filter(
+        state__in=OPEN_STATES, due_on__lte=horizon, due_on__gt=oldest
+    )
     steps = {}
     for pk, due_on in reports.values_list("pk", "due_on"):
         step = reminder_step(due_on=due_on, today=today)

@@ -194,7 +194,14 @@ def evaluations(request):
 def evaluate(request, member_pk):
     community = _staff_community_or_403(request.user)
     period = _period_from(request)
-    member = get_for_user_or_404(request.user, Member.objects.all(), pk=member_pk)
+    # The members this community may rate: those registered with it during the period (one who
+    # has since moved away included); anyone else is a 404.
+    rows = selectors.community_evaluation_rows(
+        community=community, period=period, member_id=member_pk
+    )
+    if not rows:
+        raise Http404
+    member = rows[0].member
     form = EvaluationForm(request.POST)
     error = None
     if form.is_valid():

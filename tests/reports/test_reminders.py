@@ -261,3 +261,10 @@ def test_sync_schedules_creates_the_report_jobs_and_keeps_an_admins_change(setti
     task.refresh_from_db()
     assert (task.crontab.hour, task.crontab.minute, task.enabled) == ("10", "30", False)
     assert PeriodicTask.objects.filter(name="reports-remind-members").count() == 1
+
+
+def test_weekly_reminders_stop_after_half_a_year_overdue(
+    draft, member_user, django_capture_on_commit_callbacks
+):
+    assert _remind(D(2027, 1, 6), django_capture_on_commit_callbacks) == 1  # week 25
+    assert _remind(D(2027, 1, 13), django_capture_on_commit_callbacks) == 0  # week 26

@@ -283,3 +283,23 @@ def test_evaluation_page_costs_a_fixed_number_of_queries(
     with django_assert_num_queries(8):
         response = client.get(reverse("reports:evaluations") + "?period=2026H1")
     assert len(response.context["rows"]) == n
+
+
+def test_staff_rate_a_member_who_moved_away_during_the_period(login, staff, community, branch):
+    mover = f.MemberFactory(branch=branch)
+    registered_since(mover, community, D(2025, 1, 1), ended=D(2026, 4, 1))
+    response = login(staff).post(
+        reverse("reports:evaluate", args=[mover.pk]) + "?period=2026H1", {"rating": "qualified"}
+    )
+    assert response.status_code == 302
+    assert Evaluation.objects.get().member == mover
+
+
+def test_staff_cannot_rate_a_member_for_a_period_before_they_registered(
+    login, staff, member, community
+):
+    CommunityRegistration.objects.filter(member=member).update(decided_at=aware(D(2026, 8, 1)))
+    response = login(staff).post(
+        reverse("reports:evaluate", args=[member.pk]) + "?period=2026H1", {"rating": "qualified"}
+    )
+    assert response.status_code == 404
