@@ -48,9 +48,16 @@ class WallFilter(_SearchMixin, django_filters.FilterSet):
         fields = ["q", "community", "category", "state"]
 
     def filter_state(self, queryset, name, value):
+        from django.db.models.lookups import Exact, In
+
+        from .selectors import Unindexed
+
+        # Unindexed: the wall stays on its ordered index (see selectors.wall_wishes).
         if value == Wish.State.CLAIMED:
-            return queryset.filter(state__in=[Wish.State.CLAIMED, Wish.State.FULFILLED])
-        return queryset.filter(state=value)
+            return queryset.filter(
+                In(Unindexed("state"), [Wish.State.CLAIMED, Wish.State.FULFILLED])
+            )
+        return queryset.filter(Exact(Unindexed("state"), value))
 
 
 class StaffWishFilter(_SearchMixin, django_filters.FilterSet):

@@ -174,8 +174,9 @@ class Wish(models.Model):
             ),
         ]
         indexes = [
-            # The public wall: wishes by state, newest first.
-            models.Index(fields=["state", "-created_at"], name="wish_wall"),
+            # The public wall, newest first: read in index order, stopping after one page. Not
+            # partial: SQLite cannot match a partial index's condition to bound parameters.
+            models.Index(fields=["-created_at", "-id"], name="wish_wall"),
             # The staff list: a community's wishes by state.
             models.Index(fields=["community", "state", "-created_at"], name="wish_by_community"),
             # expire_unclaimed_wishes: published wishes past their deadline.

@@ -3,6 +3,7 @@ turn a `WishError` into a message."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 from decimal import Decimal
 
@@ -14,6 +15,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -44,6 +46,26 @@ def _page(request, queryset, size=PAGE_SIZE):
     return Paginator(queryset, size).get_page(request.GET.get("page"))
 
 
+class CachedCountPaginator(Paginator):
+    """A paginator whose total is counted at most once a minute per filter: on the public wall
+    the count of a hundred thousand wishes would cost more than the page itself."""
+
+    def __init__(self, *args, cache_key: str, timeout: int = 60, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cache_key = cache_key
+        self.timeout = timeout
+
+    @cached_property
+    def count(self):
+        from django.core.cache import cache
+
+        total = cache.get(self.cache_key)
+        if total is None:
+            total = super().count
+            cache.set(self.cache_key, total, self.timeout)
+        return total
+
+
 def _querystring(request) -> str:
     query = request.GET.copy()
     query.pop("page", None)
@@ -63,7 +85,9 @@ def _staff_community_or_403(request) -> Community:
 def wall(request):
     """The public wish wall: open, in-progress and recently completed wishes, anonymized."""
     filterset = WallFilter(request.GET or None, queryset=selectors.wall_wishes())
-    page = _page(request, filterset.qs)
+    key = hashlib.sha256(_querystring(request).encode()).hexdigest()[:32]
+    paginator = CachedCountPaginator(filterset.qs, PAGE_SIZE, cache_key=f"wishes:wall-count:{key}")
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "wishes/wall.html",

@@ -49,17 +49,18 @@ STAFF_LIST = 9
 @pytest.mark.parametrize("n", [10, 1000])
 def test_wall_costs_a_fixed_number_of_queries(client, community, n, django_assert_num_queries):
     seed(community, n)
-    client.get(reverse("wishes:wall"))  # warm caches (content types, translations)
-    # count, page, the community filter's choices
+    # Cold: the count, the page, the community filter's choices.
     with django_assert_num_queries(3):
         response = client.get(reverse("wishes:wall"))
     assert response.status_code == 200
+    # The count is cached for a minute: the page and the choices.
+    with django_assert_num_queries(2):
+        client.get(reverse("wishes:wall"), {"page": "2"})
 
 
 @pytest.mark.parametrize("n", [10, 1000])
 def test_wall_with_filters_costs_the_same(client, community, n, django_assert_num_queries):
     seed(community, n)
-    client.get(reverse("wishes:wall"))
     with django_assert_num_queries(3):
         client.get(reverse("wishes:wall"), {"q": "心愿", "category": "daily", "state": "published"})
 
@@ -96,3 +97,13 @@ def test_stories_cost_a_fixed_number_of_queries(
     client.get(reverse("wishes:stories"))
     with django_assert_num_queries(4):
         client.get(reverse("wishes:stories"))
+
+
+def test_the_wall_count_is_cached_per_filter(client, community):
+    seed(community, 30)
+    first = client.get(reverse("wishes:wall")).context["page"].paginator.count
+    assert first == 30
+    seed(community, 30)
+    assert client.get(reverse("wishes:wall")).context["page"].paginator.count == 30  # cached
+    filtered = client.get(reverse("wishes:wall"), {"category": "daily"})
+    assert filtered.context["page"].paginator.count == 60  # another filter, counted afresh
