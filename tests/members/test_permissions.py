@@ -8,6 +8,8 @@ from tests import factories as f
 from tests.members.conftest import ROLES
 
 Y, N = True, False
+# The roles that may open the admin at all.
+ADMIN = {"staff": Y, "other_staff": Y, "org_admin": Y, "other_org_admin": Y, "committee_admin": Y}
 
 
 def _row(**allowed):
@@ -87,6 +89,47 @@ TABLE = [
         _row(staff=Y, other_staff=Y, org_admin=Y, other_org_admin=Y, committee_admin=Y),
     ),
     ("members.team.act_for", "team", _row(member=Y)),
+    ("members.community.delete", "community", _row()),
+    ("members.communitystaff.view", None, _row(staff=Y, other_staff=Y, committee_admin=Y)),
+    ("members.communitystaff.add", None, _row(committee_admin=Y)),
+    ("members.organization.add", None, _row(org_admin=Y, other_org_admin=Y, committee_admin=Y)),
+    (
+        "members.organizationadmin.view",
+        None,
+        _row(org_admin=Y, other_org_admin=Y, committee_admin=Y),
+    ),
+    (
+        "members.organizationadmin.add",
+        None,
+        _row(org_admin=Y, other_org_admin=Y, committee_admin=Y),
+    ),
+    ("members.organizationadmin.delete", "org_admin_role", _row(org_admin=Y, committee_admin=Y)),
+    ("members.grid.view", None, _row(staff=Y, other_staff=Y, committee_admin=Y)),
+    ("members.grid.change", "grid", _row(staff=Y)),
+    ("members.grid.add", None, _row(staff=Y, other_staff=Y)),
+    ("members.grid.delete", "grid", _row()),
+    *[
+        (f"members.{model}.{verb}", None, _row(**(ADMIN if verb == "view" else {})))
+        for model in ("district", "subdistrict", "servicecategory")
+        for verb in ("view", "change", "add", "delete")
+    ],
+    ("members.serviceteam.view", None, _row(**ADMIN)),
+    ("members.serviceteam.change", "team", _row(staff=Y)),
+    ("members.serviceteam.add", None, _row(staff=Y, other_staff=Y)),
+    ("members.serviceteam.delete", "team", _row()),
+    ("members.teammembership.view", None, _row(**ADMIN)),
+    ("members.teammembership.change", None, _row(staff=Y, other_staff=Y)),
+    ("members.teammembership.add", None, _row(staff=Y, other_staff=Y)),
+    ("members.teammembership.delete", None, _row()),
+    ("members.user.view", None, _row(org_admin=Y, other_org_admin=Y, committee_admin=Y)),
+    ("members.user.add", None, _row()),
+    ("members.user.delete", None, _row()),
+    ("notifications.notification.view", None, _row(**ADMIN)),
+    ("notifications.notification.view", "notification", _row()),
+    ("notifications.notification.view", "staff_notification", _row(staff=Y)),
+    ("notifications.notification.change", "staff_notification", _row()),
+    ("notifications.notification.add", None, _row()),
+    ("notifications.notification.delete", "staff_notification", _row()),
     ("notifications.notification.read", "notification", _row(member=Y)),
 ]
 
@@ -129,6 +172,20 @@ def team(member, community):
 
 
 @pytest.fixture
+def grid(community):
+    from members.models import Grid
+
+    return Grid.objects.create(community=community, name="第一网格")
+
+
+@pytest.fixture
+def staff_notification(staff):
+    from notifications.models import Notification
+
+    return Notification.objects.create(user=staff, key="k", subject="s", body="b")
+
+
+@pytest.fixture
 def notification(member):
     from notifications.models import Notification
 
@@ -150,6 +207,14 @@ def test_permission_table(request, as_user, action, obj_name, role, expected):
         request.getfixturevalue(name)
     request.getfixturevalue("other_org_admin")
     assert can(as_user(role), action, obj) is expected
+
+
+def test_every_rule_of_these_apps_is_in_the_table():
+    from members.permissions import _rules
+
+    tabled = {action for action, _obj, _row in TABLE}
+    ours = {a for a in _rules if a.split(".")[0] in ("members", "admin", "notifications")}
+    assert ours - tabled == set()
 
 
 def test_unknown_action_raises(member_user):
