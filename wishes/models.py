@@ -177,7 +177,8 @@ class Wish(models.Model):
             # The public wall, newest first: read in index order, stopping after one page. Not
             # partial: SQLite cannot match a partial index's condition to bound parameters.
             models.Index(fields=["-created_at", "-id"], name="wish_wall"),
-            # The staff list: a community's wishes by state.
+            # The staff list: a community's wishes, newest first, and by state.
+            models.Index(fields=["community", "-created_at", "-id"], name="wish_staff_list"),
             models.Index(fields=["community", "state", "-created_at"], name="wish_by_community"),
             # expire_unclaimed_wishes: published wishes past their deadline.
             models.Index(
