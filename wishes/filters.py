@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from members.models import Community
 
 from .models import Wish
+from .widgets import PlainSelect
 
 
 class _SearchMixin:
@@ -22,15 +23,21 @@ class WallFilter(_SearchMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="search",
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Search wishes")}),
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Search wishes"), "class": "form-control"}
+        ),
     )
     community = django_filters.ModelChoiceFilter(
         label=_("Community"),
         queryset=Community.objects.filter(is_active=True).only("pk", "name"),
         empty_label=_("All communities"),
+        widget=PlainSelect(attrs={"class": "form-select"}),
     )
     category = django_filters.ChoiceFilter(
-        label=_("Category"), choices=Wish.Category.choices, empty_label=_("All categories")
+        label=_("Category"),
+        choices=Wish.Category.choices,
+        empty_label=_("All categories"),
+        widget=PlainSelect(attrs={"class": "form-select"}),
     )
     state = django_filters.ChoiceFilter(
         label=_("Status"),
@@ -41,6 +48,7 @@ class WallFilter(_SearchMixin, django_filters.FilterSet):
         ],
         method="filter_state",
         empty_label=_("All"),
+        widget=PlainSelect(attrs={"class": "form-select"}),
     )
 
     class Meta:
@@ -64,19 +72,25 @@ class StaffWishFilter(_SearchMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="search_staff",
-        widget=forms.TextInput(attrs={"type": "search"}),
+        widget=forms.TextInput(attrs={"type": "search", "class": "form-control"}),
     )
     state = django_filters.ChoiceFilter(
-        label=_("State"), choices=Wish.State.choices, empty_label=_("All states")
+        label=_("State"),
+        choices=Wish.State.choices,
+        empty_label=_("All states"),
+        widget=PlainSelect(attrs={"class": "form-select"}),
     )
     category = django_filters.ChoiceFilter(
-        label=_("Category"), choices=Wish.Category.choices, empty_label=_("All categories")
+        label=_("Category"),
+        choices=Wish.Category.choices,
+        empty_label=_("All categories"),
+        widget=PlainSelect(attrs={"class": "form-select"}),
     )
     deadline_before = django_filters.DateFilter(
         label=_("Deadline by"),
         field_name="deadline",
         lookup_expr="lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
     )
 
     class Meta:

@@ -196,6 +196,15 @@ class Wish(models.Model):
     def is_public(self) -> bool:
         return self.state in self.PUBLIC_STATES
 
+    # Lists show these for every row: an enum lookup, not get_FOO_display's hashing of choices.
+    @property
+    def state_label(self):
+        return self.State(self.state).label
+
+    @property
+    def category_label(self):
+        return self.Category(self.category).label
+
     @property
     def state_badge(self) -> str:
         return {
@@ -311,6 +320,10 @@ class Claim(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in self.OPEN_STATES
+
+    @property
+    def state_label(self):
+        return self.State(self.state).label
 
     def is_overdue(self, today=None) -> bool:
         today = today or timezone.localdate()
