@@ -88,8 +88,10 @@ def dashboard(request):
     member = selectors.member_profile(user=request.user)
     roles = get_roles(request.user)
     if member is None:
-        if roles.is_staff and not roles.is_member:
+        if roles.is_staff:
             return redirect("members:staff_home")
+        if roles.is_org_admin:
+            return redirect("members:partnership_list")
         messages.info(request, _("Please complete your member profile first."))
         return redirect("members:profile_edit")
     registrations = list(selectors.member_registrations(member=member))

@@ -147,6 +147,11 @@ def test_dashboard_sends_staff_to_the_staff_page(login, staff):
     assert login(staff).get(reverse("members:dashboard")).url == reverse("members:staff_home")
 
 
+def test_dashboard_sends_organization_admins_to_their_partnerships(login, org_admin):
+    response = login(org_admin).get(reverse("members:dashboard"))
+    assert response.url == reverse("members:partnership_list")
+
+
 def test_profile_form_creates_the_member(login, outsider, branch, community):
     cat = f.ServiceCategoryFactory(name="医疗健康")
     response = login(outsider).post(
