@@ -387,3 +387,16 @@ def test_staff_are_notified_of_a_new_request(
         )
     assert staff.notifications.count() == 1
     assert mailoutbox[0].to == [staff.email]
+
+
+def test_a_partnership_stops_counting_when_its_term_ends(client, partnership):
+    import datetime
+
+    import time_machine
+
+    day_after = datetime.datetime.combine(
+        partnership.term_end + datetime.timedelta(days=1), datetime.time(12)
+    ).replace(tzinfo=datetime.UTC)
+    assert client.get(reverse("members:home")).context["figures"]["organizations"] == 1
+    with time_machine.travel(day_after, tick=False):
+        assert client.get(reverse("members:home")).context["figures"]["organizations"] == 0
