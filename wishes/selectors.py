@@ -8,10 +8,10 @@ from django.db.models import Case, Count, Func, Prefetch, Q, QuerySet, Value, Wh
 from django.db.models.lookups import Exact, GreaterThanOrEqual, In
 from django.utils import timezone
 
-from members.permissions import get_roles, scope
+from members.permissions import get_roles
 
 from .models import Claim, ProofPhoto, Resident, Wish, WishTransition
-from .permissions import claimant_q
+from .permissions import claimant_q, managed_wishes
 
 RECENTLY_COMPLETED_DAYS = 90
 
@@ -110,9 +110,10 @@ def my_claims(*, user) -> QuerySet:
 
 def staff_wishes(*, user) -> QuerySet:
     """The wishes of the staff member's community, with their open claim."""
+    roles = get_roles(user)
     return (
-        scope(user, Wish.objects.all())
-        .filter(community_id=get_roles(user).staff_community_id)
+        managed_wishes(roles, Wish.objects.all())
+        .filter(community_id=roles.staff_community_id)
         .select_related("resident", "community")
         .prefetch_related(
             Prefetch(
