@@ -1,6 +1,7 @@
 """Micro-wishes (微心愿): residents, their wishes, claims, proof photos and the audit trail."""
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -121,7 +122,12 @@ class Wish(models.Model):
         _("category"), max_length=20, choices=Category.choices, default=Category.DAILY
     )
     estimated_value = models.DecimalField(
-        _("estimated value (yuan)"), max_digits=8, decimal_places=2, null=True, blank=True
+        _("estimated value (yuan)"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     photo = models.ImageField(

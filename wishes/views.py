@@ -194,6 +194,8 @@ def submit_done(request):
 def photo(request, kind, pk, size):
     """Serve a wish or proof photo to those who may see it (media is not public)."""
     user = request.user
+    if kind not in ("wish", "proof"):
+        raise Http404
     if kind == "wish":
         wish = get_for_user_or_404(user, Wish.objects.all(), pk=pk)
         allowed = wish.photo_is_public or (

@@ -556,3 +556,17 @@ def test_my_claims_shows_due_date_and_next_action(login, member, wish):
     ClaimFactory(wish=wish, member=member, promised_date=soon(-2))
     html = login(member.user).get(reverse("wishes:my_claims")).content.decode()
     assert "一台血压计" in html and "已逾期" in html and "报告已完成" in html
+
+
+def test_staff_post_with_a_negative_value_is_refused_with_a_message(login, staff, resident):
+    response = login(staff).post(
+        reverse("wishes:post"),
+        {"resident": resident.pk, "title": "米", "category": "daily", "estimated_value": "-5"},
+    )
+    assert response.status_code == 200
+    assert "米" in response.content.decode()
+    assert not Wish.objects.filter(title="米").exists()
+
+
+def test_an_unknown_photo_kind_is_404(client, wish):
+    assert client.get(f"/wishes/photos/other/{wish.pk}/full/").status_code == 404
