@@ -39,7 +39,9 @@ class HardshipCategoryAdmin(ScopedModelAdmin):
 
 @admin.register(Resident)
 class ResidentAdmin(OwnCommunityMixin, ScopedModelAdmin):
-    list_display = ["name", "community", "phone", "created_at"]
+    # No phone or address in the list: contact details are shown one resident at a time, and
+    # each showing is logged (change_view).
+    list_display = ["name", "community", "created_at"]
     list_filter = ["hardship_categories"]
     search_fields = ["name", "phone", "address"]
     filter_horizontal = ["hardship_categories"]
@@ -53,6 +55,16 @@ class ResidentAdmin(OwnCommunityMixin, ScopedModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            resident = self.get_object(request, object_id)
+            if resident is not None:
+                services.contact_access_record(
+                    user=request.user, resident=resident, purpose="admin"
+                )
+        return response
 
 
 class TransitionInline(ScopedInline, admin.TabularInline):

@@ -86,12 +86,19 @@ def _move(
     """Move the wish with one conditional UPDATE and record the step; raise `error` if the
     wish was not in one of `from_states` (somebody else moved it first)."""
     from_states = list(from_states)
+    # Lock the row (PostgreSQL; SQLite's write transactions are serialized anyway) so that the
+    # state recorded as "from" is the one the UPDATE moved away from.
     current = (
-        Wish.objects.filter(pk=wish.pk, state__in=from_states)
+        Wish.objects.select_for_update()
+        .filter(pk=wish.pk, state__in=from_states)
         .values_list("state", flat=True)
         .first()
     )
-    updated = Wish.objects.filter(pk=wish.pk, state__in=from_states).update(state=to, **fields)
+    updated = (
+        Wish.objects.filter(pk=wish.pk, state__in=from_states).update(state=to, **fields)
+        if current is not None
+        else 0
+    )
     if not updated:
         wish.refresh_from_db(fields=["state"])
         raise WishError(error)
@@ -591,13 +598,17 @@ def wish_record_satisfaction(*, wish: Wish, by, score: int, comment: str = "") -
 # ---------------------------------------------------------------------------------------------
 # Privacy and background jobs
 # ---------------------------------------------------------------------------------------------
-def contact_access_record(*, user, wish: Wish, purpose: str = "wish page") -> ContactAccessLog:
-    """Log that `user` was shown the contact details of the wish's resident."""
+def contact_access_record(
+    *, user, wish: Wish | None = None, resident: Resident | None = None, purpose: str = "wish page"
+) -> ContactAccessLog:
+    """Log that `user` was shown the contact details of a resident (the wish's, or `resident`)."""
+    resident_id = resident.pk if resident is not None else wish.resident_id
+    community_id = resident.community_id if resident is not None else wish.community_id
     return ContactAccessLog.objects.create(
         user=user,
-        resident_id=wish.resident_id,
+        resident_id=resident_id,
         wish=wish,
-        community_id=wish.community_id,
+        community_id=community_id,
         purpose=purpose[:40],
     )
 

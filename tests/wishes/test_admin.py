@@ -65,3 +65,15 @@ def test_staff_add_a_hardship_category(login, staff):
     )
     assert response.status_code == 302
     assert HardshipCategory.objects.filter(name="重度残疾").exists()
+
+
+def test_opening_a_resident_in_admin_is_logged(login, staff, resident):
+    response = login(staff).get(reverse("admin:wishes_resident_change", args=[resident.pk]))
+    assert response.status_code == 200
+    log = ContactAccessLog.objects.get()
+    assert (log.user, log.resident, log.wish, log.purpose) == (staff, resident, None, "admin")
+
+
+def test_the_resident_list_in_admin_shows_no_phone(login, staff, resident):
+    html = login(staff).get(reverse("admin:wishes_resident_changelist")).content.decode()
+    assert "李秀英" in html and "13900001111" not in html
