@@ -127,7 +127,43 @@ class _Seeder:
                         title=f"微心愿：{wish.title}",
                         created_by=staff,
                     )
+        self._demo_member_claim()
         return made
+
+    def _demo_member_claim(self) -> None:
+        """The demo member holds one active claim, so that "my claims" shows the next step."""
+        reg = (
+            CommunityRegistration.objects.filter(
+                member__user__username="demo_member",
+                state=CommunityRegistration.State.CONFIRMED,
+            )
+            .select_related("member__user")
+            .first()
+        )
+        if reg is None:
+            return
+        wish = (
+            Wish.objects.filter(community_id=reg.community_id, state=Wish.State.PUBLISHED)
+            .order_by("pk")
+            .first()
+        )
+        if wish is None:
+            return
+        member = reg.member
+        Wish.objects.filter(pk=wish.pk).update(state=Wish.State.CLAIMED)
+        claim = Claim.objects.create(
+            wish=wish,
+            member=member,
+            claimed_by=member.user,
+            promised_date=self.today + datetime.timedelta(days=5),
+        )
+        WishTransition.objects.create(
+            wish=wish,
+            claim=claim,
+            from_state=Wish.State.PUBLISHED,
+            to_state=Wish.State.CLAIMED,
+            by=member.user,
+        )
 
     def _resident(self, community, i) -> Resident:
         resident = Resident.objects.create(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -62,6 +64,7 @@ class BootstrapMixin:
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+                widget.attrs.setdefault("class", "form-check-input")
                 continue
             if isinstance(widget, forms.CheckboxInput):
                 widget.attrs.setdefault("class", "form-check-input")
@@ -116,7 +119,8 @@ class WishDetailsForm(BootstrapMixin, forms.ModelForm):
         if self.instance.pk:
             self.fields["resident"].initial = self.instance.resident_id
         order = ["resident", "new_name", "new_phone", "new_address", "new_hardship"]
-        self.order_fields(order + [n for n in self.fields if n not in order])
+        last = ["photo", "photo_is_public"]
+        self.order_fields(order + [n for n in self.fields if n not in order + last] + last)
         self._style()
 
     def clean_deadline(self):
@@ -193,8 +197,12 @@ class ClaimForm(BootstrapMixin, forms.Form):
     )
     claim_as = forms.ChoiceField(label=_("Claim as"))
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, wish=None, **kwargs):
         super().__init__(*args, **kwargs)
+        suggested = timezone.localdate() + datetime.timedelta(days=7)
+        if wish is not None and wish.deadline:
+            suggested = max(min(suggested, wish.deadline), timezone.localdate())
+        self.fields["promised_date"].initial = suggested
         self.fields["claim_as"].choices = claim_as_choices(user)
         if len(self.fields["claim_as"].choices) <= 1:
             self.fields["claim_as"].widget = forms.HiddenInput()

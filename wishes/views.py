@@ -138,7 +138,7 @@ def detail(request, pk):
         "completed_claim": completed_claim,
         "acts_for_open_claim": acts_for_open_claim,
         "may_claim": may_claim,
-        "claim_form": ClaimForm(user=user) if may_claim else None,
+        "claim_form": ClaimForm(user=user, wish=wish) if may_claim else None,
         "photos": photos,
         "transitions": selectors.wish_transitions(wish=wish)
         if user.is_authenticated and can(user, "wishes.wish.view_history", wish)
