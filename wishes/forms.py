@@ -265,7 +265,11 @@ class ConfirmForm(BootstrapMixin, forms.Form):
         from .services import participant_choices
 
         super().__init__(*args, **kwargs)
-        self.fields["approved_photos"].queryset = claim.photos.all()
+        photos = claim.photos.all()
+        if photos:
+            self.fields["approved_photos"].queryset = photos
+        else:
+            del self.fields["approved_photos"]
         if claim.claimant_kind == claim.ClaimantKind.MEMBER:
             del self.fields["participants"]
         else:

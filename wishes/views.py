@@ -539,7 +539,7 @@ def confirm(request, pk):
                     by=request.user,
                     hours=Decimal(data["hours"]),
                     participants=list(data.get("participants") or []),
-                    approved_photo_ids=[p.pk for p in data["approved_photos"]],
+                    approved_photo_ids=[p.pk for p in data.get("approved_photos", [])],
                 )
             except WishError as error:
                 form.add_error(None, error.message)
@@ -559,7 +559,6 @@ def confirm(request, pk):
             "claim": claim,
             "form": form,
             "reason_form": reason_form,
-            "photos": claim.photos.all(),
         },
     )
 

@@ -570,3 +570,16 @@ def test_staff_post_with_a_negative_value_is_refused_with_a_message(login, staff
 
 def test_an_unknown_photo_kind_is_404(client, wish):
     assert client.get(f"/wishes/photos/other/{wish.pk}/full/").status_code == 404
+
+
+def test_confirm_page_offers_each_proof_photo_for_the_public(login, staff, member, wish):
+    from wishes.images import image_process
+
+    claim = services.wish_claim(wish=wish, by=member.user, promised_date=soon())
+    services.claim_fulfil(
+        claim=claim, by=member.user, note="送到了", photos=[image_process(make_image())]
+    )
+    photo = claim.photos.get()
+    html = login(staff).get(reverse("wishes:confirm", args=[wish.pk])).content.decode()
+    assert reverse("wishes:photo", args=["proof", photo.pk, "thumb"]) in html
+    assert f'name="approved_photos" value="{photo.pk}"' in html
