@@ -583,3 +583,45 @@ def test_confirm_page_offers_each_proof_photo_for_the_public(login, staff, membe
     html = login(staff).get(reverse("wishes:confirm", args=[wish.pk])).content.decode()
     assert reverse("wishes:photo", args=["proof", photo.pk, "thumb"]) in html
     assert f'name="approved_photos" value="{photo.pk}"' in html
+
+
+def test_captain_claims_for_the_team_through_the_page(login, member, wish):
+    from tests.wishes.factories import ServiceTeamFactory
+
+    team = ServiceTeamFactory(captain=member, name="助老服务队")
+    html = login(member.user).get(wish.get_absolute_url()).content.decode()
+    assert "服务队：助老服务队" in html
+    login(member.user).post(
+        reverse("wishes:claim", args=[wish.pk]),
+        {"promised_date": soon(), "claim_as": f"team:{team.pk}"},
+    )
+    claim = Claim.objects.get()
+    assert claim.claimant_kind == Claim.ClaimantKind.TEAM and claim.team == team
+
+
+def test_claiming_for_someone_elses_team_is_refused(login, member, neighbour, wish):
+    from tests.wishes.factories import ServiceTeamFactory
+
+    team = ServiceTeamFactory(captain=neighbour)
+    response = login(member.user).post(
+        reverse("wishes:claim", args=[wish.pk]),
+        {"promised_date": soon(), "claim_as": f"team:{team.pk}"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert not Claim.objects.exists()
+
+
+def test_org_admin_claims_for_the_organization_and_sees_contact_details(
+    login, org_admin, other_org_admin, party_committee, wish
+):
+    login(org_admin).post(
+        reverse("wishes:claim", args=[wish.pk]),
+        {"promised_date": soon(), "claim_as": f"org:{party_committee.pk}"},
+    )
+    claim = Claim.objects.get()
+    assert claim.organization == party_committee
+    assert "13900001111" in login(org_admin).get(wish.get_absolute_url()).content.decode()
+    assert "13900001111" not in login(other_org_admin).get(wish.get_absolute_url()).content.decode()
+    assert login(org_admin).get(reverse("wishes:fulfil", args=[claim.pk])).status_code == 200
+    assert login(other_org_admin).get(reverse("wishes:fulfil", args=[claim.pk])).status_code == 404
