@@ -9,6 +9,7 @@ from django.utils import timezone
 from PIL import Image
 
 from tests.factories import PASSWORD
+from tests.wishes.factories import HardshipCategoryFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,6 +29,8 @@ def _jpeg():
 
 
 def test_post_claim_fulfil_confirm_and_show_on_the_wall(page, new_page, staff, member):
+    # A transactional test before this one may have flushed the seeded categories.
+    HardshipCategoryFactory(name="空巢老人")
     today = timezone.localdate()
 
     # Staff post a wish for a new resident.
