@@ -115,6 +115,15 @@ def detail(request, pk):
         and wish.state == Wish.State.PUBLISHED
         and can(user, "wishes.wish.claim", wish)
     )
+    claim_form = ClaimForm(user=user, wish=wish) if may_claim else None
+    elsewhere = False
+    if claim_form is not None:
+        # A member of another community with no team or organization to claim for is told so
+        # instead of being offered a form that would be refused.
+        roles = get_roles(user)
+        options = [v for v, _label in claim_form.fields["claim_as"].choices]
+        if options == ["member"] and not services.member_serves(roles.member, wish.community_id):
+            claim_form, may_claim, elsewhere = None, False, True
     completed_claim = None
     if wish.state == Wish.State.COMPLETED:
         completed_claim = (
@@ -138,7 +147,8 @@ def detail(request, pk):
         "completed_claim": completed_claim,
         "acts_for_open_claim": acts_for_open_claim,
         "may_claim": may_claim,
-        "claim_form": ClaimForm(user=user, wish=wish) if may_claim else None,
+        "claim_form": claim_form,
+        "claim_elsewhere": elsewhere,
         "photos": photos,
         "transitions": selectors.wish_transitions(wish=wish)
         if user.is_authenticated and can(user, "wishes.wish.view_history", wish)

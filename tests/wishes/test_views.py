@@ -625,3 +625,14 @@ def test_org_admin_claims_for_the_organization_and_sees_contact_details(
     assert "13900001111" not in login(other_org_admin).get(wish.get_absolute_url()).content.decode()
     assert login(org_admin).get(reverse("wishes:fulfil", args=[claim.pk])).status_code == 200
     assert login(other_org_admin).get(reverse("wishes:fulfil", args=[claim.pk])).status_code == 404
+
+
+def test_a_member_of_another_community_is_not_offered_the_claim_form(login, other_member, wish):
+    html = login(other_member.user).get(wish.get_absolute_url()).content.decode()
+    assert "只能认领您所报到社区的心愿" in html
+    assert reverse("wishes:claim", args=[wish.pk]) not in html
+
+
+def test_a_member_of_the_community_is_offered_the_claim_form(login, member, wish):
+    html = login(member.user).get(wish.get_absolute_url()).content.decode()
+    assert reverse("wishes:claim", args=[wish.pk]) in html
