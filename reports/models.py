@@ -164,36 +164,16 @@ class ReportState(models.TextChoices):
     APPROVED = "approved", _("Approved")
 
 
-class MemberReport(models.Model):
-    """A member's half-year report to their Party branch.
-
-    The figures are prepared from the member's service records, registrations and evaluations
-    (and refreshed when the member submits); the account is the member's own words.
-    """
+class ReviewedReport(models.Model):
+    """What a member's half-year report and an organization's yearly report share: a due date,
+    the state of the review and who decided it when. The steps are recorded by a `Transition`."""
 
     State = ReportState
 
-    member = models.ForeignKey(
-        Member, models.PROTECT, related_name="reports", verbose_name=_("member")
-    )
-    year = models.PositiveSmallIntegerField(_("year"))
-    half = models.PositiveSmallIntegerField(_("half-year"), choices=Half.choices)
     state = models.CharField(
         _("state"), max_length=10, choices=ReportState.choices, default=ReportState.DRAFT
     )
     due_on = models.DateField(_("due on"))
-    # Prepared figures
-    communities_served = models.CharField(_("communities served"), max_length=300, blank=True)
-    wishes_fulfilled = models.PositiveIntegerField(_("wishes fulfilled"), default=0)
-    records_count = models.PositiveIntegerField(_("service records"), default=0)
-    hours = models.DecimalField(_("hours"), max_digits=7, decimal_places=1, default=0)
-    points = models.PositiveIntegerField(_("points"), default=0)
-    evaluation = models.CharField(_("community evaluation"), max_length=300, blank=True)
-    # The member's own account
-    did = models.TextField(_("what I did"), blank=True)
-    learned = models.TextField(_("what I learned"), blank=True)
-    plans = models.TextField(_("what I plan"), blank=True)
-    # Review
     review_comment = models.TextField(_("reviewer's comment"), blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -207,6 +187,67 @@ class MemberReport(models.Model):
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in (ReportState.DRAFT, ReportState.RETURNED)
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_editable and self.due_on < timezone.localdate()
+
+
+class Transition(models.Model):
+    """One step of a report: who moved it from which state to which, when and why. Concrete
+    subclasses add the `report` foreign key."""
+
+    from_state = models.CharField(_("from"), max_length=10, choices=ReportState.choices, blank=True)
+    to_state = models.CharField(_("to"), max_length=10, choices=ReportState.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.report_id}: {self.from_state or '-'} → {self.to_state}"
+
+
+class MemberReport(ReviewedReport):
+    """A member's half-year report to their Party branch.
+
+    The figures are prepared from the member's service records, registrations and evaluations
+    (and refreshed when the member submits); the account is the member's own words.
+    """
+
+    member = models.ForeignKey(
+        Member, models.PROTECT, related_name="reports", verbose_name=_("member")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    half = models.PositiveSmallIntegerField(_("half-year"), choices=Half.choices)
+    # Prepared figures
+    communities_served = models.CharField(_("communities served"), max_length=300, blank=True)
+    wishes_fulfilled = models.PositiveIntegerField(_("wishes fulfilled"), default=0)
+    records_count = models.PositiveIntegerField(_("service records"), default=0)
+    hours = models.DecimalField(_("hours"), max_digits=7, decimal_places=1, default=0)
+    points = models.PositiveIntegerField(_("points"), default=0)
+    evaluation = models.CharField(_("community evaluation"), max_length=300, blank=True)
+    # The member's own account
+    did = models.TextField(_("what I did"), blank=True)
+    learned = models.TextField(_("what I learned"), blank=True)
+    plans = models.TextField(_("what I plan"), blank=True)
 
     class Meta:
         verbose_name = _("member report")
@@ -236,41 +277,17 @@ class MemberReport(models.Model):
     def period(self) -> Period:
         return Period(self.year, self.half)
 
-    @property
-    def is_editable(self) -> bool:
-        return self.state in (ReportState.DRAFT, ReportState.RETURNED)
 
-    @property
-    def is_overdue(self) -> bool:
-        return self.is_editable and self.due_on < timezone.localdate()
-
-
-class ReportTransition(models.Model):
-    """One step of a member report: who moved it from which state to which, when and why."""
+class ReportTransition(Transition):
+    """One step of a member report."""
 
     report = models.ForeignKey(
         MemberReport, models.CASCADE, related_name="transitions", verbose_name=_("report")
     )
-    from_state = models.CharField(_("from"), max_length=10, choices=ReportState.choices, blank=True)
-    to_state = models.CharField(_("to"), max_length=10, choices=ReportState.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
-    comment = models.TextField(_("comment"), blank=True)
 
-    class Meta:
+    class Meta(Transition.Meta):
         verbose_name = _("report step")
         verbose_name_plural = _("report steps")
-        ordering = ["at", "pk"]
-
-    def __str__(self):
-        return f"{self.report_id}: {self.from_state or '-'} → {self.to_state}"
 
 
 class Evaluation(models.Model):
@@ -321,19 +338,13 @@ class Evaluation(models.Model):
         return Period(self.year, self.half)
 
 
-class OrganizationReport(models.Model):
+class OrganizationReport(ReviewedReport):
     """An organization's yearly report to the committee above it."""
-
-    State = ReportState
 
     organization = models.ForeignKey(
         Organization, models.PROTECT, related_name="reports", verbose_name=_("organization")
     )
     year = models.PositiveSmallIntegerField(_("year"))
-    state = models.CharField(
-        _("state"), max_length=10, choices=ReportState.choices, default=ReportState.DRAFT
-    )
-    due_on = models.DateField(_("due on"))
     # Prepared figures
     communities_paired = models.CharField(_("communities paired"), max_length=500, blank=True)
     members_total = models.PositiveIntegerField(_("members"), default=0)
@@ -347,20 +358,6 @@ class OrganizationReport(models.Model):
     # The admin's own account
     summary = models.TextField(_("what we did"), blank=True)
     plans = models.TextField(_("what we plan"), blank=True)
-    # Review
-    review_comment = models.TextField(_("reviewer's comment"), blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("reviewed by"),
-    )
-    created_at = models.DateTimeField(_("prepared at"), default=timezone.now)
-    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
-    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("organization report")
@@ -378,35 +375,17 @@ class OrganizationReport(models.Model):
     def __str__(self):
         return f"{self.organization} · {self.year}"
 
-    @property
-    def is_editable(self) -> bool:
-        return self.state in (ReportState.DRAFT, ReportState.RETURNED)
 
+class OrganizationReportTransition(Transition):
+    """One step of an organization report."""
 
-class OrganizationReportTransition(models.Model):
     report = models.ForeignKey(
         OrganizationReport,
         models.CASCADE,
         related_name="transitions",
         verbose_name=_("report"),
     )
-    from_state = models.CharField(_("from"), max_length=10, choices=ReportState.choices, blank=True)
-    to_state = models.CharField(_("to"), max_length=10, choices=ReportState.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
-    comment = models.TextField(_("comment"), blank=True)
 
-    class Meta:
+    class Meta(Transition.Meta):
         verbose_name = _("organization report step")
         verbose_name_plural = _("organization report steps")
-        ordering = ["at", "pk"]
-
-    def __str__(self):
-        return f"{self.report_id}: {self.from_state or '-'} → {self.to_state}"

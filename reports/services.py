@@ -365,19 +365,14 @@ def _notify_reports(
 # ---------------------------------------------------------------------------------------------
 # Member reports: the member's steps
 # ---------------------------------------------------------------------------------------------
-def _record(report: MemberReport, from_state: str, to_state: str, by, comment: str = ""):
-    ReportTransition.objects.create(
-        report=report, from_state=from_state, to_state=to_state, by=by, comment=comment
-    )
-
-
-def member_report_update(
-    *, report: MemberReport, by, did: str, learned: str, plans: str
-) -> MemberReport:
-    if not can(by, "reports.memberreport.edit", report):
+def _report_update(*, report, by, rule: str, **account: str):
+    """Write the account of an open report (member's or organization's)."""
+    if not can(by, rule, report):
         raise ReportsError("not_permitted")
-    updated = MemberReport.objects.filter(pk=report.pk, state__in=OPEN_STATES).update(
-        did=did, learned=learned, plans=plans, updated_at=timezone.now()
+    updated = (
+        type(report)
+        .objects.filter(pk=report.pk, state__in=OPEN_STATES)
+        .update(**account, updated_at=timezone.now())
     )
     if not updated:
         raise ReportsError("not_editable")
@@ -385,26 +380,85 @@ def member_report_update(
     return report
 
 
-def member_report_submit(*, report: MemberReport, by) -> MemberReport:
-    """The member submits: the figures are refreshed from the records, the reviewers told."""
-    if not can(by, "reports.memberreport.edit", report):
+def _report_submit(*, report, by, rule: str, account_field: str, refresh, notify):
+    """Submit an open report whose account is written: `refresh(locked)` updates the prepared
+    figures, `notify(report)` tells the reviewers after commit."""
+    if not can(by, rule, report):
         raise ReportsError("not_permitted")
     with transaction.atomic():
-        locked = MemberReport.objects.select_for_update().get(pk=report.pk)
+        locked = type(report).objects.select_for_update().get(pk=report.pk)
         if locked.state not in OPEN_STATES:
             raise ReportsError("not_editable")
-        if not locked.did.strip():
+        if not getattr(locked, account_field).strip():
             raise ReportsError("account_required")
-        _apply_figures(locked, _member_figures(locked.period, locked.member_id)[locked.member_id])
+        refresh(locked)
         from_state = locked.state
         now = timezone.now()
         locked.state = ReportState.SUBMITTED
         locked.submitted_at = now
         locked.updated_at = now
         locked.save()
-        _record(locked, from_state, ReportState.SUBMITTED, by)
-        transaction.on_commit(lambda: _notify_reviewers(locked))
+        locked.transitions.create(from_state=from_state, to_state=ReportState.SUBMITTED, by=by)
+        transaction.on_commit(lambda: notify(locked))
     return locked
+
+
+def _report_decide(*, report, by, to_state: str, comment: str, notify):
+    """Approve or return a submitted report (the caller has checked who may); a return needs a
+    comment. `notify(report, step)` tells the report's authors after commit."""
+    if to_state == ReportState.RETURNED and not (comment or "").strip():
+        raise ReportsError("comment_required")
+    now = timezone.now()
+    with transaction.atomic():
+        updated = (
+            type(report)
+            .objects.filter(pk=report.pk, state=ReportState.SUBMITTED)
+            .update(
+                state=to_state,
+                review_comment=comment,
+                reviewed_by=by,
+                reviewed_at=now,
+                updated_at=now,
+            )
+        )
+        if not updated:
+            raise ReportsError("not_submitted")
+        report.refresh_from_db()
+        report.transitions.create(
+            from_state=ReportState.SUBMITTED, to_state=to_state, by=by, comment=comment
+        )
+        step = f"{to_state}:{report.transitions.count()}"
+        transaction.on_commit(lambda: notify(report, step))
+    return report
+
+
+def member_report_update(
+    *, report: MemberReport, by, did: str, learned: str, plans: str
+) -> MemberReport:
+    return _report_update(
+        report=report,
+        by=by,
+        rule="reports.memberreport.edit",
+        did=did,
+        learned=learned,
+        plans=plans,
+    )
+
+
+def _refresh_member_figures(report: MemberReport) -> None:
+    _apply_figures(report, _member_figures(report.period, report.member_id)[report.member_id])
+
+
+def member_report_submit(*, report: MemberReport, by) -> MemberReport:
+    """The member submits: the figures are refreshed from the records, the reviewers told."""
+    return _report_submit(
+        report=report,
+        by=by,
+        rule="reports.memberreport.edit",
+        account_field="did",
+        refresh=_refresh_member_figures,
+        notify=_notify_reviewers,
+    )
 
 
 def member_report_approve(*, report: MemberReport, by, comment: str = "") -> MemberReport:
@@ -414,8 +468,6 @@ def member_report_approve(*, report: MemberReport, by, comment: str = "") -> Mem
 
 
 def member_report_return(*, report: MemberReport, by, comment: str) -> MemberReport:
-    if not (comment or "").strip():
-        raise ReportsError("comment_required")
     return _member_report_decide(
         report=report, by=by, to_state=ReportState.RETURNED, comment=comment
     )
@@ -427,22 +479,9 @@ def _member_report_decide(*, report: MemberReport, by, to_state: str, comment: s
         raise ReportsError("own_report")
     if not can(by, "reports.memberreport.reviewer", report):
         raise ReportsError("not_permitted")
-    now = timezone.now()
-    with transaction.atomic():
-        updated = MemberReport.objects.filter(pk=report.pk, state=ReportState.SUBMITTED).update(
-            state=to_state,
-            review_comment=comment,
-            reviewed_by=by,
-            reviewed_at=now,
-            updated_at=now,
-        )
-        if not updated:
-            raise ReportsError("not_submitted")
-        report.refresh_from_db()
-        _record(report, ReportState.SUBMITTED, to_state, by, comment)
-        step = f"{to_state}:{report.transitions.count()}"
-        transaction.on_commit(lambda: _notify_member_decision(report, step))
-    return report
+    return _report_decide(
+        report=report, by=by, to_state=to_state, comment=comment, notify=_notify_member_decision
+    )
 
 
 def _notify_member_decision(report: MemberReport, step: str) -> None:
@@ -604,38 +643,28 @@ def organization_reports_prepare(*, year: int) -> list[int]:
 def organization_report_update(
     *, report: OrganizationReport, by, summary: str, plans: str
 ) -> OrganizationReport:
-    if not can(by, "reports.organizationreport.edit", report):
-        raise ReportsError("not_permitted")
-    updated = OrganizationReport.objects.filter(pk=report.pk, state__in=OPEN_STATES).update(
-        summary=summary, plans=plans, updated_at=timezone.now()
+    return _report_update(
+        report=report,
+        by=by,
+        rule="reports.organizationreport.edit",
+        summary=summary,
+        plans=plans,
     )
-    if not updated:
-        raise ReportsError("not_editable")
-    report.refresh_from_db()
-    return report
+
+
+def _refresh_org_figures(report: OrganizationReport) -> None:
+    _apply_org_figures(report, _organization_figures(report.year)[report.organization_id])
 
 
 def organization_report_submit(*, report: OrganizationReport, by) -> OrganizationReport:
-    if not can(by, "reports.organizationreport.edit", report):
-        raise ReportsError("not_permitted")
-    with transaction.atomic():
-        locked = OrganizationReport.objects.select_for_update().get(pk=report.pk)
-        if locked.state not in OPEN_STATES:
-            raise ReportsError("not_editable")
-        if not locked.summary.strip():
-            raise ReportsError("account_required")
-        _apply_org_figures(locked, _organization_figures(locked.year)[locked.organization_id])
-        from_state = locked.state
-        now = timezone.now()
-        locked.state = ReportState.SUBMITTED
-        locked.submitted_at = now
-        locked.updated_at = now
-        locked.save()
-        OrganizationReportTransition.objects.create(
-            report=locked, from_state=from_state, to_state=ReportState.SUBMITTED, by=by
-        )
-        transaction.on_commit(lambda: _notify_org_reviewers(locked))
-    return locked
+    return _report_submit(
+        report=report,
+        by=by,
+        rule="reports.organizationreport.edit",
+        account_field="summary",
+        refresh=_refresh_org_figures,
+        notify=_notify_org_reviewers,
+    )
 
 
 def organization_report_approve(*, report, by, comment: str = "") -> OrganizationReport:
@@ -643,8 +672,6 @@ def organization_report_approve(*, report, by, comment: str = "") -> Organizatio
 
 
 def organization_report_return(*, report, by, comment: str) -> OrganizationReport:
-    if not (comment or "").strip():
-        raise ReportsError("comment_required")
     return _org_report_decide(report=report, by=by, to_state=ReportState.RETURNED, comment=comment)
 
 
@@ -652,30 +679,9 @@ def _org_report_decide(*, report: OrganizationReport, by, to_state: str, comment
     report = OrganizationReport.objects.select_related("organization").get(pk=report.pk)
     if not can(by, "reports.organizationreport.review", report):
         raise ReportsError("not_permitted")
-    now = timezone.now()
-    with transaction.atomic():
-        updated = OrganizationReport.objects.filter(
-            pk=report.pk, state=ReportState.SUBMITTED
-        ).update(
-            state=to_state,
-            review_comment=comment,
-            reviewed_by=by,
-            reviewed_at=now,
-            updated_at=now,
-        )
-        if not updated:
-            raise ReportsError("not_submitted")
-        report.refresh_from_db()
-        OrganizationReportTransition.objects.create(
-            report=report,
-            from_state=ReportState.SUBMITTED,
-            to_state=to_state,
-            by=by,
-            comment=comment,
-        )
-        step = f"{to_state}:{report.transitions.count()}"
-        transaction.on_commit(lambda: _notify_org_admins(report, step))
-    return report
+    return _report_decide(
+        report=report, by=by, to_state=to_state, comment=comment, notify=_notify_org_admins
+    )
 
 
 def _notify_org_reviewers(report: OrganizationReport) -> None:
