@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from members.models import Community
 
 from .models import Wish
-from .widgets import PlainSelect
+from .widgets import DateInput, PlainSelect
 
 
 class _SearchMixin:
@@ -90,7 +90,7 @@ class StaffWishFilter(_SearchMixin, django_filters.FilterSet):
         label=_("Deadline by"),
         field_name="deadline",
         lookup_expr="lte",
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+        widget=DateInput(attrs={"class": "form-control"}),
     )
 
     class Meta:

@@ -6,6 +6,7 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,8 +14,11 @@ from members.models import Community, phone_validator
 
 from .images import image_process
 from .models import HardshipCategory, Resident, Wish
+from .widgets import DateInput
 
 IMAGE_ACCEPT = "image/jpeg,image/png,image/webp"
+# Descriptions and fulfilment notes: a few paragraphs, not a book.
+DESCRIPTION_MAX_LENGTH = 2000
 
 
 class PhotoField(forms.FileField):
@@ -88,13 +92,17 @@ class WishDetailsForm(BootstrapMixin, forms.ModelForm):
             "photo_is_public",
         ]
         widgets = {
-            "deadline": forms.DateInput(attrs={"type": "date"}),
+            "deadline": DateInput(),
             "description": forms.Textarea(attrs={"rows": 3}),
         }
 
     def __init__(self, *args, community: Community, **kwargs):
         super().__init__(*args, **kwargs)
         self.community = community
+        description = self.fields["description"]
+        description.max_length = DESCRIPTION_MAX_LENGTH
+        description.validators.append(MaxLengthValidator(DESCRIPTION_MAX_LENGTH))
+        description.widget.attrs["maxlength"] = str(DESCRIPTION_MAX_LENGTH)
         self.fields["resident"] = forms.ModelChoiceField(
             label=_("Existing resident"),
             queryset=Resident.objects.filter(community=community).order_by("name"),
@@ -156,7 +164,10 @@ class PublicWishForm(BootstrapMixin, forms.Form):
     address = forms.CharField(label=_("Your address"), max_length=200)
     title = forms.CharField(label=_("What do you wish for?"), max_length=100)
     description = forms.CharField(
-        label=_("Tell us more"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Tell us more"),
+        required=False,
+        max_length=DESCRIPTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     category = forms.ChoiceField(label=_("Category"), choices=Wish.Category.choices)
     photo = PhotoField(label=_("Photo (optional)"), required=False)
@@ -192,17 +203,23 @@ def claim_as_choices(user) -> list[tuple[str, str]]:
 
 
 class ClaimForm(BootstrapMixin, forms.Form):
-    promised_date = forms.DateField(
-        label=_("I promise to fulfil it by"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    promised_date = forms.DateField(label=_("I promise to fulfil it by"), widget=DateInput())
     claim_as = forms.ChoiceField(label=_("Claim as"))
 
     def __init__(self, *args, user, wish=None, **kwargs):
         super().__init__(*args, **kwargs)
-        suggested = timezone.localdate() + datetime.timedelta(days=7)
+        from .services import MAX_PROMISE_DAYS
+
+        today = timezone.localdate()
+        latest = today + datetime.timedelta(days=MAX_PROMISE_DAYS)
         if wish is not None and wish.deadline:
-            suggested = max(min(suggested, wish.deadline), timezone.localdate())
+            latest = max(min(latest, wish.deadline), today)
+        suggested = min(today + datetime.timedelta(days=7), latest)
         self.fields["promised_date"].initial = suggested
+        # The phone's date picker offers only the dates the claim would accept.
+        self.fields["promised_date"].widget.attrs.update(
+            {"min": today.isoformat(), "max": latest.isoformat()}
+        )
         self.fields["claim_as"].choices = claim_as_choices(user)
         if len(self.fields["claim_as"].choices) <= 1:
             self.fields["claim_as"].widget = forms.HiddenInput()
@@ -223,7 +240,9 @@ class ClaimForm(BootstrapMixin, forms.Form):
 
 class FulfilForm(BootstrapMixin, forms.Form):
     note = forms.CharField(
-        label=_("How was the wish fulfilled?"), widget=forms.Textarea(attrs={"rows": 4})
+        label=_("How was the wish fulfilled?"),
+        max_length=DESCRIPTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     photos = MultiplePhotoField(label=_("Proof photos"), required=False)
 

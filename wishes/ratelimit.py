@@ -29,17 +29,27 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
-def rate_limit_hit(*, scope: str, client: str, rate: str) -> bool:
-    """Count one attempt of `client`; True when it exceeds `rate` in the current window."""
+def _key(scope: str, client: str, window: int) -> str:
+    return f"ratelimit:{scope}:{client}:{int(time.time() // window)}"
+
+
+def rate_limit_reached(*, scope: str, client: str, rate: str) -> bool:
+    """True when `client` has used up `rate` in the current window (counts nothing)."""
     from django.core.cache import cache
 
     limit, window = parse_rate(rate)
-    bucket = int(time.time() // window)
-    key = f"ratelimit:{scope}:{client}:{bucket}"
+    return (cache.get(_key(scope, client, window)) or 0) >= limit
+
+
+def rate_limit_count(*, scope: str, client: str, rate: str) -> int:
+    """Count one use by `client` in the current window; return the uses so far."""
+    from django.core.cache import cache
+
+    _limit, window = parse_rate(rate)
+    key = _key(scope, client, window)
     cache.add(key, 0, timeout=window + 5)
     try:
-        count = cache.incr(key)
+        return cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=window + 5)
-        count = 1
-    return count > limit
+        return 1

@@ -109,7 +109,7 @@ def my_claims(*, user) -> QuerySet:
 
 
 def staff_wishes(*, user) -> QuerySet:
-    """The wishes of the staff member's community, with their open claim."""
+    """The wishes of the staff member's community, each with its open or completing claim."""
     roles = get_roles(user)
     return (
         managed_wishes(roles, Wish.objects.all())
@@ -118,10 +118,11 @@ def staff_wishes(*, user) -> QuerySet:
         .prefetch_related(
             Prefetch(
                 "claims",
-                queryset=Claim.objects.filter(state__in=Claim.OPEN_STATES).select_related(
-                    "member", "team", "organization", "claimed_by"
-                ),
-                to_attr="open_claims",
+                # The open claim, or the one that completed the wish: at most one per wish.
+                queryset=Claim.objects.filter(
+                    state__in=[*Claim.OPEN_STATES, Claim.State.COMPLETED]
+                ).select_related("member", "team", "organization", "claimed_by"),
+                to_attr="current_claims",
             )
         )
         .order_by("-created_at", "-pk")

@@ -26,6 +26,9 @@ from .models import Claim, ContactAccessLog, ProofPhoto, Resident, Wish, WishTra
 
 S = Wish.State
 
+# A claimant promises to fulfil a wish within this many days (and by its deadline, if any).
+MAX_PROMISE_DAYS = 180
+
 
 class WishError(Exception):
     messages = {
@@ -39,6 +42,7 @@ class WishError(Exception):
         "not_org_admin": _("You do not administer this organization."),
         "promised_in_past": _("The promised date cannot be in the past."),
         "promised_after_deadline": _("The promised date is after the wish's deadline."),
+        "promised_too_far": _("Promise a date within %(days)s days."),
         "not_claimed": _("This claim is no longer active."),
         "not_fulfilled": _("This wish is not waiting for confirmation."),
         "not_submitted": _("This wish is not waiting for review."),
@@ -340,6 +344,9 @@ def wish_claim(
         raise WishError("promised_in_past")
     if wish.deadline and promised_date > wish.deadline:
         raise WishError("promised_after_deadline")
+    if promised_date > today + datetime.timedelta(days=MAX_PROMISE_DAYS):
+        # A promise years ahead would hold the wish forever: it would never become overdue.
+        raise WishError("promised_too_far", days=MAX_PROMISE_DAYS)
     roles = get_roles(by)
     if organization is not None:
         kind = Claim.ClaimantKind.ORGANIZATION

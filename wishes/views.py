@@ -36,7 +36,7 @@ from .forms import (
 )
 from .models import Claim, ProofPhoto, Wish
 from .permissions import open_claim_of
-from .ratelimit import client_ip, rate_limit_hit
+from .ratelimit import client_ip, rate_limit_count, rate_limit_reached
 from .services import WishError
 
 PAGE_SIZE = 20
@@ -169,17 +169,23 @@ def submit(request):
 
     if request.method == "POST":
         form = PublicWishForm(request.POST, request.FILES)
-        if rate_limit_hit(
-            scope="public-wish", client=client_ip(request), rate=settings.PUBLIC_FORM_RATE
-        ):
+        limit = {
+            "scope": "public-wish",
+            "client": client_ip(request),
+            "rate": settings.PUBLIC_FORM_RATE,
+        }
+        if rate_limit_reached(**limit):
             messages.error(
                 request, _("Too many submissions from your connection. Please try again later.")
             )
             return render(request, "wishes/submit.html", {"form": form}, status=429)
         if form.is_bot:
-            # Pretend success: the bot learns nothing, nothing is stored.
+            # Pretend success: the bot learns nothing, nothing is stored (but it is counted).
+            rate_limit_count(**limit)
             return redirect("wishes:submit_done")
+        # Only stored submissions count: a resident correcting a typo is never locked out.
         if form.is_valid():
+            rate_limit_count(**limit)
             data = form.cleaned_data
             services.wish_submit_public(
                 community=data["community"],
@@ -595,6 +601,20 @@ def satisfaction(request, pk):
     return redirect(wish)
 
 
+def _append_as_values(sheet, row) -> None:
+    """Append a row whose text is never a formula: a title a resident typed as
+    "=HYPERLINK(...)" must reach the staff's spreadsheet as text, not as a live link."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cells = []
+    for value in row:
+        cell = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, str):
+            cell.data_type = "s"
+        cells.append(cell)
+    sheet.append(cells)
+
+
 @login_required
 def export(request):
     """The community's wishes (as filtered) as an Excel workbook."""
@@ -624,8 +644,9 @@ def export(request):
         ]
     )
     for wish in filterset.qs:
-        claim = wish.open_claims[0] if wish.open_claims else None
-        sheet.append(
+        claim = wish.current_claims[0] if wish.current_claims else None
+        _append_as_values(
+            sheet,
             [
                 wish.pk,
                 wish.title,
@@ -642,7 +663,7 @@ def export(request):
                 else None,
                 float(wish.service_hours) if wish.service_hours is not None else None,
                 wish.satisfaction,
-            ]
+            ],
         )
     out = io.BytesIO()
     workbook.save(out)

@@ -27,3 +27,14 @@ class PlainSelect(forms.Select):
             flatatt(widget["attrs"]),
             mark_safe("".join(options)),  # noqa: S308 - each option was escaped above
         )
+
+
+class DateInput(forms.DateInput):
+    """An HTML date picker. Its value must be ISO (YYYY-MM-DD) whatever the language: with the
+    localized format (2026/11/29 in Chinese) browsers show an empty picker, and a form saved
+    from it would silently drop the date."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")

@@ -95,3 +95,26 @@ def test_parse_rate():
 
     assert parse_rate("5/h") == (5, 3600)
     assert parse_rate("10/15m") == (10, 900)
+
+
+def test_invalid_attempts_do_not_use_up_the_rate_limit(client, settings, community):
+    settings.PUBLIC_FORM_RATE = "1/h"
+    url = reverse("wishes:submit")
+    for _ in range(3):
+        assert client.post(url, form_data(community, phone="abc")).status_code == 200
+    assert client.post(url, form_data(community)).status_code == 302
+    assert Wish.objects.count() == 1
+
+
+def test_bot_submissions_use_up_the_rate_limit(client, settings, community):
+    settings.PUBLIC_FORM_RATE = "1/h"
+    url = reverse("wishes:submit")
+    client.post(url, form_data(community, website="http://spam"))
+    assert client.post(url, form_data(community)).status_code == 429
+
+
+def test_an_overlong_description_is_refused_and_kept(client, community):
+    text = "很" * 2001
+    response = client.post(reverse("wishes:submit"), form_data(community, description=text))
+    assert response.status_code == 200
+    assert text in response.content.decode() and not Wish.objects.exists()

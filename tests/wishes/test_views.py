@@ -636,3 +636,62 @@ def test_a_member_of_another_community_is_not_offered_the_claim_form(login, othe
 def test_a_member_of_the_community_is_offered_the_claim_form(login, member, wish):
     html = login(member.user).get(wish.get_absolute_url()).content.decode()
     assert reverse("wishes:claim", args=[wish.pk]) in html
+
+
+def test_the_claim_date_picker_holds_an_iso_date_in_chinese(login, member, wish):
+    html = login(member.user).get(reverse("wishes:detail", args=[wish.pk])).content.decode()
+    suggested = soon(7).isoformat()
+    assert f'value="{suggested}"' in html
+    assert f'max="{wish.deadline.isoformat()}"' in html
+
+
+def test_editing_a_wish_shows_its_deadline_in_the_date_picker(login, staff, wish):
+    html = login(staff).get(reverse("wishes:review", args=[wish.pk])).content.decode()
+    assert f'value="{wish.deadline.isoformat()}"' in html
+
+
+def test_a_promise_years_ahead_is_refused(login, member, resident):
+    undated = WishFactory(resident=resident, deadline=None)
+    response = login(member.user).post(
+        reverse("wishes:claim", args=[undated.pk]),
+        {"promised_date": "2099-01-01", "claim_as": "member"},
+        follow=True,
+    )
+    undated.refresh_from_db()
+    assert undated.state == S.PUBLISHED
+    assert "180" in response.content.decode()
+
+
+def test_staff_post_with_an_overlong_description_keeps_the_input(login, staff, resident):
+    text = "长" * 2001
+    response = login(staff).post(
+        reverse("wishes:post"),
+        {"resident": resident.pk, "title": "一台电风扇", "description": text, "category": "daily"},
+    )
+    assert response.status_code == 200 and text in response.content.decode()
+    assert not Wish.objects.filter(title="一台电风扇").exists()
+
+
+def test_export_writes_text_that_looks_like_a_formula_as_text(login, staff, resident):
+    import io
+
+    from openpyxl import load_workbook
+
+    WishFactory(resident=resident, title='=HYPERLINK("http://evil.example","点我")')
+    response = login(staff).get(reverse("wishes:export"))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    cell = next(c for row in sheet.iter_rows(min_row=2) for c in row if c.column == 2)
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
+
+
+def test_export_names_who_fulfilled_a_completed_wish(login, staff, member, wish):
+    import io
+
+    from openpyxl import load_workbook
+
+    claim = services.wish_claim(wish=wish, by=member.user, promised_date=soon())
+    services.claim_fulfil(claim=claim, by=member.user, note="已送到")
+    services.wish_confirm(wish=wish, by=staff)
+    response = login(staff).get(reverse("wishes:export"))
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[1][7] == claim.claimant_name
