@@ -51,6 +51,11 @@ def _community_q(request, prefix=""):
     return q
 
 
+def _own_community(request):
+    """The one community a staff member may add records to."""
+    return Community.objects.filter(pk=get_roles(request.user).staff_community_id)
+
+
 @admin.register(User)
 class UserAdmin(ScopedModelAdmin, DjangoUserAdmin):
     list_display = ["username", "display_name", "email", "is_active", "is_superuser", "last_login"]
@@ -126,6 +131,11 @@ class GridAdmin(ScopedModelAdmin):
             return qs
         return qs.filter(community__in=Community.objects.filter(_community_q(request)))
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "community" and not request.user.is_superuser:
+            kwargs["queryset"] = _own_community(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 @admin.register(Organization)
 class OrganizationAdminAdmin(ScopedModelAdmin):
@@ -154,6 +164,14 @@ class CommunityStaffAdmin(ScopedModelAdmin):
     search_fields = ["user__username", "user__display_name", "community__name", "title"]
     list_select_related = ["user", "community"]
     autocomplete_fields = ["user"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "community" and not request.user.is_superuser:
+            # Committee admins appoint staff only in the communities they oversee.
+            kwargs["queryset"] = Community.objects.filter(
+                get_roles(request.user).overseen_community_q()
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(OrganizationAdmin)
@@ -301,6 +319,17 @@ class PartnershipAdmin(ScopedModelAdmin):
     list_select_related = ["organization", "community"]
     date_hierarchy = "signed_on"
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        roles = get_roles(request.user)
+        if not roles.is_superuser and not roles.is_org_admin:
+            # Community staff record agreements of their own community with any organization;
+            # organization admins pair their subtree with any community (the default choices).
+            if db_field.name == "community":
+                kwargs["queryset"] = _own_community(request)
+            elif db_field.name == "organization":
+                kwargs["queryset"] = Organization.objects.exclude(kind=Organization.Kind.BRANCH)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 class TeamMembershipInline(admin.TabularInline):
     model = TeamMembership
@@ -327,6 +356,12 @@ class ServiceTeamAdmin(ScopedModelAdmin):
             )
         return qs.annotate(n_members=Count("memberships"))
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "community" and not request.user.is_superuser:
+            kwargs["queryset"] = _own_community(request)
+            kwargs["required"] = True
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     @admin.display(description=_("members"), ordering="n_members")
     def member_count(self, obj):
         return obj.n_members
@@ -346,3 +381,8 @@ class TeamMembershipAdmin(ScopedModelAdmin):
             return qs
         teams = ServiceTeamAdmin(ServiceTeam, self.admin_site).get_queryset(request)
         return qs.filter(team__in=teams.values("pk"))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "team" and not request.user.is_superuser:
+            kwargs["queryset"] = ServiceTeam.objects.filter(community__in=_own_community(request))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -231,3 +231,104 @@ def test_staff_see_only_their_communitys_teams(login, staff, member, other_membe
     )
     response = _changelist(login(staff), ServiceTeam)
     assert list(response.context["cl"].result_list) == [ours]
+
+
+# Choices on admin add pages: a role adds records only where it may work -----------------------
+def test_staff_cannot_add_a_grid_to_another_community(login, staff, other_community):
+    from members.models import Grid
+
+    response = login(staff).post(
+        reverse("admin:members_grid_add"), {"community": other_community.pk, "name": "一网格"}
+    )
+    assert response.status_code == 200
+    assert not Grid.objects.exists()
+
+
+def test_staff_add_a_grid_to_their_community(login, staff, community):
+    response = login(staff).post(
+        reverse("admin:members_grid_add"), {"community": community.pk, "name": "一网格"}
+    )
+    assert response.status_code == 302
+    assert community.grids.get().name == "一网格"
+
+
+def _team_post(community, captain, category):
+    return {
+        "name": "巡逻队",
+        "category": category.pk,
+        "community": community.pk if community else "",
+        "captain": captain.pk,
+        "description": "",
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
+    }
+
+
+@pytest.mark.parametrize("where", ["other", "none"])
+def test_staff_cannot_create_a_team_outside_their_community(
+    login, staff, member, other_community, where
+):
+    from members.models import ServiceTeam
+
+    category = f.ServiceCategoryFactory()
+    response = login(staff).post(
+        reverse("admin:members_serviceteam_add"),
+        _team_post(other_community if where == "other" else None, member, category),
+    )
+    assert response.status_code == 200
+    assert not ServiceTeam.objects.exists()
+
+
+def test_staff_cannot_add_a_member_to_another_communitys_team(
+    login, staff, member, other_member, other_community
+):
+    from members.models import ServiceTeam, TeamMembership
+
+    team = ServiceTeam.objects.create(
+        name="乙队",
+        category=f.ServiceCategoryFactory(),
+        community=other_community,
+        captain=other_member,
+    )
+    response = login(staff).post(
+        reverse("admin:members_teammembership_add"),
+        {"team": team.pk, "member": member.pk, "joined_at_0": "2026-01-01", "joined_at_1": "08:00"},
+    )
+    assert response.status_code == 200
+    assert not TeamMembership.objects.exists()
+
+
+def test_staff_record_a_partnership_of_their_community(login, staff, party_committee, community):
+    response = login(staff).post(
+        reverse("admin:members_partnership_add"),
+        _partnership_post(party_committee, community, ""),
+    )
+    assert response.status_code == 302
+    assert party_committee.partnerships.get().community == community
+
+
+def test_staff_cannot_record_a_partnership_of_another_community(
+    login, staff, party_committee, other_community
+):
+    response = login(staff).post(
+        reverse("admin:members_partnership_add"),
+        _partnership_post(party_committee, other_community, ""),
+    )
+    assert response.status_code == 200
+    assert not party_committee.partnerships.exists()
+
+
+def test_district_committee_admin_cannot_appoint_staff_outside_their_district(
+    login, community, other_community, outsider
+):
+    from members.models import CommunityStaff
+
+    committee = f.CommitteeFactory(district=community.subdistrict.district)
+    admin_user = f.OrganizationAdminFactory(organization=committee).user
+    # The committee's own account is the one user it can certainly pick.
+    response = login(admin_user).post(
+        reverse("admin:members_communitystaff_add"),
+        {"user": admin_user.pk, "community": other_community.pk, "title": "主任"},
+    )
+    assert response.status_code == 200
+    assert not CommunityStaff.objects.exists()
