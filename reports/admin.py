@@ -10,7 +10,12 @@ import io
 
 from django import forms
 from django.contrib import admin, messages
-from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import (
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
@@ -37,6 +42,8 @@ from .models import (
 from .periods import Period
 from .services import ReportsError
 
+SUBMIT_BUTTON = "_submit_report"
+
 STATE_COLOURS = {
     ReportState.DRAFT: "#6c757d",
     ReportState.SUBMITTED: "#0d6efd",
@@ -52,6 +59,17 @@ def state_badge(obj):
         STATE_COLOURS.get(obj.state, "#6c757d"),
         obj.get_state_display(),
     )
+
+
+def _nowrap_date(day):
+    return format_html('<span style="white-space:nowrap">{}</span>', day.isoformat())
+
+
+def _without_empty_review(fieldsets, obj):
+    """The review section only once someone has reviewed: an empty one reads as a decision."""
+    if obj is not None and (obj.reviewed_at or obj.review_comment):
+        return fieldsets
+    return [fs for fs in fieldsets if fs[0] != _("Review")]
 
 
 def _history(report):
@@ -135,12 +153,13 @@ class MemberReportAdmin(ScopedModelAdmin):
         "state_display",
         "hours",
         "points",
-        "submitted_at",
-        "due_on",
+        "submitted_on",
+        "due_date",
     ]
     list_display_links = ["member_name"]
     list_filter = [PeriodFilter, BranchFilter, "state", OverdueFilter]
     search_fields = ["member__real_name"]
+    search_help_text = _("Search by the member's name.")
     list_select_related = ["member__branch"]
     list_per_page = 50
     ordering = ["-year", "-half", "member__branch__path", "member__real_name"]
@@ -201,6 +220,17 @@ class MemberReportAdmin(ScopedModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("member__branch", "reviewed_by")
 
+    def get_fieldsets(self, request, obj=None):
+        return _without_empty_review(super().get_fieldsets(request, obj), obj)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            "title": gettext("Half-year reports of members"),
+            "waiting": self.get_queryset(request).filter(state=ReportState.SUBMITTED).count(),
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra_context)
+
     # Columns ------------------------------------------------------------------------------
     @admin.display(description=_("member"), ordering="member__real_name")
     def member_name(self, obj):
@@ -208,7 +238,24 @@ class MemberReportAdmin(ScopedModelAdmin):
 
     @admin.display(description=_("half-year"), ordering="year")
     def period_label(self, obj):
-        return obj.period.label
+        return format_html('<span style="white-space:nowrap">{}</span>', obj.period.label)
+
+    @admin.display(description=_("submitted"), ordering="submitted_at")
+    def submitted_on(self, obj):
+        if obj.submitted_at is None:
+            return "–"
+        return _nowrap_date(timezone.localdate(obj.submitted_at))
+
+    @admin.display(description=_("due on"), ordering="due_on")
+    def due_date(self, obj):
+        if obj.is_overdue:
+            return format_html(
+                '<span style="white-space:nowrap;color:#b02a37;font-weight:600" title="{}">'
+                "{}</span>",
+                gettext("Overdue, not submitted"),
+                obj.due_on.isoformat(),
+            )
+        return _nowrap_date(obj.due_on)
 
     @admin.display(description=_("Party branch"), ordering="member__branch__path")
     def branch_name(self, obj):
@@ -532,6 +579,9 @@ class OrganizationReportAdmin(ScopedModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return self._figures
 
+    def get_fieldsets(self, request, obj=None):
+        return _without_empty_review(super().get_fieldsets(request, obj), obj)
+
     @admin.display(description=_("state"), ordering="state")
     def state_display(self, obj):
         return state_badge(obj)
@@ -541,7 +591,8 @@ class OrganizationReportAdmin(ScopedModelAdmin):
         return _history(obj)
 
     def save_model(self, request, obj, form, change):
-        # The account is the only thing an admin writes here, and only through the service.
+        # The account is the only thing an admin writes here, and only through the service. The
+        # "save and submit" button submits in the same post, so what was typed is never lost.
         try:
             services.organization_report_update(
                 report=obj,
@@ -549,8 +600,20 @@ class OrganizationReportAdmin(ScopedModelAdmin):
                 summary=form.cleaned_data.get("summary", ""),
                 plans=form.cleaned_data.get("plans", ""),
             )
+            if SUBMIT_BUTTON in request.POST:
+                services.organization_report_submit(report=obj, by=request.user)
+                self.message_user(
+                    request,
+                    gettext("The yearly report has been submitted to the committee above."),
+                    messages.SUCCESS,
+                )
         except ReportsError as e:
             self.message_user(request, e.message, messages.ERROR)
+
+    def response_change(self, request, obj):
+        if SUBMIT_BUTTON in request.POST:
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
@@ -584,11 +647,10 @@ class OrganizationReportAdmin(ScopedModelAdmin):
         )
         step = request.POST.get("step")
         comment = request.POST.get("comment", "")
+        if step not in ("approve", "return"):
+            return HttpResponseBadRequest()
         try:
-            if step == "submit":
-                services.organization_report_submit(report=report, by=request.user)
-                done = gettext("The yearly report has been submitted to the committee above.")
-            elif step == "approve":
+            if step == "approve":
                 services.organization_report_approve(
                     report=report, by=request.user, comment=comment
                 )

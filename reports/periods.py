@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 _PERIOD_RE = re.compile(r"^(\d{4})-?H([12])$", re.IGNORECASE)
+FIRST_YEAR, LAST_YEAR = 2000, 2199
 
 
 @dataclass(frozen=True, order=True)
@@ -35,9 +36,10 @@ class Period:
 
     @classmethod
     def parse(cls, text: str) -> Period:
-        """'2026H1' (or '2026-h1'); raises ValueError on anything else."""
+        """'2026H1' (or '2026-h1') of a year the platform can have served in; raises ValueError
+        on anything else (year 1 or 9999 would overflow the date arithmetic)."""
         match = _PERIOD_RE.match((text or "").strip())
-        if not match:
+        if not match or not FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR:
             raise ValueError(f"not a period: {text!r}")
         return cls(int(match.group(1)), int(match.group(2)))
 

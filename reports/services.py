@@ -55,6 +55,10 @@ class ReportsError(Exception):
         "own_report": _("You cannot review your own report."),
         "not_registered": _("This member is not registered with your community."),
         "future_date": _("The date of service cannot be in the future."),
+        "too_old": _(
+            "The date of service is too long ago: only service in this half-year or the last "
+            "one can be recorded."
+        ),
         "bad_hours": _("Hours must be more than 0 and at most 24."),
         "period_not_started": _("This half-year has not started yet."),
         "bad_rating": _("Choose one of the ratings."),
@@ -133,6 +137,12 @@ def service_record_create(
         return None
 
 
+def earliest_service_date() -> datetime.date:
+    """Staff may record service back to the start of the last half-year, whose reports are being
+    written; older periods are closed."""
+    return Period.current().previous().start
+
+
 def service_record_enter(
     *,
     by,
@@ -157,6 +167,8 @@ def service_record_enter(
         raise ReportsError("bad_hours")
     if served_on > timezone.localdate():
         raise ReportsError("future_date")
+    if served_on < earliest_service_date():
+        raise ReportsError("too_old")
     registered = CommunityRegistration.objects.filter(
         member=member, community=community, state=CommunityRegistration.State.CONFIRMED
     ).exists()

@@ -160,6 +160,8 @@ def staff_records(request):
             "community": community,
             "form": form,
             "records": selectors.community_recent_records(community=community),
+            "earliest": services.earliest_service_date(),
+            "today": timezone.localdate(),
         },
     )
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from reports.models import OrganizationReport, ReportState
+from reports.services import ReportsError
 from tests import factories as f
 from tests.reports.factories import (
     EvaluationFactory,
@@ -103,7 +104,7 @@ def test_changelist_costs_a_fixed_number_of_queries(
     for _ in range(n):
         MemberReportFactory(member=f.MemberFactory(branch=branch))
     client = login(org_admin)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(CHANGELIST)
     assert len(response.context["cl"].result_list) == n
 
@@ -233,16 +234,13 @@ def test_a_branch_writes_and_submits_its_yearly_report_and_the_party_committee_a
 ):
     url = f"/admin/reports/organizationreport/{branch_report.pk}/change/"
     client = login(secretary)
+    # What was typed and the submission go in one post: nothing typed is lost.
     response = client.post(
-        url,
-        {
-            "summary": "全年开展共建活动12次",
-            "plans": "继续",
-        },
+        url, {"summary": "全年开展共建活动12次", "plans": "继续", "_submit_report": "1"}
     )
     assert response.status_code == 302
+    assert response["Location"] == url
     step = reverse("admin:reports_organizationreport_step", args=[branch_report.pk])
-    client.post(step, {"step": "submit"})
     branch_report.refresh_from_db()
     assert (branch_report.state, branch_report.summary) == (
         ReportState.SUBMITTED,
@@ -255,6 +253,26 @@ def test_a_branch_writes_and_submits_its_yearly_report_and_the_party_committee_a
     login(org_admin).post(step, {"step": "approve"})
     branch_report.refresh_from_db()
     assert branch_report.state == ReportState.APPROVED
+
+
+def test_the_yearly_report_can_only_be_submitted_with_an_account(login, secretary, branch_report):
+    url = f"/admin/reports/organizationreport/{branch_report.pk}/change/"
+    response = login(secretary).post(
+        url, {"summary": "  ", "plans": "", "_submit_report": "1"}, follow=True
+    )
+    branch_report.refresh_from_db()
+    assert branch_report.state == ReportState.DRAFT
+    assert str(ReportsError("account_required").message) in [
+        str(m) for m in response.context["messages"]
+    ]
+
+
+def test_the_submit_button_is_inside_the_change_form(login, secretary, branch_report):
+    page = login(secretary).get(f"/admin/reports/organizationreport/{branch_report.pk}/change/")
+    html = page.content.decode()
+    form = html[html.index('id="organizationreport_form"') :]
+    form = form[: form.index("</form>")]
+    assert 'name="_submit_report"' in form
 
 
 def test_organization_reports_are_scoped(login, other_secretary, branch_report):
@@ -282,3 +300,26 @@ def test_organization_report_figures_roll_up_the_subtree(
     assert (report.members_total, report.members_reported, report.hours) == (1, 1, 4)
     assert (report.rated_excellent, report.communities_paired) == (1, community.name)
     assert OrganizationReport.objects.get(organization=branch).hours == 4
+
+
+def test_changelist_links_to_the_reports_waiting_for_review(login, secretary, submitted):
+    MemberReportFactory(member=f.MemberFactory(branch=submitted.member.branch))
+    response = login(secretary).get(CHANGELIST)
+    assert response.context["waiting"] == 1
+    assert 'href="?state__exact=submitted"' in response.content.decode()
+
+
+def test_change_page_has_no_review_section_before_a_review(login, secretary, submitted):
+    response = login(secretary).get(f"{CHANGELIST}{submitted.pk}/change/")
+    titles = [fieldset.name for fieldset in response.context["adminform"]]
+    assert "Review" not in [str(t) for t in titles] and "审核" not in [str(t) for t in titles]
+
+
+def test_an_unknown_step_on_a_yearly_report_does_nothing(login, org_admin, branch_report):
+    branch_report.state = ReportState.SUBMITTED
+    branch_report.save()
+    step = reverse("admin:reports_organizationreport_step", args=[branch_report.pk])
+    response = login(org_admin).post(step, {"step": "zzz", "comment": "x"})
+    assert response.status_code == 400
+    branch_report.refresh_from_db()
+    assert branch_report.state == ReportState.SUBMITTED

@@ -57,7 +57,9 @@ def test_parse_accepts_period_codes(text):
     assert Period.parse(text).year == 2026
 
 
-@pytest.mark.parametrize("text", ["", "2026H3", "H1", "2026", "drop table"])
+@pytest.mark.parametrize(
+    "text", ["", "2026H3", "H1", "2026", "drop table", "0000H1", "0001H2", "9999H2"]
+)
 def test_parse_rejects_anything_else(text):
     with pytest.raises(ValueError):
         Period.parse(text)

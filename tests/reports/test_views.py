@@ -1,7 +1,9 @@
 import datetime
 
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from members.models import CommunityRegistration
 from reports.models import Evaluation, ReportState, ServiceRecord
@@ -171,7 +173,7 @@ def test_my_reports_costs_a_fixed_number_of_queries(
 def _entry(member, **extra):
     return {
         "member": member.pk,
-        "served_on": "2026-03-01",
+        "served_on": timezone.localdate().isoformat(),
         "hours": "2.5",
         "kind": "other",
         "title": "义诊服务",
@@ -205,6 +207,31 @@ def test_bad_input_keeps_the_form_and_never_fails(login, staff, member, field, v
     assert response.status_code == 200
     assert response.context["form"].errors[field]
     assert "义诊服务" in response.content.decode()
+
+
+@pytest.mark.parametrize("served_on", ["0001-01-01", "2025-12-31"])
+@time_machine.travel(datetime.datetime(2026, 11, 22, 10, tzinfo=datetime.UTC))
+def test_service_before_the_last_half_year_is_refused_and_the_form_kept(
+    login, staff, member, served_on
+):
+    response = login(staff).post(
+        reverse("reports:staff_records"), _entry(member, served_on=served_on)
+    )
+    assert response.status_code == 200
+    assert "义诊服务" in response.content.decode()
+    assert not ServiceRecord.objects.exists()
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 22, 10, tzinfo=datetime.UTC))
+def test_service_in_the_last_half_year_can_be_recorded(login, staff, member):
+    login(staff).post(reverse("reports:staff_records"), _entry(member, served_on="2026-01-01"))
+    assert ServiceRecord.objects.get().served_on == datetime.date(2026, 1, 1)
+
+
+@pytest.mark.parametrize("period", ["0000H1", "0001H2", "9999H2"])
+def test_evaluation_page_with_an_impossible_year_shows_the_current_half_year(login, staff, period):
+    response = login(staff).get(reverse("reports:evaluations") + f"?period={period}")
+    assert response.status_code == 200
 
 
 @pytest.mark.parametrize("n", [1, 25])
