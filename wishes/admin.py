@@ -97,6 +97,9 @@ class WishAdmin(OwnCommunityMixin, ScopedModelAdmin):
         "published_at",
         "completed_at",
         "service_hours",
+        # Recorded on the wish's page once it is completed (wish_record_satisfaction).
+        "satisfaction",
+        "satisfaction_comment",
         "photo",
         "photo_thumb",
         "community",

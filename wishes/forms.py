@@ -221,9 +221,12 @@ class ClaimForm(BootstrapMixin, forms.Form):
             {"min": today.isoformat(), "max": latest.isoformat()}
         )
         self.fields["claim_as"].choices = claim_as_choices(user)
-        if len(self.fields["claim_as"].choices) <= 1:
+        choices = self.fields["claim_as"].choices
+        if len(choices) == 1:
+            # Nothing to choose: claim as the only option (an organization admin who is not a
+            # member claims for the organization).
             self.fields["claim_as"].widget = forms.HiddenInput()
-            self.fields["claim_as"].initial = "member"
+            self.fields["claim_as"].initial = choices[0][0]
         self._style()
 
     def claimant(self):

@@ -389,7 +389,9 @@ class WishTransition(models.Model):
         indexes = [models.Index(fields=["wish", "at"], name="transition_by_wish")]
 
     def __str__(self):
-        return f"{self.wish_id}: {self.from_state or '-'} → {self.to_state}"
+        # In the language of the reader (admin shows it above each row of a wish's history).
+        start = self.get_from_state_display() if self.from_state else "—"
+        return f"{start} → {self.get_to_state_display()}"
 
 
 class ContactAccessLog(models.Model):

@@ -77,3 +77,14 @@ def test_opening_a_resident_in_admin_is_logged(login, staff, resident):
 def test_the_resident_list_in_admin_shows_no_phone(login, staff, resident):
     html = login(staff).get(reverse("admin:wishes_resident_changelist")).content.decode()
     assert "李秀英" in html and "13900001111" not in html
+
+
+def test_satisfaction_is_not_editable_in_admin(login, staff, wish):
+    url = reverse("admin:wishes_wish_change", args=[wish.pk])
+    html = login(staff).get(url).content.decode()
+    assert 'name="satisfaction"' not in html and 'name="title"' in html
+
+
+def test_a_wishs_history_in_admin_reads_in_chinese(login, staff, wish):
+    html = login(staff).get(reverse("admin:wishes_wish_change", args=[wish.pk])).content.decode()
+    assert "— → 待认领" in html and "published" not in html.split('id="transitions-group"')[1]

@@ -695,3 +695,17 @@ def test_export_names_who_fulfilled_a_completed_wish(login, staff, member, wish)
     response = login(staff).get(reverse("wishes:export"))
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert rows[1][7] == claim.claimant_name
+
+
+def test_an_org_admin_who_is_no_member_claims_through_the_form_as_offered(
+    login, org_admin, party_committee, wish
+):
+    import re
+
+    client = login(org_admin)
+    html = client.get(wish.get_absolute_url()).content.decode()
+    offered = re.search(r'name="claim_as" value="([^"]*)"', html).group(1)
+    client.post(
+        reverse("wishes:claim", args=[wish.pk]), {"promised_date": soon(), "claim_as": offered}
+    )
+    assert Claim.objects.get().organization == party_committee
