@@ -158,7 +158,7 @@ def send_overdue_summaries(*, today: datetime.date) -> int:
             for name, n in rows:
                 entry["branches"][name] = n
     key = f"report-overdue:{today:%Y-%m}"
-    url = reverse("admin:reports_memberreport_changelist")
+    url = reverse("admin:reports_memberreport_changelist") + "?overdue=yes"
     messages = [
         Message(
             user=e["user"],

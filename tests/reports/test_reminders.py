@@ -197,7 +197,13 @@ def test_monthly_overdue_summary_reaches_every_admin_above_the_branch_once(
         assert send_overdue_summaries(today=D(2026, 8, 1)) == 0
     recipients = set(Notification.objects.values_list("user__username", flat=True))
     assert recipients == {org_admin.username, committee_admin.username}
-    assert "教育局第一党支部: 1" in mail.outbox[0].body
+    assert "教育局第一党支部：1 份" in mail.outbox[0].body
+
+
+def test_overdue_summary_opens_the_review_list_on_overdue_reports(member, org_admin):
+    MemberReportFactory(member=member, state=ReportState.DRAFT, due_on=D(2026, 7, 15))
+    send_overdue_summaries(today=D(2026, 8, 1))
+    assert Notification.objects.get(user=org_admin).url.endswith("?overdue=yes")
 
 
 def test_reports_not_yet_due_are_not_in_the_overdue_summary(member, org_admin):
