@@ -156,3 +156,21 @@ def test_account_pages_use_the_site_layout(client, db, name):
     assert response.status_code == 200
     html = response.content.decode()
     assert "navbar" in html and "bootstrap.min.css" in html
+
+
+def test_confirming_the_email_in_the_same_browser_logs_in_and_asks_for_the_profile(
+    client, db, mailoutbox
+):
+    client.post(
+        reverse("account_signup"),
+        {
+            "username": "lixiaohong",
+            "email": "lxh@example.org",
+            "password1": "qwe!rty-2024x",
+            "password2": "qwe!rty-2024x",
+        },
+    )
+    link = re.search(r"https?://[^/]+(/accounts/confirm-email/\S+)", mailoutbox[0].body).group(1)
+    response = client.post(link, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("members:profile_edit")
+    assert response.context["user"].username == "lixiaohong"
