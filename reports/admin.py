@@ -152,7 +152,6 @@ class MemberReportAdmin(ScopedModelAdmin):
         "branch_name",
         "state_display",
         "hours",
-        "points",
         "submitted_on",
         "due_date",
     ]
@@ -521,8 +520,28 @@ class MemberReportAdmin(ScopedModelAdmin):
 # ---------------------------------------------------------------------------------------------
 # Organization reports
 # ---------------------------------------------------------------------------------------------
+class OrganizationReportForm(forms.ModelForm):
+    summary = forms.CharField(
+        label=_("what we did"),
+        max_length=10000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    plans = forms.CharField(
+        label=_("what we plan"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    class Meta:
+        model = OrganizationReport
+        fields = ["summary", "plans"]
+
+
 @admin.register(OrganizationReport)
 class OrganizationReportAdmin(ScopedModelAdmin):
+    form = OrganizationReportForm
     list_display = [
         "organization",
         "year",

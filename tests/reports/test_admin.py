@@ -323,3 +323,12 @@ def test_an_unknown_step_on_a_yearly_report_does_nothing(login, org_admin, branc
     assert response.status_code == 400
     branch_report.refresh_from_db()
     assert branch_report.state == ReportState.SUBMITTED
+
+
+def test_an_overlong_yearly_account_is_refused_with_a_message(login, secretary, branch_report):
+    url = f"/admin/reports/organizationreport/{branch_report.pk}/change/"
+    response = login(secretary).post(url, {"summary": "x" * 10001, "plans": ""})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["summary"]
+    branch_report.refresh_from_db()
+    assert branch_report.summary == ""
