@@ -17,6 +17,19 @@ from .models import (
 )
 
 
+def _photo_preview(kind: str, pk: int):
+    """A photo through the page that checks who may see it: media files are not public (the
+    web server keeps /media/wishes/ internal), so admin never links to them directly."""
+    from django.urls import reverse
+    from django.utils.html import format_html
+
+    full = reverse("wishes:photo", args=[kind, pk, "full"])
+    thumb = reverse("wishes:photo", args=[kind, pk, "thumb"])
+    return format_html(
+        '<a href="{}"><img src="{}" alt="" style="max-height:160px"></a>', full, thumb
+    )
+
+
 class OwnCommunityMixin:
     """Community choices limited to the staff member's own community."""
 
@@ -100,10 +113,10 @@ class WishAdmin(OwnCommunityMixin, ScopedModelAdmin):
         # Recorded on the wish's page once it is completed (wish_record_satisfaction).
         "satisfaction",
         "satisfaction_comment",
-        "photo",
-        "photo_thumb",
+        "photo_preview",
         "community",
     ]
+    exclude = ["photo", "photo_thumb"]
     raw_id_fields = ["resident"]
     inlines = [ClaimInline, TransitionInline]
     actions = ["publish_selected"]
@@ -118,6 +131,10 @@ class WishAdmin(OwnCommunityMixin, ScopedModelAdmin):
         if request.user.is_superuser:
             return qs
         return managed_wishes(get_roles(request.user), qs)
+
+    @admin.display(description=_("photo"))
+    def photo_preview(self, obj):
+        return _photo_preview("wish", obj.pk) if obj.photo else "—"
 
     @admin.action(description=_("Publish the selected submitted wishes"))
     def publish_selected(self, request, queryset):
@@ -151,8 +168,12 @@ class ClaimAdmin(ScopedModelAdmin):
 class ProofPhotoAdmin(ScopedModelAdmin):
     list_display = ["claim", "is_approved", "created_at"]
     list_filter = ["is_approved"]
-    fields = ["claim", "image", "thumbnail", "is_approved"]
-    readonly_fields = ["claim", "image", "thumbnail"]
+    fields = ["claim", "preview", "is_approved"]
+    readonly_fields = ["claim", "preview"]
+
+    @admin.display(description=_("image"))
+    def preview(self, obj):
+        return _photo_preview("proof", obj.pk)
 
 
 @admin.register(WishTransition)

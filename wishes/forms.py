@@ -313,6 +313,9 @@ class SatisfactionForm(BootstrapMixin, forms.Form):
         self._style()
 
 
+MAX_DATABASE_ID = 2**63 - 1
+
+
 class BulkActionForm(forms.Form):
     action = forms.ChoiceField(
         choices=[("publish", _("Publish")), ("cancel", _("Cancel"))], label=_("Action")
@@ -322,8 +325,11 @@ class BulkActionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Any integers: the view narrows them to the staff's own wishes.
-        self.fields["ids"].valid_value = lambda value: str(value).isdigit()
+        # Any ids a database key can hold (a bigger number fails in the database, not here);
+        # the view narrows them to the staff's own wishes.
+        self.fields["ids"].valid_value = lambda value: (
+            str(value).isdigit() and int(value) <= MAX_DATABASE_ID
+        )
 
     def clean(self):
         data = super().clean()

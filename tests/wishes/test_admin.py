@@ -88,3 +88,21 @@ def test_satisfaction_is_not_editable_in_admin(login, staff, wish):
 def test_a_wishs_history_in_admin_reads_in_chinese(login, staff, wish):
     html = login(staff).get(reverse("admin:wishes_wish_change", args=[wish.pk])).content.decode()
     assert "— → 待认领" in html and "published" not in html.split('id="transitions-group"')[1]
+
+
+def test_admin_shows_a_wish_photo_through_the_checked_page_never_the_media_url(
+    login, staff, community, resident
+):
+    from tests.wishes.conftest import make_image
+    from wishes.images import image_process
+
+    wish = services.wish_post(
+        community=community,
+        resident=resident,
+        by=staff,
+        title="轮椅",
+        photo=image_process(make_image()),
+    )
+    html = login(staff).get(reverse("admin:wishes_wish_change", args=[wish.pk])).content.decode()
+    assert reverse("wishes:photo", args=["wish", wish.pk, "thumb"]) in html
+    assert "/media/" not in html

@@ -709,3 +709,14 @@ def test_an_org_admin_who_is_no_member_claims_through_the_form_as_offered(
         reverse("wishes:claim", args=[wish.pk]), {"promised_date": soon(), "claim_as": offered}
     )
     assert Claim.objects.get().organization == party_committee
+
+
+def test_staff_bulk_with_an_id_too_big_for_the_database_is_a_message_not_an_error(
+    login, staff, wish
+):
+    response = login(staff).post(
+        reverse("wishes:staff_bulk"), {"action": "publish", "ids": "9" * 20}, follow=True
+    )
+    assert response.status_code == 200
+    wish.refresh_from_db()
+    assert wish.state == S.PUBLISHED
