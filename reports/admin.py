@@ -65,9 +65,11 @@ def _nowrap_date(day):
     return format_html('<span style="white-space:nowrap">{}</span>', day.isoformat())
 
 
-def _without_empty_review(fieldsets, obj):
-    """The review section only once someone has reviewed: an empty one reads as a decision."""
-    if obj is not None and (obj.reviewed_at or obj.review_comment):
+def _without_stale_review(fieldsets, obj):
+    """The review section only while the report stands decided: before a decision, or after a
+    returned report was submitted again, it would read as a decision on what is shown (the
+    history keeps every earlier comment)."""
+    if obj is not None and obj.state in (ReportState.APPROVED, ReportState.RETURNED):
         return fieldsets
     return [fs for fs in fieldsets if fs[0] != _("Review")]
 
@@ -172,7 +174,7 @@ class MemberReportAdmin(ScopedModelAdmin):
                 "fields": [
                     ("member", "branch_name"),
                     ("period_label", "state_display", "due_on"),
-                    ("submitted_at", "reviewed_at", "reviewed_by"),
+                    "submitted_at",
                     "print_link",
                 ]
             },
@@ -188,7 +190,7 @@ class MemberReportAdmin(ScopedModelAdmin):
         ),
         (_("Community evaluation"), {"fields": ["evaluations_table"]}),
         (_("The member's own account"), {"fields": ["did_text", "learned_text", "plans_text"]}),
-        (_("Review"), {"fields": ["review_comment"]}),
+        (_("Review"), {"fields": ["review_comment", ("reviewed_by", "reviewed_at")]}),
         (_("Service records of the half-year"), {"fields": ["records_table"]}),
         (_("History"), {"fields": ["history_table"]}),
     ]
@@ -220,7 +222,7 @@ class MemberReportAdmin(ScopedModelAdmin):
         return super().get_queryset(request).select_related("member__branch", "reviewed_by")
 
     def get_fieldsets(self, request, obj=None):
-        return _without_empty_review(super().get_fieldsets(request, obj), obj)
+        return _without_stale_review(super().get_fieldsets(request, obj), obj)
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {
@@ -599,7 +601,7 @@ class OrganizationReportAdmin(ScopedModelAdmin):
         return self._figures
 
     def get_fieldsets(self, request, obj=None):
-        return _without_empty_review(super().get_fieldsets(request, obj), obj)
+        return _without_stale_review(super().get_fieldsets(request, obj), obj)
 
     @admin.display(description=_("state"), ordering="state")
     def state_display(self, obj):

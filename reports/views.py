@@ -66,7 +66,9 @@ def my_reports(request):
 
 def _report_for(user, pk) -> MemberReport:
     return get_for_user_or_404(
-        user, MemberReport.objects.select_related("member__branch", "member__user"), pk=pk
+        user,
+        MemberReport.objects.select_related("member__branch", "member__user", "reviewed_by"),
+        pk=pk,
     )
 
 

@@ -332,3 +332,13 @@ def test_an_overlong_yearly_account_is_refused_with_a_message(login, secretary, 
     assert response.context["adminform"].form.errors["summary"]
     branch_report.refresh_from_db()
     assert branch_report.summary == ""
+
+
+def test_a_resubmitted_report_does_not_show_the_earlier_decision_as_its_review(
+    login, secretary, submitted
+):
+    submitted.review_comment = "请补充计划"
+    submitted.reviewed_at = submitted.submitted_at
+    submitted.save()
+    response = login(secretary).get(f"{CHANGELIST}{submitted.pk}/change/")
+    assert "请补充计划" not in response.content.decode()

@@ -330,3 +330,16 @@ def test_staff_cannot_rate_a_member_for_a_period_before_they_registered(
         reverse("reports:evaluate", args=[member.pk]) + "?period=2026H1", {"rating": "qualified"}
     )
     assert response.status_code == 404
+
+
+def test_the_printable_page_of_a_decided_report_names_the_reviewer(login, member_user, member):
+    reviewer = f.UserFactory(first_name="书记", last_name="张")
+    report = MemberReportFactory(
+        member=member,
+        state=ReportState.APPROVED,
+        reviewed_by=reviewer,
+        reviewed_at=aware(D(2026, 8, 1)),
+    )
+    response = login(member_user).get(reverse("reports:report_print", args=[report.pk]))
+    assert reviewer.get_full_name() in response.content.decode()
+    assert "2026-08-01" in response.content.decode()
