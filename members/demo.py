@@ -538,11 +538,14 @@ def ensure_demo_accounts() -> int:
                 skills="急救、家电维修",
             )
             member.service_categories.set(ServiceCategory.objects.order_by("order")[:2])
+            # Registered a year ago, so that the history and the half-year reports look lived-in.
+            requested = timezone.now() - datetime.timedelta(days=365)
             CommunityRegistration.objects.create(
                 member=member,
                 community=community,
                 state=CommunityRegistration.State.CONFIRMED,
-                decided_at=timezone.now(),
+                created_at=requested,
+                decided_at=requested + datetime.timedelta(days=2),
             )
         elif role == "staff":
             CommunityStaff.objects.create(user=user, community=community, title="社区党委书记")

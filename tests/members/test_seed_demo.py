@@ -82,3 +82,12 @@ def test_demo_logins_says_none_without_debug(settings):
     out = io.StringIO()
     call_command("demo_logins", stdout=out)
     assert "demo_member" not in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_every_demo_registration_is_requested_before_it_is_decided(settings):
+    from django.db.models import F
+
+    settings.DEMO_ACCOUNTS = True
+    call_command("seed_demo", size="small", stdout=io.StringIO())
+    assert not CommunityRegistration.objects.filter(decided_at__lt=F("created_at")).exists()
