@@ -14,7 +14,7 @@ from members.models import Community, phone_validator
 
 from .images import image_process
 from .models import HardshipCategory, Resident, Wish
-from .widgets import DateInput
+from .widgets import DateInput, PlainSelect
 
 IMAGE_ACCEPT = "image/jpeg,image/png,image/webp"
 # Descriptions and fulfilment notes: a few paragraphs, not a book.
@@ -108,6 +108,8 @@ class WishDetailsForm(BootstrapMixin, forms.ModelForm):
             queryset=Resident.objects.filter(community=community).order_by("name"),
             required=False,
             empty_label=_("— a new resident (fill in below) —"),
+            # A community may have thousands of residents: options rendered in Python.
+            widget=PlainSelect,
         )
         self.fields["new_name"] = forms.CharField(
             label=_("Resident's name"), max_length=40, required=False

@@ -563,7 +563,8 @@ def confirm(request, pk):
                 messages.success(request, _("Confirmed: the wish is completed."))
                 return redirect(wish)
     else:
-        initial = {"approved_photos": list(claim.photos.all())}
+        # No photo is public until staff tick it: it may show the resident.
+        initial = {}
         if claim.claimant_kind != Claim.ClaimantKind.MEMBER and claim.member_id:
             initial["participants"] = [claim.member_id]
         form = ConfirmForm(claim=claim, initial=initial)

@@ -720,3 +720,14 @@ def test_staff_bulk_with_an_id_too_big_for_the_database_is_a_message_not_an_erro
     assert response.status_code == 200
     wish.refresh_from_db()
     assert wish.state == S.PUBLISHED
+
+
+def test_the_confirm_page_leaves_every_proof_photo_private_until_ticked(login, staff, member, wish):
+    from wishes.images import image_process
+
+    claim = services.wish_claim(wish=wish, by=member.user, promised_date=soon())
+    services.claim_fulfil(
+        claim=claim, by=member.user, note="送到了", photos=[image_process(make_image())]
+    )
+    html = login(staff).get(reverse("wishes:confirm", args=[wish.pk])).content.decode()
+    assert 'name="approved_photos"' in html and "checked" not in html
