@@ -75,7 +75,7 @@ class DistrictAdmin(ScopedModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_subdistricts=Count("subdistricts"))
 
-    @admin.display(description=_("subdistricts"), ordering="n_subdistricts")
+    @admin.display(description=_("number of subdistricts"), ordering="n_subdistricts")
     def subdistrict_count(self, obj):
         return obj.n_subdistricts
 
@@ -362,7 +362,7 @@ class ServiceTeamAdmin(ScopedModelAdmin):
             kwargs["required"] = True
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    @admin.display(description=_("members"), ordering="n_members")
+    @admin.display(description=_("team size"), ordering="n_members")
     def member_count(self, obj):
         return obj.n_members
 

@@ -332,3 +332,12 @@ def test_district_committee_admin_cannot_appoint_staff_outside_their_district(
     )
     assert response.status_code == 200
     assert not CommunityStaff.objects.exists()
+
+
+def test_admin_names_each_model_not_a_count_of_it(login, superuser):
+    from members.models import Member, Subdistrict
+
+    content = login(superuser).get(reverse("admin:index")).content.decode()
+    assert str(Member._meta.verbose_name_plural) == "党员"
+    assert str(Subdistrict._meta.verbose_name_plural) == "街道"
+    assert "队员数" not in content and "街道数" not in content
