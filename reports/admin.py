@@ -155,7 +155,6 @@ class MemberReportAdmin(ScopedModelAdmin):
         "state_display",
         "hours",
         "submitted_on",
-        "due_date",
     ]
     list_display_links = ["member_name"]
     list_filter = [PeriodFilter, BranchFilter, "state", OverdueFilter]
@@ -241,22 +240,18 @@ class MemberReportAdmin(ScopedModelAdmin):
     def period_label(self, obj):
         return format_html('<span style="white-space:nowrap">{}</span>', obj.period.label)
 
-    @admin.display(description=_("submitted"), ordering="submitted_at")
+    @admin.display(description=_("submitted / due"), ordering="submitted_at")
     def submitted_on(self, obj):
-        if obj.submitted_at is None:
-            return "–"
-        return _nowrap_date(timezone.localdate(obj.submitted_at))
-
-    @admin.display(description=_("due on"), ordering="due_on")
-    def due_date(self, obj):
+        """When it was submitted; for a report still with its member, when it is due (red once
+        overdue), so that one column answers "where is it?" and the list fits a laptop."""
+        if not obj.is_editable:
+            return _nowrap_date(timezone.localdate(obj.submitted_at)) if obj.submitted_at else "–"
+        text = gettext("due %(date)s") % {"date": obj.due_on.isoformat()}
         if obj.is_overdue:
             return format_html(
-                '<span style="white-space:nowrap;color:#b02a37;font-weight:600" title="{}">'
-                "{}</span>",
-                gettext("Overdue, not submitted"),
-                obj.due_on.isoformat(),
+                '<span style="white-space:nowrap;color:#b02a37;font-weight:600">{}</span>', text
             )
-        return _nowrap_date(obj.due_on)
+        return format_html('<span style="white-space:nowrap;color:#6c757d">{}</span>', text)
 
     @admin.display(description=_("Party branch"), ordering="member__branch__path")
     def branch_name(self, obj):
@@ -527,13 +522,13 @@ class OrganizationReportForm(forms.ModelForm):
         label=_("what we did"),
         max_length=10000,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 8}),
+        widget=forms.Textarea(attrs={"rows": 8, "class": "vLargeTextField"}),
     )
     plans = forms.CharField(
         label=_("what we plan"),
         max_length=5000,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
+        widget=forms.Textarea(attrs={"rows": 5, "class": "vLargeTextField"}),
     )
 
     class Meta:
@@ -572,8 +567,9 @@ class OrganizationReportAdmin(ScopedModelAdmin):
                 ]
             },
         ),
-        (_("The organization's own account"), {"fields": ["summary", "plans"]}),
+        # A returned report is rewritten by its authors: the reviewer's comment comes first.
         (_("Review"), {"fields": ["review_comment", ("reviewed_by", "reviewed_at")]}),
+        (_("The organization's own account"), {"fields": ["summary", "plans"]}),
         (_("History"), {"fields": ["history_table"]}),
     ]
     _figures = [
