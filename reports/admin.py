@@ -74,6 +74,13 @@ def _without_stale_review(fieldsets, obj):
     return [fs for fs in fieldsets if fs[0] != _("Review")]
 
 
+def _local_minute(moment):
+    """A naive local time to the minute, as Excel shows it (it has no time zones)."""
+    if moment is None:
+        return None
+    return timezone.localtime(moment).replace(tzinfo=None, second=0, microsecond=0)
+
+
 def _history(report):
     return mark_safe(  # noqa: S308 - rendered by the template engine, which escapes
         render_to_string(
@@ -488,12 +495,8 @@ class MemberReportAdmin(ScopedModelAdmin):
                     r.wishes_fulfilled,
                     r.communities_served,
                     r.due_on,
-                    timezone.localtime(r.submitted_at).replace(tzinfo=None)
-                    if r.submitted_at
-                    else None,
-                    timezone.localtime(r.reviewed_at).replace(tzinfo=None)
-                    if r.reviewed_at
-                    else None,
+                    _local_minute(r.submitted_at),
+                    _local_minute(r.reviewed_at),
                     gettext("yes") if r.is_editable and r.due_on < today else "",
                 ]
             )
@@ -502,6 +505,14 @@ class MemberReportAdmin(ScopedModelAdmin):
         ):
             ws.column_dimensions[column].width = width
         ws.freeze_panes = "A2"
+        ws.auto_filter.ref = ws.dimensions
+        for column, number_format in (
+            ("I", "yyyy-mm-dd"),
+            ("J", "yyyy-mm-dd hh:mm"),
+            ("K", "yyyy-mm-dd hh:mm"),
+        ):
+            for cell in ws[column][1:]:
+                cell.number_format = number_format
         buffer = io.BytesIO()
         wb.save(buffer)
         response = HttpResponse(

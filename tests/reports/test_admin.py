@@ -1,5 +1,6 @@
 import datetime
 import io
+import zoneinfo
 
 import pytest
 from django.urls import reverse
@@ -15,6 +16,12 @@ from tests.reports.factories import (
 )
 
 D = datetime.date
+
+
+def aware_at(*args):
+    return datetime.datetime(*args, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+
+
 pytestmark = pytest.mark.django_db
 CHANGELIST = "/admin/reports/memberreport/"
 
@@ -195,6 +202,19 @@ def test_export_the_branchs_report_status_to_excel(login, secretary, submitted, 
     assert (rows[0][0], rows[0][3]) == ("党员", "状态")
     assert [r[0] for r in rows[1:]] == ["张伟"]
     assert rows[1][3] == "已提交"
+
+
+def test_export_shows_dates_as_dates_and_can_be_filtered_in_excel(login, secretary, submitted):
+    submitted.submitted_at = aware_at(2026, 7, 10, 9, 30, 45)
+    submitted.save()
+    response = login(secretary).get(reverse("admin:reports_memberreport_export"))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet.auto_filter.ref == sheet.dimensions
+    assert (sheet["I2"].number_format, sheet["J2"].number_format) == (
+        "yyyy-mm-dd",
+        "yyyy-mm-dd hh:mm",
+    )
+    assert sheet["J2"].value == datetime.datetime(2026, 7, 10, 9, 30)
 
 
 def test_export_follows_the_current_filters(
