@@ -94,6 +94,10 @@ def dashboard(request):
             return redirect("members:partnership_list")
         messages.info(request, _("Please complete your member profile first."))
         return redirect("members:profile_edit")
+    return _render_dashboard(request, member, RegistrationForm())
+
+
+def _render_dashboard(request, member, form):
     registrations = list(selectors.member_registrations(member=member))
     current = next((r for r in registrations if r.state == r.State.CONFIRMED), None)
     pending = next((r for r in registrations if r.state == r.State.PENDING), None)
@@ -106,7 +110,7 @@ def dashboard(request):
             "current": current,
             "pending": pending,
             "can_register": pending is None and can(request.user, "members.registration.create"),
-            "form": RegistrationForm(),
+            "form": form,
         },
     )
 
@@ -161,8 +165,8 @@ def registration_create(request):
                 % {"community": community.name},
             )
         return redirect("members:dashboard")
-    messages.error(request, _("Choose a community to register with."))
-    return redirect("members:dashboard")
+    # The page again with the form as typed and what is wrong with it.
+    return _render_dashboard(request, roles.member, form)
 
 
 @login_required

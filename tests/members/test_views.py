@@ -217,11 +217,13 @@ def test_register_without_profile_goes_to_the_profile_form(login, outsider, comm
     assert response.url == reverse("members:profile_edit")
 
 
-def test_register_with_a_bad_community_never_fails(login, applicant):
+def test_register_with_a_bad_community_keeps_the_note_and_says_what_is_wrong(login, applicant):
     response = login(applicant.user).post(
-        reverse("members:registration_create"), {"community": "nonsense"}
+        reverse("members:registration_create"), {"community": "nonsense", "note": "住在3栋"}
     )
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert response.context["form"].errors["community"]
+    assert 'value="住在3栋"' in response.content.decode()
     assert not applicant.registrations.exists()
 
 
