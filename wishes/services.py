@@ -123,14 +123,16 @@ def member_serves(member: Member, community_id: int) -> bool:
     ).exists()
 
 
-def _claimant_user(claim: Claim):
-    return claim.member.user if claim.member_id else claim.claimed_by
-
-
 def _notify(user, *, key: str, template: str, context: dict, url: str) -> None:
     from notifications.services import notification_send
 
     notification_send(user=user, key=key, template=template, context=context, url=url)
+
+
+def _notify_claimant(claim: Claim, **notification) -> None:
+    """Tell whoever claimed: the member (or the team's captain), else the organization admin
+    who claimed."""
+    _notify(claim.member.user if claim.member_id else claim.claimed_by, **notification)
 
 
 def _staff_users(community_id: int):
@@ -292,9 +294,8 @@ def wish_cancel(*, wish: Wish, by, reason: str) -> Wish:
         Claim.objects.filter(pk=claim.pk, state=Claim.State.ACTIVE).update(
             state=Claim.State.CANCELLED, ended_at=timezone.now()
         )
-        user = _claimant_user(claim)
-        _notify(
-            user,
+        _notify_claimant(
+            claim,
             key=f"wish:{wish.pk}:claim:{claim.pk}:cancelled",
             template="wishes/email/wish_cancelled",
             context={"wish": wish, "reason": reason},
@@ -427,9 +428,8 @@ def claim_release(*, claim: Claim, by, reason: str = "", automatic: bool = False
     claim.state = Claim.State.RELEASED
     claim.ended_at = now
     if automatic:
-        user = _claimant_user(claim)
-        _notify(
-            user,
+        _notify_claimant(
+            claim,
             key=f"claim:{claim.pk}:released",
             template="wishes/email/claim_released",
             context={"claim": claim, "wish": wish},
@@ -491,10 +491,9 @@ def wish_send_back(*, wish: Wish, by, reason: str) -> Wish:
     Claim.objects.filter(pk=claim.pk).update(
         state=Claim.State.ACTIVE, sent_back_reason=reason[:300], fulfilled_at=None
     )
-    user = _claimant_user(claim)
     sent_back_count = wish.transitions.filter(to_state=S.CLAIMED, from_state=S.FULFILLED).count()
-    _notify(
-        user,
+    _notify_claimant(
+        claim,
         key=f"wish:{wish.pk}:claim:{claim.pk}:sent-back:{sent_back_count}",
         template="wishes/email/wish_sent_back",
         context={"wish": wish, "reason": reason},
@@ -576,9 +575,8 @@ def wish_confirm(
             title=str(_("Micro-wish: %(title)s") % {"title": wish.title}),
             created_by=by,
         )
-    user = _claimant_user(claim)
-    _notify(
-        user,
+    _notify_claimant(
+        claim,
         key=f"wish:{wish.pk}:completed",
         template="wishes/email/wish_completed",
         context={"wish": wish, "hours": hours},
@@ -636,9 +634,8 @@ def claim_remind_overdue(*, claim: Claim, today: datetime.date | None = None) ->
         from django.conf import settings
 
         release_on = today + datetime.timedelta(days=settings.WISH_OVERDUE_GRACE_DAYS)
-        user = _claimant_user(claim)
-        _notify(
-            user,
+        _notify_claimant(
+            claim,
             key=f"claim:{claim.pk}:overdue",
             template="wishes/email/claim_overdue",
             context={"claim": claim, "wish": claim.wish, "release_on": release_on},

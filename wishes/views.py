@@ -66,6 +66,14 @@ class CachedCountPaginator(Paginator):
         return total
 
 
+def _errors_as_messages(request, form) -> None:
+    """For forms posted from another page (the claim box, the bulk bar): their errors travel
+    as messages to the page the user is sent back to."""
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+
+
 def _querystring(request) -> str:
     query = request.GET.copy()
     query.pop("page", None)
@@ -257,9 +265,7 @@ def claim(request, pk):
         return redirect(wish)
     form = ClaimForm(request.POST, user=request.user)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        _errors_as_messages(request, form)
         return redirect(wish)
     team, organization = form.claimant()
     try:
@@ -372,9 +378,7 @@ def staff_bulk(request):
     _staff_community_or_403(request)
     form = BulkActionForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        _errors_as_messages(request, form)
         return redirect("wishes:staff_list")
     wishes = selectors.staff_wishes(user=request.user).filter(pk__in=form.cleaned_data["ids"])
     done, failed = 0, 0
