@@ -3,6 +3,7 @@ import uuid
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Rating, ServiceRecord
 
@@ -44,7 +45,10 @@ class ServiceRecordEntryForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of service"), choices=ServiceRecord.Kind.choices)
     title = forms.CharField(label=_("What was done"), max_length=200)
     note = forms.CharField(
-        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label=pgettext_lazy("service record", "Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     token = forms.CharField(widget=forms.HiddenInput, max_length=40)
 

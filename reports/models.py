@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from members.models import Community, Member, Organization
 
@@ -43,7 +44,7 @@ class ServiceRecord(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     source = models.CharField(_("source"), max_length=12, choices=Source.choices)
     source_key = models.CharField(_("source key"), max_length=60)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("service record", "title"), max_length=200)
     note = models.TextField(_("note"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

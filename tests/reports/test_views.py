@@ -5,7 +5,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from members.models import CommunityRegistration
+from members.models import CommunityRegistration, Member
 from reports.models import Evaluation, ReportState, ServiceRecord
 from tests import factories as f
 from tests.reports.conftest import H1
@@ -343,3 +343,15 @@ def test_the_printable_page_of_a_decided_report_names_the_reviewer(login, member
     response = login(member_user).get(reverse("reports:report_print", args=[report.pk]))
     assert reviewer.get_full_name() in response.content.decode()
     assert "2026-08-01" in response.content.decode()
+
+
+def test_service_record_labels_are_not_taken_from_another_apps_catalogue():
+    """allauth translates "Note" as 注意 and members "title" as 职务: ours carry a context."""
+    from django.utils import translation
+
+    from reports.forms import ServiceRecordEntryForm
+
+    with translation.override("zh-hans"):
+        form = ServiceRecordEntryForm(members=Member.objects.none())
+        assert str(form.fields["note"].label) == "备注"
+        assert str(ServiceRecord._meta.get_field("title").verbose_name) == "服务内容"
