@@ -172,7 +172,10 @@ admin_verbs(
 admin_verbs(
     "wishes.hardshipcategory",
     view=lambda r, o: r.is_staff or r.is_committee_admin,
-    change=lambda r, o: r.is_staff,
+    # The categories are shared by every community: staff add the ones they miss, but only a
+    # committee admin renames or retires one (it changes every community's residents).
+    change=lambda r, o: r.is_committee_admin,
+    add=lambda r, o: r.is_staff or r.is_committee_admin,
 )
 
 

@@ -106,3 +106,24 @@ def test_admin_shows_a_wish_photo_through_the_checked_page_never_the_media_url(
     html = login(staff).get(reverse("admin:wishes_wish_change", args=[wish.pk])).content.decode()
     assert reverse("wishes:photo", args=["wish", wish.pk, "thumb"]) in html
     assert "/media/" not in html
+
+
+def test_staff_cannot_rename_a_category_every_community_shares(login, staff):
+    from wishes.models import HardshipCategory
+
+    category = HardshipCategory.objects.get(name="低保")
+    url = reverse("admin:wishes_hardshipcategory_change", args=[category.pk])
+    login(staff).post(url, {"name": "乱改", "order": 1, "is_active": ""})
+    category.refresh_from_db()
+    assert category.name == "低保" and category.is_active
+
+
+def test_committee_admin_retires_a_category(login, committee_admin):
+    from wishes.models import HardshipCategory
+
+    category = HardshipCategory.objects.get(name="低保")
+    url = reverse("admin:wishes_hardshipcategory_change", args=[category.pk])
+    response = login(committee_admin).post(url, {"name": "低保", "order": 1})
+    assert response.status_code == 302
+    category.refresh_from_db()
+    assert not category.is_active
