@@ -145,6 +145,28 @@ class OrganizationAdminAdmin(ScopedModelAdmin):
     list_select_related = ["parent", "district"]
     readonly_fields = ["path"]
 
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return self.readonly_fields
+        # Where an organization sits, and which district a committee oversees, decide what its
+        # admins may see: they edit the names and units of their tree, not its place.
+        fields = [*self.readonly_fields, "district"]
+        if obj is not None and obj.pk in get_roles(request.user).admin_org_ids:
+            fields += ["parent", "kind"]
+        return fields
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "kind" and not request.user.is_superuser:
+            kwargs["choices"] = [
+                c for c in Organization.Kind.choices if c[0] != Organization.Kind.COMMITTEE
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "parent" and not request.user.is_superuser:
+            kwargs["required"] = True  # within the admin's own tree (the scoped choices)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     @admin.display(description=_("name"), ordering="path")
     def indented_name(self, obj):
         return "　" * (obj.path.count("/") - 1) + obj.name
@@ -199,6 +221,11 @@ class MemberAdmin(ScopedModelAdmin):
     filter_horizontal = ["service_categories"]
     autocomplete_fields = ["user"]
     inlines = [RegistrationInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and not request.user.is_superuser:
+            return ["user"]  # a profile stays with its account
+        return []
 
     def get_queryset(self, request):
         return (

@@ -341,3 +341,82 @@ def test_admin_names_each_model_not_a_count_of_it(login, superuser):
     assert str(Member._meta.verbose_name_plural) == "党员"
     assert str(Subdistrict._meta.verbose_name_plural) == "街道"
     assert "队员数" not in content and "街道数" not in content
+
+
+# Organizations: admins edit their tree, not its place ------------------------------------------
+def _organization_post(org, **changes):
+    data = {
+        "name": org.name,
+        "kind": org.kind,
+        "parent": org.parent_id or "",
+        "district": org.district_id or "",
+        "work_unit": org.work_unit,
+    }
+    return {**data, **changes}
+
+
+def test_org_admin_cannot_turn_their_organization_into_a_working_committee(
+    login, org_admin, party_committee
+):
+    from members.permissions import get_roles
+
+    login(org_admin).post(
+        reverse("admin:members_organization_change", args=[party_committee.pk]),
+        _organization_post(party_committee, kind="committee", parent=""),
+    )
+    party_committee.refresh_from_db()
+    assert party_committee.kind == "party_committee" and party_committee.parent_id
+    assert not get_roles(org_admin).is_committee_admin
+
+
+def test_org_admin_renames_their_own_organization(login, org_admin, party_committee):
+    response = login(org_admin).post(
+        reverse("admin:members_organization_change", args=[party_committee.pk]),
+        _organization_post(party_committee, name="区教育局党委", work_unit="区教育局"),
+    )
+    assert response.status_code == 302
+    party_committee.refresh_from_db()
+    assert (party_committee.name, party_committee.work_unit) == ("区教育局党委", "区教育局")
+
+
+def test_district_committee_admin_cannot_widen_their_district(login, community):
+    district = community.subdistrict.district
+    committee = f.CommitteeFactory(district=district)
+    admin_user = f.OrganizationAdminFactory(organization=committee).user
+    login(admin_user).post(
+        reverse("admin:members_organization_change", args=[committee.pk]),
+        _organization_post(committee, district=""),
+    )
+    committee.refresh_from_db()
+    assert committee.district == district
+
+
+def test_org_admin_adds_a_branch_but_not_a_committee(login, org_admin, party_committee):
+    from members.models import Organization
+
+    client = login(org_admin)
+    url = reverse("admin:members_organization_add")
+    base = {"name": "新党支部", "parent": party_committee.pk, "district": "", "work_unit": ""}
+    client.post(url, {**base, "kind": "committee", "parent": ""})
+    assert not Organization.objects.filter(name="新党支部").exists()
+    assert client.post(url, {**base, "kind": "branch"}).status_code == 302
+    assert Organization.objects.get(name="新党支部").parent == party_committee
+
+
+def test_org_admin_cannot_move_a_member_profile_to_another_account(login, org_admin, member):
+    # Their own account is one they can pick: the member's profile would become theirs.
+    login(org_admin).post(
+        reverse("admin:members_member_change", args=[member.pk]),
+        {
+            "user": org_admin.pk,
+            "real_name": member.real_name,
+            "phone": member.phone,
+            "branch": member.branch_id,
+            "residence_community": "",
+            "skills": "",
+            "registrations-TOTAL_FORMS": "0",
+            "registrations-INITIAL_FORMS": "0",
+        },
+    )
+    member.refresh_from_db()
+    assert member.user != org_admin
