@@ -348,7 +348,9 @@ class OrganizationReport(ReviewedReport):
     year = models.PositiveSmallIntegerField(_("year"))
     # Prepared figures
     communities_paired = models.CharField(_("communities paired"), max_length=500, blank=True)
-    members_total = models.PositiveIntegerField(_("members"), default=0)
+    members_total = models.PositiveIntegerField(
+        pgettext_lazy("organization report", "members"), default=0
+    )
     members_reported = models.PositiveIntegerField(_("members who reported"), default=0)
     hours = models.DecimalField(_("hours"), max_digits=10, decimal_places=1, default=0)
     wishes_fulfilled = models.PositiveIntegerField(_("wishes fulfilled"), default=0)

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.models import CommunityRegistration, Member
-from reports.models import Evaluation, ReportState, ServiceRecord
+from reports.models import Evaluation, OrganizationReport, ReportState, ServiceRecord
 from tests import factories as f
 from tests.reports.conftest import H1
 from tests.reports.factories import MemberReportFactory, aware, registered_since
@@ -355,3 +355,5 @@ def test_service_record_labels_are_not_taken_from_another_apps_catalogue():
         form = ServiceRecordEntryForm(members=Member.objects.none())
         assert str(form.fields["note"].label) == "备注"
         assert str(ServiceRecord._meta.get_field("title").verbose_name) == "服务内容"
+        members_total = OrganizationReport._meta.get_field("members_total")
+        assert str(members_total.verbose_name) == "党员人数"
