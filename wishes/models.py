@@ -1,5 +1,7 @@
 """Micro-wishes (微心愿): residents, their wishes, claims, proof photos and the audit trail."""
 
+import datetime
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -330,6 +332,15 @@ class Claim(models.Model):
     @property
     def state_label(self):
         return self.State(self.state).label
+
+    @property
+    def released_on(self):
+        """The day an overdue claim is released automatically if nothing happens (once the
+        claimant has been reminded), else None."""
+        if self.state != self.State.ACTIVE or self.reminded_at is None:
+            return None
+        grace = datetime.timedelta(days=settings.WISH_OVERDUE_GRACE_DAYS)
+        return timezone.localdate(self.reminded_at) + grace
 
     def is_overdue(self, today=None) -> bool:
         today = today or timezone.localdate()

@@ -731,3 +731,13 @@ def test_the_confirm_page_leaves_every_proof_photo_private_until_ticked(login, s
     )
     html = login(staff).get(reverse("wishes:confirm", args=[wish.pk])).content.decode()
     assert 'name="approved_photos"' in html and "checked" not in html
+
+
+def test_my_claims_tells_when_a_reminded_overdue_claim_will_be_released(
+    login, settings, member, wish
+):
+    settings.WISH_OVERDUE_GRACE_DAYS = 3
+    claim = ClaimFactory(wish=wish, member=member, promised_date=soon(-2))
+    Claim.objects.filter(pk=claim.pk).update(reminded_at=timezone.now())
+    html = login(member.user).get(reverse("wishes:my_claims")).content.decode()
+    assert soon(3).isoformat() in html
