@@ -101,6 +101,11 @@ class CommunityAdmin(ScopedModelAdmin):
     list_select_related = ["subdistrict__district"]
     inlines = [GridInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Staff keep their community's details current; where it lies (and so which committee
+        # oversees it) and whether it takes registrations are for the platform's administrators.
+        return [] if request.user.is_superuser else ["subdistrict", "is_active"]
+
     def get_queryset(self, request):
         qs = super().get_queryset(request)
         if not request.user.is_superuser:

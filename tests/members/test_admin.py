@@ -420,3 +420,24 @@ def test_org_admin_cannot_move_a_member_profile_to_another_account(login, org_ad
     )
     member.refresh_from_db()
     assert member.user != org_admin
+
+
+def test_staff_update_their_community_but_not_where_it_lies(login, staff, community):
+    other_subdistrict = f.SubdistrictFactory()
+    response = login(staff).post(
+        reverse("admin:members_community_change", args=[community.pk]),
+        {
+            "subdistrict": other_subdistrict.pk,
+            "name": community.name,
+            "address": "解放大道2号",
+            "phone": "",
+            "description": "",
+            "is_active": "",
+            "grids-TOTAL_FORMS": "0",
+            "grids-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302
+    community.refresh_from_db()
+    assert community.address == "解放大道2号"
+    assert community.subdistrict != other_subdistrict and community.is_active
