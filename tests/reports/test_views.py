@@ -357,3 +357,20 @@ def test_service_record_labels_are_not_taken_from_another_apps_catalogue():
         assert str(ServiceRecord._meta.get_field("title").verbose_name) == "服务内容"
         members_total = OrganizationReport._meta.get_field("members_total")
         assert str(members_total.verbose_name) == "党员人数"
+
+
+@pytest.mark.parametrize(
+    ("state", "action"),
+    [
+        (ReportState.DRAFT, "填写本人述职并提交"),
+        (ReportState.RETURNED, "已退回：按意见修改后重新提交"),
+        (ReportState.SUBMITTED, None),
+    ],
+)
+def test_my_reports_says_what_to_do_next(login, member_user, member, state, action):
+    MemberReportFactory(member=member, state=state)
+    html = login(member_user).get(reverse("reports:my_reports")).content.decode()
+    if action:
+        assert action in html
+    else:
+        assert "填写本人述职并提交" not in html and "重新提交" not in html
