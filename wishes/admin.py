@@ -132,6 +132,12 @@ class WishAdmin(OwnCommunityMixin, ScopedModelAdmin):
             return qs
         return managed_wishes(get_roles(request.user), qs)
 
+    def save_model(self, request, obj, form, change):
+        # Write only what was edited: never the state (it moves through the services), so a
+        # claim made while the page was open is not undone by the save.
+        editable = {f.name for f in obj._meta.concrete_fields}
+        obj.save(update_fields=[name for name in form.changed_data if name in editable])
+
     @admin.display(description=_("photo"))
     def photo_preview(self, obj):
         return _photo_preview("wish", obj.pk) if obj.photo else "—"

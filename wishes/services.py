@@ -48,6 +48,7 @@ class WishError(Exception):
         "not_submitted": _("This wish is not waiting for review."),
         "not_completed": _("Satisfaction can be recorded only for a completed wish."),
         "cannot_cancel": _("This wish can no longer be cancelled."),
+        "not_editable": _("This wish can no longer be edited."),
         "reason_required": _("Please give a reason."),
         "note_required": _("Please describe how the wish was fulfilled."),
         "no_participants": _("Tick at least one member who took part."),
@@ -239,16 +240,24 @@ def wish_submit_public(
 
 @transaction.atomic
 def wish_update(*, wish: Wish, by, photo: ProcessedImage | None = None, **fields) -> Wish:
-    """Staff edit a wish's details (while under review or open)."""
-    if wish.state not in (S.SUBMITTED, S.PUBLISHED):
-        raise WishError("not_permitted")
+    """Staff edit a wish's details (while under review or open).
+
+    Only the edited columns are written, after locking the row and reading its state afresh: a
+    member who claimed the wish while the staff were typing keeps the claim (a save of the whole
+    row would have put the wish back to published under an active claim)."""
+    state = (
+        Wish.objects.select_for_update().filter(pk=wish.pk).values_list("state", flat=True).first()
+    )
+    if state not in (S.SUBMITTED, S.PUBLISHED):
+        raise WishError("not_editable")
     resident = fields.get("resident")
     if resident is not None and resident.community_id != wish.community_id:
         raise WishError("wrong_community")
     for name, value in fields.items():
         setattr(wish, name, value)
     _apply_photo(wish, photo)
-    wish.save()
+    wish.state = state
+    wish.save(update_fields=[*fields, *(["photo", "photo_thumb"] if photo is not None else [])])
     return wish
 
 

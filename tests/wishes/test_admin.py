@@ -127,3 +127,38 @@ def test_committee_admin_retires_a_category(login, committee_admin):
     assert response.status_code == 302
     category.refresh_from_db()
     assert not category.is_active
+
+
+def test_saving_a_wish_in_admin_never_writes_its_state(login, staff, member, wish):
+    from wishes.models import Wish
+
+    url = reverse("admin:wishes_wish_change", args=[wish.pk])
+    client = login(staff)
+    # The claim happens between the admin loading the wish and the save (same request here:
+    # the admin reads the row while a concurrent claim commits).
+    original_save = Wish.save
+
+    def save_after_a_claim(self, *args, **kwargs):
+        Wish.objects.filter(pk=self.pk).update(state=Wish.State.CLAIMED)
+        return original_save(self, *args, **kwargs)
+
+    Wish.save = save_after_a_claim
+    try:
+        client.post(
+            url,
+            {
+                "resident": wish.resident_id,
+                "title": "改过的标题",
+                "description": wish.description,
+                "category": wish.category,
+                "deadline": wish.deadline.isoformat(),
+                "claims-TOTAL_FORMS": 0,
+                "claims-INITIAL_FORMS": 0,
+                "transitions-TOTAL_FORMS": 0,
+                "transitions-INITIAL_FORMS": 0,
+            },
+        )
+    finally:
+        Wish.save = original_save
+    wish.refresh_from_db()
+    assert wish.title == "改过的标题" and wish.state == Wish.State.CLAIMED

@@ -443,3 +443,21 @@ def test_hardship_categories_are_seeded():
 
 def test_resident_is_anonymized_as_surname_and_mou(resident):
     assert resident.anonymized_name == "李某"
+
+
+def test_editing_a_wish_someone_just_claimed_keeps_the_claim(staff, member, wish):
+    stale = Wish.objects.get(pk=wish.pk)
+    services.wish_claim(wish=wish, by=member.user, promised_date=wish.deadline)
+    with pytest.raises(WishError) as error:
+        services.wish_update(wish=stale, by=staff, title="新标题")
+    assert error.value.code == "not_editable"
+    wish.refresh_from_db()
+    assert wish.state == Wish.State.CLAIMED and wish.title != "新标题"
+
+
+def test_editing_a_wish_writes_only_the_edited_fields(staff, wish):
+    stale = Wish.objects.get(pk=wish.pk)
+    Wish.objects.filter(pk=wish.pk).update(description="别处改的")
+    services.wish_update(wish=stale, by=staff, title="新标题")
+    wish.refresh_from_db()
+    assert (wish.title, wish.description) == ("新标题", "别处改的")
