@@ -115,6 +115,12 @@ def _move(
     )
 
 
+def _lock(wish: Wish) -> None:
+    """Lock the wish's row before reading its claim, so the claim read is the one the move
+    that follows ends (PostgreSQL; SQLite serializes write transactions anyway)."""
+    Wish.objects.select_for_update().filter(pk=wish.pk).values_list("pk", flat=True).first()
+
+
 def member_serves(member: Member, community_id: int) -> bool:
     """A member claims in the community they are registered (confirmed) with."""
     from members.models import CommunityRegistration
@@ -289,6 +295,7 @@ def wish_cancel(*, wish: Wish, by, reason: str) -> Wish:
     """Staff cancel a wish that is not yet fulfilled; an open claim ends with it."""
     if not reason.strip():
         raise WishError("reason_required")
+    _lock(wish)
     claim = Claim.objects.filter(wish=wish, state=Claim.State.ACTIVE).first()
     _move(
         wish,
@@ -485,6 +492,7 @@ def wish_send_back(*, wish: Wish, by, reason: str) -> Wish:
     """Staff are not satisfied with the fulfilment: back to the claimant, with a reason."""
     if not reason.strip():
         raise WishError("reason_required")
+    _lock(wish)
     claim = Claim.objects.filter(wish=wish, state=Claim.State.FULFILLED).first()
     if claim is None:
         raise WishError("not_fulfilled")
@@ -538,6 +546,7 @@ def wish_confirm(
     hours = Decimal(hours)
     if not Decimal("0.5") <= hours <= Decimal("24"):
         raise WishError("bad_hours")
+    _lock(wish)
     claim = (
         Claim.objects.select_related("member", "team", "organization")
         .filter(wish=wish, state=Claim.State.FULFILLED)
