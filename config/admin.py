@@ -62,9 +62,22 @@ class ScopedModelAdmin(admin.ModelAdmin):
     def has_module_permission(self, request):
         return self.has_view_permission(request)
 
+    # The rows a foreign key offers are those the user may see (the related model's scoper).
+    # Where a role may see more than it may attach a record to (every community's name is
+    # public), `fk_choices` narrows a field for everyone but superusers:
+    # {"community": function(request) -> queryset, or None to keep the scoped rows}. A field
+    # narrowed this way is required, so that a record cannot escape to "no community".
+    fk_choices: dict = {}
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         from members.permissions import has_scope, scope
 
+        narrow = self.fk_choices.get(db_field.name)
+        if "queryset" not in kwargs and narrow and not request.user.is_superuser:
+            queryset = narrow(request)
+            if queryset is not None:
+                kwargs["queryset"] = queryset
+                kwargs["required"] = True
         related = db_field.remote_field.model
         if "queryset" not in kwargs and has_scope(related):
             kwargs["queryset"] = scope(request.user, related._default_manager.all())

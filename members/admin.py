@@ -56,6 +56,31 @@ def _own_community(request):
     return Community.objects.filter(pk=get_roles(request.user).staff_community_id)
 
 
+def _overseen_communities(request):
+    """Committee admins appoint staff only in the communities they oversee."""
+    return Community.objects.filter(get_roles(request.user).overseen_community_q())
+
+
+def _own_teams(request):
+    return ServiceTeam.objects.filter(community__in=_own_community(request))
+
+
+def _partnership_communities(request):
+    """Organization admins pair their subtree with any community (the scoped default); staff
+    record the agreements of their own community."""
+    return None if get_roles(request.user).is_org_admin else _own_community(request)
+
+
+def _partnership_organizations(request):
+    """Staff record an agreement with any organization that pairs: a Party committee or a
+    general branch (not a working committee, not a single branch)."""
+    if get_roles(request.user).is_org_admin:
+        return None
+    return Organization.objects.filter(
+        kind__in=[Organization.Kind.PARTY_COMMITTEE, Organization.Kind.GENERAL_BRANCH]
+    )
+
+
 @admin.register(User)
 class UserAdmin(ScopedModelAdmin, DjangoUserAdmin):
     list_display = ["username", "display_name", "email", "is_active", "is_superuser", "last_login"]
@@ -127,6 +152,7 @@ class CommunityAdmin(ScopedModelAdmin):
 class GridAdmin(ScopedModelAdmin):
     list_display = ["name", "community"]
     list_filter = ["community__subdistrict"]
+    fk_choices = {"community": _own_community}
     search_fields = ["name", "community__name"]
     list_select_related = ["community"]
 
@@ -135,11 +161,6 @@ class GridAdmin(ScopedModelAdmin):
         if request.user.is_superuser:
             return qs
         return qs.filter(community__in=Community.objects.filter(_community_q(request)))
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "community" and not request.user.is_superuser:
-            kwargs["queryset"] = _own_community(request)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Organization)
@@ -191,14 +212,7 @@ class CommunityStaffAdmin(ScopedModelAdmin):
     search_fields = ["user__username", "user__display_name", "community__name", "title"]
     list_select_related = ["user", "community"]
     autocomplete_fields = ["user"]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "community" and not request.user.is_superuser:
-            # Committee admins appoint staff only in the communities they oversee.
-            kwargs["queryset"] = Community.objects.filter(
-                get_roles(request.user).overseen_community_q()
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    fk_choices = {"community": _overseen_communities}
 
 
 @admin.register(OrganizationAdmin)
@@ -350,17 +364,10 @@ class PartnershipAdmin(ScopedModelAdmin):
     search_fields = ["organization__name", "community__name", "commitments"]
     list_select_related = ["organization", "community"]
     date_hierarchy = "signed_on"
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        roles = get_roles(request.user)
-        if not roles.is_superuser and not roles.is_org_admin:
-            # Community staff record agreements of their own community with any organization;
-            # organization admins pair their subtree with any community (the default choices).
-            if db_field.name == "community":
-                kwargs["queryset"] = _own_community(request)
-            elif db_field.name == "organization":
-                kwargs["queryset"] = Organization.objects.exclude(kind=Organization.Kind.BRANCH)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    fk_choices = {
+        "community": _partnership_communities,
+        "organization": _partnership_organizations,
+    }
 
 
 class TeamMembershipInline(admin.TabularInline):
@@ -376,6 +383,7 @@ class ServiceTeamAdmin(ScopedModelAdmin):
     search_fields = ["name", "captain__real_name"]
     list_select_related = ["category", "community", "captain"]
     autocomplete_fields = ["captain"]
+    fk_choices = {"community": _own_community}
     inlines = [TeamMembershipInline]
 
     def get_queryset(self, request):
@@ -387,12 +395,6 @@ class ServiceTeamAdmin(ScopedModelAdmin):
                 | (roles.org_q("captain__branch__") if roles.is_org_admin else Q(pk__in=[]))
             )
         return qs.annotate(n_members=Count("memberships"))
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "community" and not request.user.is_superuser:
-            kwargs["queryset"] = _own_community(request)
-            kwargs["required"] = True
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description=_("team size"), ordering="n_members")
     def member_count(self, obj):
@@ -406,6 +408,7 @@ class TeamMembershipAdmin(ScopedModelAdmin):
     search_fields = ["member__real_name", "team__name"]
     list_select_related = ["member", "team"]
     autocomplete_fields = ["member"]
+    fk_choices = {"team": _own_teams}
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
@@ -413,8 +416,3 @@ class TeamMembershipAdmin(ScopedModelAdmin):
             return qs
         teams = ServiceTeamAdmin(ServiceTeam, self.admin_site).get_queryset(request)
         return qs.filter(team__in=teams.values("pk"))
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "team" and not request.user.is_superuser:
-            kwargs["queryset"] = ServiceTeam.objects.filter(community__in=_own_community(request))
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
