@@ -781,7 +781,9 @@ class ServiceRecordAdmin(ScopedModelAdmin):
     ]
     list_filter = ["kind", "source", "served_on"]
     search_fields = ["member__real_name", "title"]
+    search_help_text = _("Search by the member's name or what was done.")
     list_select_related = ["member", "community"]
+    list_per_page = 50
     date_hierarchy = "served_on"
     readonly_fields = [
         "member",
