@@ -75,7 +75,9 @@ class ResidentAdmin(OwnCommunityMixin, ScopedModelAdmin):
             resident = self.get_object(request, object_id)
             if resident is not None:
                 services.contact_access_record(
-                    user=request.user, resident=resident, purpose="admin"
+                    user=request.user,
+                    resident=resident,
+                    purpose=ContactAccessLog.Purpose.ADMIN,
                 )
         return response
 
@@ -192,6 +194,7 @@ class WishTransitionAdmin(ScopedModelAdmin):
 @admin.register(ContactAccessLog)
 class ContactAccessLogAdmin(ScopedModelAdmin):
     list_display = ["at", "user", "resident", "wish", "purpose"]
+    list_filter = ["purpose"]
     list_select_related = ["user", "resident", "wish"]
     search_fields = ["resident__name", "user__username"]
     date_hierarchy = "at"

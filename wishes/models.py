@@ -408,6 +408,10 @@ class WishTransition(models.Model):
 class ContactAccessLog(models.Model):
     """Who saw a resident's phone and address, when, and on which wish's page."""
 
+    class Purpose(models.TextChoices):
+        WISH_PAGE = "wish page", _("Wish page")
+        ADMIN = "admin", _("Resident in admin")
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.PROTECT,
@@ -429,7 +433,7 @@ class ContactAccessLog(models.Model):
         Community, models.CASCADE, related_name="+", verbose_name=_("community")
     )
     at = models.DateTimeField(_("viewed at"), default=timezone.now)
-    purpose = models.CharField(_("where"), max_length=40, blank=True)
+    purpose = models.CharField(_("where"), max_length=40, choices=Purpose.choices, blank=True)
 
     class Meta:
         verbose_name = _("contact access log")

@@ -622,7 +622,11 @@ def wish_record_satisfaction(*, wish: Wish, by, score: int, comment: str = "") -
 # Privacy and background jobs
 # ---------------------------------------------------------------------------------------------
 def contact_access_record(
-    *, user, wish: Wish | None = None, resident: Resident | None = None, purpose: str = "wish page"
+    *,
+    user,
+    wish: Wish | None = None,
+    resident: Resident | None = None,
+    purpose: str = ContactAccessLog.Purpose.WISH_PAGE,
 ) -> ContactAccessLog:
     """Log that `user` was shown the contact details of a resident (the wish's, or `resident`)."""
     resident_id = resident.pk if resident is not None else wish.resident_id
@@ -632,7 +636,7 @@ def contact_access_record(
         resident_id=resident_id,
         wish=wish,
         community_id=community_id,
-        purpose=purpose[:40],
+        purpose=purpose,
     )
 
 

@@ -115,7 +115,7 @@ def detail(request, pk):
     is_staff = can(user, "wishes.wish.manage", wish)
     show_contact = user.is_authenticated and can(user, "wishes.wish.view_contact", wish)
     if show_contact:
-        services.contact_access_record(user=user, wish=wish, purpose="wish page")
+        services.contact_access_record(user=user, wish=wish)
     open_claim = open_claim_of(wish)
     acts_for_open_claim = bool(open_claim) and can(user, "wishes.claim.act", open_claim)
     may_claim = (

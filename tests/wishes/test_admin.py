@@ -162,3 +162,9 @@ def test_saving_a_wish_in_admin_never_writes_its_state(login, staff, member, wis
         Wish.save = original_save
     wish.refresh_from_db()
     assert wish.title == "改过的标题" and wish.state == Wish.State.CLAIMED
+
+
+def test_the_contact_log_says_where_in_chinese(login, staff, wish):
+    services.contact_access_record(user=staff, wish=wish)
+    html = login(staff).get(reverse("admin:wishes_contactaccesslog_changelist")).content.decode()
+    assert "心愿页面" in html and "wish page" not in html
