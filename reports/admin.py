@@ -355,8 +355,11 @@ class MemberReportAdmin(ScopedModelAdmin):
             return HttpResponseNotAllowed(["POST"])
         report = get_for_user_or_404(request.user, self.get_queryset(request), pk=pk)
         change_url = reverse("admin:reports_memberreport_change", args=[pk])
+        decision = request.POST.get("decision")
+        if decision not in ("approve", "return"):
+            return HttpResponseBadRequest()
         try:
-            if request.POST.get("decision") == "approve":
+            if decision == "approve":
                 services.member_report_approve(
                     report=report, by=request.user, comment=request.POST.get("comment", "")
                 )

@@ -362,3 +362,11 @@ def test_a_resubmitted_report_does_not_show_the_earlier_decision_as_its_review(
     submitted.save()
     response = login(secretary).get(f"{CHANGELIST}{submitted.pk}/change/")
     assert "请补充计划" not in response.content.decode()
+
+
+def test_an_unknown_decision_on_a_member_report_does_nothing(login, secretary, submitted):
+    review = reverse("admin:reports_memberreport_review", args=[submitted.pk])
+    response = login(secretary).post(review, {"decision": "zzz", "comment": "x"})
+    assert response.status_code == 400
+    submitted.refresh_from_db()
+    assert submitted.state == ReportState.SUBMITTED
