@@ -233,7 +233,7 @@ class RegistrationInline(ScopedInline, admin.TabularInline):
 
 @admin.register(Member)
 class MemberAdmin(ScopedModelAdmin):
-    list_display = ["real_name", "phone_shown", "branch", "residence_community", "created_at"]
+    list_display = ["real_name", "phone", "branch", "residence_community", "created_at"]
     list_filter = ["branch__parent", "service_categories", "residence_community"]
     search_fields = ["real_name", "user__username", "branch__name", "skills"]
     list_select_related = ["branch", "residence_community", "user"]
@@ -265,13 +265,15 @@ class MemberAdmin(ScopedModelAdmin):
         )
 
     def get_list_display(self, request):
-        self._request_user = request.user
-        return super().get_list_display(request)
+        # The phone column answers for this request's user. (The admin instance is shared by
+        # every request and thread, so it must not remember a user.)
+        user = request.user
 
-    @admin.display(description=_("phone"))
-    def phone_shown(self, obj):
-        user = getattr(self, "_request_user", None)
-        return obj.phone if can(user, "members.member.view_phone", obj) else obj.masked_phone
+        @admin.display(description=_("phone"))
+        def phone(obj):
+            return obj.phone if can(user, "members.member.view_phone", obj) else obj.masked_phone
+
+        return [phone if name == "phone" else name for name in super().get_list_display(request)]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "branch":

@@ -467,3 +467,16 @@ def test_every_admin_page_of_the_foundation_opens_for_every_role(
             )
         for url in urls:
             assert client.get(url).status_code in (200, 302, 403, 404), url
+
+
+def test_admin_phone_column_answers_for_its_own_request(rf, org_admin, other_org_admin, member):
+    from members.models import Member
+
+    model_admin = admin.site._registry[Member]
+    mine, theirs = rf.get("/"), rf.get("/")
+    mine.user, theirs.user = org_admin, other_org_admin
+    columns = model_admin.get_list_display(mine)
+    model_admin.get_list_display(theirs)  # another request, maybe another thread, meanwhile
+    phone = columns[1]  # after the name
+    shown = getattr(model_admin, phone)(member) if isinstance(phone, str) else phone(member)
+    assert shown == "13812345678"
