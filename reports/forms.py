@@ -33,7 +33,8 @@ class ReportAccountForm(forms.Form):
 class ServiceRecordEntryForm(forms.Form):
     member = forms.ModelChoiceField(label=_("Member"), queryset=None, empty_label=_("Choose…"))
     served_on = forms.DateField(
-        label=_("Date of service"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date of service"),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     hours = forms.DecimalField(
         label=_("Hours"),
