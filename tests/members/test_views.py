@@ -402,3 +402,8 @@ def test_a_partnership_stops_counting_when_its_term_ends(client, partnership):
     assert client.get(reverse("members:home")).context["figures"]["organizations"] == 1
     with time_machine.travel(day_after, tick=False):
         assert client.get(reverse("members:home")).context["figures"]["organizations"] == 0
+
+
+def test_a_search_without_results_offers_every_community(client, community):
+    response = client.get(reverse("members:community_list"), {"q": "不存在的社区"})
+    assert "查看全部社区" in response.content.decode()
