@@ -17,10 +17,15 @@ def notification_send(
     `template` names three templates: `<template>_subject.txt`, `<template>.txt` and
     `<template>.html`. Returns the new notification, or None when this occasion was already
     notified (a retried job) or the user is inactive. The email goes out after commit.
+
+    Written in the site's language unless `language` is given: the person whose action causes
+    the notification may browse in another language than the one who receives it.
     """
+    from django.conf import settings
+
     if not user.is_active:
         return None
-    with translation.override(language or translation.get_language()):
+    with translation.override(language or settings.LANGUAGE_CODE):
         ctx = {"user": user, "url": url, **context}
         # Plain-text templates: undo the HTML escaping the template engine applied.
         subject = unescape(" ".join(render_to_string(f"{template}_subject.txt", ctx).split()))

@@ -121,3 +121,14 @@ def test_chinese_names_are_accepted_everywhere(db):
     user.full_clean()
     member = f.MemberFactory(user=user, real_name="欧阳娜娜")
     member.full_clean()
+
+
+def test_a_notification_is_written_in_the_site_language_whatever_the_actor_reads(
+    member_user, registration, mailoutbox, django_capture_on_commit_callbacks
+):
+    from django.utils import translation
+
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        n = _send(member_user, registration)
+    assert "已确认" in n.subject
+    assert mailoutbox[0].subject == n.subject
