@@ -174,3 +174,11 @@ def test_confirming_the_email_in_the_same_browser_logs_in_and_asks_for_the_profi
     response = client.post(link, follow=True)
     assert response.redirect_chain[-1][0] == reverse("members:profile_edit")
     assert response.context["user"].username == "lixiaohong"
+
+
+def test_logging_in_greets_the_member_in_plain_chinese(client, member_user):
+    response = client.post(
+        reverse("account_login"), {"login": "zhangwei", "password": PASSWORD}, follow=True
+    )
+    shown = [str(m) for m in response.context["messages"]]
+    assert any("您好，您已登录" in m for m in shown)
