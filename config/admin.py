@@ -85,7 +85,15 @@ class ScopedModelAdmin(admin.ModelAdmin):
 
 
 class ScopedInline:
-    """Inline admins follow their parent's permission: viewing it lets you see them."""
+    """Inline admins follow their parent's permission: viewing it lets you see them. Their rows
+    are still only those the user may see (a member's registrations with other communities stay
+    hidden from this community's staff)."""
+
+    def get_queryset(self, request):
+        from members.permissions import has_scope, scope
+
+        qs = super().get_queryset(request)
+        return scope(request.user, qs) if has_scope(self.model) else qs
 
     def has_view_permission(self, request, obj=None):
         return True if obj is None else can(request.user, self._parent_action("view"), obj)

@@ -480,3 +480,21 @@ def test_admin_phone_column_answers_for_its_own_request(rf, org_admin, other_org
     phone = columns[1]  # after the name
     shown = getattr(model_admin, phone)(member) if isinstance(phone, str) else phone(member)
     assert shown == "13812345678"
+
+
+def test_staff_see_only_their_communitys_registrations_of_a_member(
+    login, staff, member, other_community
+):
+    from members.models import CommunityRegistration
+
+    CommunityRegistration.objects.create(
+        member=member, community=other_community, state=State.DECLINED, decline_reason="不在本社区"
+    )
+    response = login(staff).get(reverse("admin:members_member_change", args=[member.pk]))
+    inline = next(
+        f
+        for f in response.context["inline_admin_formsets"]
+        if f.opts.model is CommunityRegistration
+    )
+    assert other_community not in {r.community for r in inline.formset.queryset}
+    assert other_community.name not in response.content.decode()
