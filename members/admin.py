@@ -6,7 +6,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Count, Prefetch, Q
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from config.admin import ScopedInline, ScopedModelAdmin
 
@@ -193,7 +193,7 @@ class OrganizationAdminAdmin(ScopedModelAdmin):
             kwargs["required"] = True  # within the admin's own tree (the scoped choices)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    @admin.display(description=_("name"), ordering="path")
+    @admin.display(description=pgettext_lazy("of a place or group", "name"), ordering="path")
     def indented_name(self, obj):
         return "　" * (obj.path.count("/") - 1) + obj.name
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Community, Member, Organization, Partnership, ServiceCategory
 
@@ -46,7 +47,7 @@ class BranchChoiceField(forms.ModelChoiceField):
 
 class MemberProfileForm(forms.ModelForm):
     branch = BranchChoiceField(
-        label=_("Party branch"),
+        label=pgettext_lazy("of a member", "Party branch"),
         queryset=Organization.objects.filter(kind=Organization.Kind.BRANCH)
         .select_related("parent")
         .order_by("parent__name", "name"),

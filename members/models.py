@@ -9,6 +9,7 @@ from django.db.models.functions import Concat, Substr
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 phone_validator = RegexValidator(
     r"^\+?[0-9][0-9\- ]{5,19}$", _("Enter a valid phone number (digits, optionally with + and -).")
@@ -52,7 +53,9 @@ def user_display(user) -> str:
 # Places
 # ---------------------------------------------------------------------------------------------
 class District(models.Model):
-    name = models.CharField(_("name"), max_length=60, unique=True)
+    name = models.CharField(
+        pgettext_lazy("of a place or group", "name"), max_length=60, unique=True
+    )
 
     class Meta:
         verbose_name = _("district")
@@ -67,7 +70,7 @@ class Subdistrict(models.Model):
     district = models.ForeignKey(
         District, models.PROTECT, related_name="subdistricts", verbose_name=_("district")
     )
-    name = models.CharField(_("name"), max_length=60)
+    name = models.CharField(pgettext_lazy("of a place or group", "name"), max_length=60)
 
     class Meta:
         verbose_name = _("subdistrict")
@@ -87,10 +90,10 @@ class Community(models.Model):
     subdistrict = models.ForeignKey(
         Subdistrict, models.PROTECT, related_name="communities", verbose_name=_("subdistrict")
     )
-    name = models.CharField(_("name"), max_length=60)
-    address = models.CharField(_("address"), max_length=200, blank=True)
+    name = models.CharField(pgettext_lazy("of a place or group", "name"), max_length=60)
+    address = models.CharField(pgettext_lazy("of a place", "address"), max_length=200, blank=True)
     phone = models.CharField(_("office phone"), max_length=30, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(pgettext_lazy("of a place or group", "description"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -116,7 +119,7 @@ class Grid(models.Model):
     community = models.ForeignKey(
         Community, models.CASCADE, related_name="grids", verbose_name=_("community")
     )
-    name = models.CharField(_("name"), max_length=60)
+    name = models.CharField(pgettext_lazy("of a place or group", "name"), max_length=60)
 
     class Meta:
         verbose_name = _("grid")
@@ -144,9 +147,9 @@ class Organization(models.Model):
         COMMITTEE = "committee", _("Working committee")
         PARTY_COMMITTEE = "party_committee", _("Party committee")
         GENERAL_BRANCH = "general_branch", _("General Party branch")
-        BRANCH = "branch", _("Party branch")
+        BRANCH = "branch", pgettext_lazy("organization kind", "Party branch")
 
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("of a place or group", "name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     parent = models.ForeignKey(
         "self",
@@ -169,7 +172,7 @@ class Organization(models.Model):
     path = models.CharField(_("tree path"), max_length=255, editable=False, db_index=True)
 
     class Meta:
-        verbose_name = _("organization")
+        verbose_name = pgettext_lazy("Party", "organization")
         verbose_name_plural = _("organizations")
         ordering = ["path"]
         constraints = [
@@ -222,7 +225,9 @@ class Organization(models.Model):
 class ServiceCategory(models.Model):
     """A kind of service a member offers or a need asks for (medical, legal, elderly care…)."""
 
-    name = models.CharField(_("name"), max_length=40, unique=True)
+    name = models.CharField(
+        pgettext_lazy("of a place or group", "name"), max_length=40, unique=True
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -246,7 +251,7 @@ class CommunityStaff(models.Model):
     community = models.ForeignKey(
         Community, models.CASCADE, related_name="staff", verbose_name=_("community")
     )
-    title = models.CharField(_("title"), max_length=40, blank=True)
+    title = models.CharField(pgettext_lazy("job", "title"), max_length=40, blank=True)
 
     class Meta:
         verbose_name = _("community staff")
@@ -263,7 +268,10 @@ class OrganizationAdmin(models.Model):
         User, models.CASCADE, related_name="organization_admin_roles", verbose_name=_("user")
     )
     organization = models.ForeignKey(
-        Organization, models.CASCADE, related_name="admins", verbose_name=_("organization")
+        Organization,
+        models.CASCADE,
+        related_name="admins",
+        verbose_name=pgettext_lazy("Party", "organization"),
     )
 
     class Meta:
@@ -290,7 +298,7 @@ class Member(models.Model):
         Organization,
         models.PROTECT,
         related_name="members",
-        verbose_name=_("Party branch"),
+        verbose_name=pgettext_lazy("of a member", "Party branch"),
         limit_choices_to={"kind": Organization.Kind.BRANCH},
     )
     residence_community = models.ForeignKey(
@@ -309,7 +317,7 @@ class Member(models.Model):
 
     class Meta:
         verbose_name = _("member")
-        verbose_name_plural = _("members")
+        verbose_name_plural = pgettext_lazy("Party", "members")
         ordering = ["real_name"]
         indexes = [models.Index(fields=["branch", "real_name"], name="member_by_branch")]
 
@@ -400,7 +408,10 @@ class Partnership(models.Model):
     """单位报到 / 结对共建: an organization pairs with a community under an agreement."""
 
     organization = models.ForeignKey(
-        Organization, models.PROTECT, related_name="partnerships", verbose_name=_("organization")
+        Organization,
+        models.PROTECT,
+        related_name="partnerships",
+        verbose_name=pgettext_lazy("Party", "organization"),
     )
     community = models.ForeignKey(
         Community, models.PROTECT, related_name="partnerships", verbose_name=_("community")
@@ -443,7 +454,7 @@ class Partnership(models.Model):
 class ServiceTeam(models.Model):
     """志愿服务队: a team of members by skill, led by a captain (队长负责制)."""
 
-    name = models.CharField(_("name"), max_length=60)
+    name = models.CharField(pgettext_lazy("of a place or group", "name"), max_length=60)
     category = models.ForeignKey(
         ServiceCategory,
         models.PROTECT,
@@ -467,7 +478,7 @@ class ServiceTeam(models.Model):
         related_name="teams",
         verbose_name=_("team members"),
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(pgettext_lazy("of a place or group", "description"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

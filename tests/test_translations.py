@@ -40,3 +40,26 @@ def test_the_admin_scripts_speak_chinese(login, superuser):
     content = login(superuser).get("/admin/jsi18n/").content.decode()
     for words in ("全部选择%s", "选中要添加的%s"):
         assert words.encode("unicode_escape").decode() in content
+
+
+def _entries(path):
+    with path.open("rb") as f:
+        return {
+            (m.context, m.id if isinstance(m.id, str) else m.id[0]): m.string
+            for m in read_po(f)
+            if m.id
+        }
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p for p in CATALOGUES if p.parts[-5] != ROOT.name and p.name == "django.po"],
+    ids=lambda p: str(p.relative_to(ROOT)),
+)
+def test_the_project_catalogue_does_not_overrule_an_apps_words(path):
+    """LOCALE_PATHS comes first, so the same msgid with another translation at the top level
+    would replace the app's (a wish's 'title' read 职务). Common words carry a context."""
+    top = _entries(ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po")
+    app = _entries(path)
+    clashes = {k: (top[k], app[k]) for k in top.keys() & app.keys() if top[k] != app[k]}
+    assert not clashes
