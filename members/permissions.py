@@ -507,9 +507,25 @@ def _scope_org_admins(roles: Roles, qs: QuerySet) -> QuerySet:
 
 @scoper(User)
 def _scope_users(roles: Roles, qs: QuerySet) -> QuerySet:
+    q = Q(pk=roles.user_id)
     if roles.is_org_admin:
-        return qs.filter(Q(pk=roles.user_id) | roles.org_q("member__branch__"))
-    return qs.filter(pk=roles.user_id)
+        q |= roles.org_q("member__branch__")
+    if roles.is_committee_admin:
+        # Committee admins appoint community staff: the staff of the communities they oversee,
+        # and new accounts that hold no profile or role yet (a new community worker signs up,
+        # then is appointed).
+        q |= Q(
+            pk__in=CommunityStaff.objects.filter(roles.overseen_community_q("community__")).values(
+                "user_id"
+            )
+        )
+        q |= Q(
+            member__isnull=True,
+            community_staff__isnull=True,
+            organization_admin_roles__isnull=True,
+            is_superuser=False,
+        )
+    return qs.filter(q)
 
 
 def _everything(roles: Roles, qs: QuerySet) -> QuerySet:

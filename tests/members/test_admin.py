@@ -498,3 +498,36 @@ def test_staff_see_only_their_communitys_registrations_of_a_member(
     )
     assert other_community not in {r.community for r in inline.formset.queryset}
     assert other_community.name not in response.content.decode()
+
+
+def test_committee_admin_appoints_a_newly_signed_up_worker_as_staff(
+    login, committee_admin, community
+):
+    from members.models import CommunityStaff
+
+    newcomer = f.UserFactory(username="xinlai")
+    client = login(committee_admin)
+    found = client.get(
+        "/admin/autocomplete/",
+        {
+            "app_label": "members",
+            "model_name": "communitystaff",
+            "field_name": "user",
+            "term": "xin",
+        },
+    ).json()["results"]
+    assert [r["id"] for r in found] == [str(newcomer.pk)]
+    response = client.post(
+        reverse("admin:members_communitystaff_add"),
+        {"user": newcomer.pk, "community": community.pk, "title": "网格员"},
+    )
+    assert response.status_code == 302
+    assert CommunityStaff.objects.get(user=newcomer).community == community
+
+
+def test_an_organization_admin_does_not_see_accounts_outside_their_members(login, org_admin):
+    from members.models import User
+
+    f.UserFactory(username="xinlai")
+    response = _changelist(login(org_admin), User)
+    assert [u.username for u in response.context["cl"].result_list] == [org_admin.username]
