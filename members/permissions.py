@@ -441,9 +441,17 @@ def _scope_communities(roles: Roles, qs: QuerySet) -> QuerySet:
 
 @scoper(Organization)
 def _scope_organizations(roles: Roles, qs: QuerySet) -> QuerySet:
+    q = Q(pk__in=[])
     if roles.is_org_admin:
-        return qs.filter(roles.org_q())
-    return qs.none()
+        q |= roles.org_q()
+    if roles.staff_community_id:
+        # Staff know the organizations that pair (or paired) with their community.
+        q |= Q(
+            pk__in=Partnership.objects.filter(community_id=roles.staff_community_id).values(
+                "organization_id"
+            )
+        )
+    return qs.filter(q)
 
 
 @scoper(Member)

@@ -531,3 +531,12 @@ def test_an_organization_admin_does_not_see_accounts_outside_their_members(login
     f.UserFactory(username="xinlai")
     response = _changelist(login(org_admin), User)
     assert [u.username for u in response.context["cl"].result_list] == [org_admin.username]
+
+
+def test_staff_see_the_organizations_paired_with_their_community(
+    login, staff, partnership, other_partnership
+):
+    from members.models import Organization
+
+    response = _changelist(login(staff), Organization)
+    assert list(response.context["cl"].result_list) == [partnership.organization]
