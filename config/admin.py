@@ -9,14 +9,19 @@ from members.permissions import can
 
 
 class PlatformAdminLoginForm(AdminAuthenticationForm):
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        # One answer for a wrong password, an unknown name and an account without admin work.
+        "invalid_login": _(
+            "The login name or password is not correct, or this account has no work in the "
+            "administration."
+        ),
+    }
+
     def confirm_login_allowed(self, user):
         if not user.is_active or not can(user, "admin.access"):
             # The same words as a wrong password: no hint about which accounts exist.
-            raise ValidationError(
-                self.error_messages["invalid_login"],
-                code="invalid_login",
-                params={"username": self.username_field.verbose_name},
-            )
+            raise ValidationError(self.error_messages["invalid_login"], code="invalid_login")
 
 
 class PlatformAdminSite(admin.AdminSite):

@@ -182,3 +182,8 @@ def test_logging_in_greets_the_member_in_plain_chinese(client, member_user):
     )
     shown = [str(m) for m in response.context["messages"]]
     assert any("您好，您已登录" in m for m in shown)
+
+
+def test_the_admin_login_error_is_plain_chinese(client, db):
+    response = client.post(ADMIN_LOGIN, {"username": "nobody-here", "password": "x"})
+    assert "用户名或密码不正确" in response.content.decode()
