@@ -270,6 +270,8 @@ class MemberReportAdmin(ScopedModelAdmin):
 
     @admin.display(description=_("printable page"))
     def print_link(self, obj):
+        if obj.pk is None:
+            return "—"
         return format_html(
             '<a href="{}" target="_blank">{}</a>',
             reverse("reports:report_print", args=[obj.pk]),

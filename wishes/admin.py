@@ -181,7 +181,7 @@ class ProofPhotoAdmin(ScopedModelAdmin):
 
     @admin.display(description=_("image"))
     def preview(self, obj):
-        return _photo_preview("proof", obj.pk)
+        return _photo_preview("proof", obj.pk) if obj.pk else "—"
 
 
 @admin.register(WishTransition)

@@ -269,7 +269,7 @@ class Claim(models.Model):
         null=True,
         blank=True,
         related_name="wish_claims",
-        verbose_name=_("organization"),
+        verbose_name=pgettext_lazy("claimant", "organization"),
     )
     claimed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1,0 +1,59 @@
+"""Every admin page of every app opens for every role without a server error."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from reports.models import ServiceRecord
+from tests import factories as f
+from tests.reports.factories import (
+    EvaluationFactory,
+    MemberReportFactory,
+    OrganizationReportFactory,
+    PointRuleFactory,
+)
+from tests.wishes.factories import ClaimFactory, ResidentFactory
+from wishes.models import ContactAccessLog, ProofPhoto
+
+
+@pytest.fixture
+def one_of_everything(member, community, branch, staff):
+    claim = ClaimFactory(member=member, wish__resident=ResidentFactory(community=community))
+    ProofPhoto.objects.create(claim=claim, image="wishes/p.jpg", thumbnail="wishes/p_t.jpg")
+    ContactAccessLog.objects.create(
+        user=staff, resident=claim.wish.resident, wish=claim.wish, community=community
+    )
+    f.ServiceRecordFactory(member=member, community=community)
+    MemberReportFactory(member=member)
+    EvaluationFactory(member=member, community=community)
+    OrganizationReportFactory(organization=branch)
+    PointRuleFactory()
+    return claim
+
+
+@pytest.mark.parametrize(
+    "user_fixture",
+    ["superuser", "committee_admin", "org_admin", "staff", "member_user"],
+    ids=str,
+)
+def test_every_admin_page_of_wishes_and_reports_opens_for_every_role(
+    request, login, user_fixture, one_of_everything
+):
+    """Lists, add pages and change pages: allowed (200), refused (403) or absent (404/302)."""
+    client = login(request.getfixturevalue(user_fixture))
+    assert ServiceRecord.objects.exists()
+    for model in admin.site._registry:
+        opts = model._meta
+        if opts.app_label not in ("wishes", "reports"):
+            continue
+        urls = [
+            reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
+            reverse(f"admin:{opts.app_label}_{opts.model_name}_add"),
+        ]
+        first = model._default_manager.order_by("pk").first()
+        if first is not None:
+            urls.append(
+                reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[first.pk])
+            )
+        for url in urls:
+            assert client.get(url).status_code in (200, 302, 403, 404), url
