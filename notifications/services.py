@@ -9,6 +9,41 @@ from django.utils import timezone, translation
 from .models import Notification
 
 
+def notification_render(*, template: str, context: dict) -> tuple[str, str]:
+    """The subject (one line) and plain-text body of `template`, in the active language."""
+    # Plain-text templates: undo the HTML escaping the template engine applied.
+    subject = unescape(" ".join(render_to_string(f"{template}_subject.txt", context).split()))
+    body = unescape(render_to_string(f"{template}.txt", context).strip())
+    return subject, body
+
+
+def notification_email_message(*, notification: Notification, template: str):
+    """The email of a notification: its text with the link made absolute, and `<template>.html`
+    (rendered in the active language)."""
+    from django.conf import settings
+    from django.core.mail import EmailMultiAlternatives
+
+    url = notification.url
+    if url.startswith("/"):
+        url = settings.SITE_URL.rstrip("/") + url
+    html = render_to_string(
+        f"{template}.html",
+        {
+            "user": notification.user,
+            "notification": notification,
+            "url": url,
+            "body": notification.body,
+        },
+    )
+    message = EmailMultiAlternatives(
+        subject=notification.subject,
+        body=notification.body + (f"\n\n{url}" if url else ""),
+        to=[notification.user.email],
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
 def notification_send(
     *, user, key: str, template: str, context: dict, url: str = "", language: str | None = None
 ) -> Notification | None:
@@ -26,10 +61,9 @@ def notification_send(
     if not user.is_active:
         return None
     with translation.override(language or settings.LANGUAGE_CODE):
-        ctx = {"user": user, "url": url, **context}
-        # Plain-text templates: undo the HTML escaping the template engine applied.
-        subject = unescape(" ".join(render_to_string(f"{template}_subject.txt", ctx).split()))
-        body = unescape(render_to_string(f"{template}.txt", ctx).strip())
+        subject, body = notification_render(
+            template=template, context={"user": user, "url": url, **context}
+        )
     try:
         with transaction.atomic():
             notification = Notification.objects.create(
@@ -48,7 +82,6 @@ def notification_send(
 def notification_email(*, notification_id: int, template: str, language: str | None) -> bool:
     """Email a notification once: the row is claimed with a conditional UPDATE first."""
     from django.conf import settings
-    from django.core.mail import EmailMultiAlternatives
 
     claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(
         emailed_at=timezone.now()
@@ -59,26 +92,7 @@ def notification_email(*, notification_id: int, template: str, language: str | N
     if not notification.user.email:
         return False
     with translation.override(language or settings.LANGUAGE_CODE):
-        html = render_to_string(
-            f"{template}.html",
-            {
-                "user": notification.user,
-                "notification": notification,
-                "url": settings.SITE_URL.rstrip("/") + notification.url
-                if notification.url.startswith("/")
-                else notification.url,
-                "body": notification.body,
-            },
-        )
-    url = notification.url
-    if url.startswith("/"):
-        url = settings.SITE_URL.rstrip("/") + url
-    message = EmailMultiAlternatives(
-        subject=notification.subject,
-        body=notification.body + (f"\n\n{url}" if url else ""),
-        to=[notification.user.email],
-    )
-    message.attach_alternative(html, "text/html")
+        message = notification_email_message(notification=notification, template=template)
     try:
         message.send()
     except Exception:

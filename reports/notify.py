@@ -10,14 +10,13 @@ that a retried or overlapping job never emails twice.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from html import unescape
 
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from notifications.models import Notification
+from notifications.services import notification_email_message, notification_render
 
 EMAIL_CHUNK = 1000
 
@@ -46,9 +45,9 @@ def notify_bulk(*, messages: list[Message], template: str, existing: Q) -> list[
     rows = []
     language = translation.get_language()
     for m in fresh:
-        ctx = {"user": m.user, "url": m.url, **m.context}
-        subject = unescape(" ".join(render_to_string(f"{template}_subject.txt", ctx).split()))
-        body = unescape(render_to_string(f"{template}.txt", ctx).strip())
+        subject, body = notification_render(
+            template=template, context={"user": m.user, "url": m.url, **m.context}
+        )
         rows.append(
             Notification(user=m.user, key=m.key[:120], subject=subject[:200], body=body, url=m.url)
         )
@@ -76,22 +75,12 @@ def notifications_email_bulk(*, ids: list[int], template: str, language: str | N
     claim = timezone.now()
     Notification.objects.filter(pk__in=ids, emailed_at__isnull=True).update(emailed_at=claim)
     claimed = list(Notification.objects.filter(pk__in=ids, emailed_at=claim).select_related("user"))
-    base = settings.SITE_URL.rstrip("/")
-    messages = []
     with translation.override(language or settings.LANGUAGE_CODE):
-        for n in claimed:
-            if not n.user.email:
-                continue
-            url = base + n.url if n.url.startswith("/") else n.url
-            html = render_to_string(
-                f"{template}.html",
-                {"user": n.user, "notification": n, "url": url, "body": n.body},
-            )
-            message = mail.EmailMultiAlternatives(
-                subject=n.subject, body=n.body + (f"\n\n{url}" if url else ""), to=[n.user.email]
-            )
-            message.attach_alternative(html, "text/html")
-            messages.append(message)
+        messages = [
+            notification_email_message(notification=n, template=template)
+            for n in claimed
+            if n.user.email
+        ]
     if not messages:
         return 0
     try:
