@@ -18,7 +18,7 @@ The admin uses the verbs `view`, `add`, `change` and `delete`, called with `obj=
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
@@ -56,7 +56,7 @@ class Roles:
     admin_paths: tuple[str, ...] = ()
     # Working committees the user administers, with the districts they oversee (None: all).
     committee_district_ids: tuple[int | None, ...] = ()
-    admin_org_ids: tuple[int, ...] = field(default=())
+    admin_org_ids: tuple[int, ...] = ()
 
     @property
     def is_authenticated(self) -> bool:
@@ -230,6 +230,15 @@ def get_for_user_or_404(user, queryset: QuerySet, **lookup):
         raise Http404 from None
 
 
+def nobody(roles: Roles, obj) -> bool:
+    return False
+
+
+def uses_admin(roles: Roles, obj) -> bool:
+    """Anyone who works in the admin (reference data every admin user may read)."""
+    return roles.may_use_admin
+
+
 def admin_verbs(
     app_model: str, *, view: Rule, change: Rule, add: Rule | None = None, delete: Rule | None = None
 ) -> None:
@@ -238,11 +247,7 @@ def admin_verbs(
     rule(f"{app_model}.view")(view)
     rule(f"{app_model}.change")(change)
     rule(f"{app_model}.add")(add or change)
-    rule(f"{app_model}.delete")(delete or (lambda roles, obj: False))
-
-
-def nobody(roles: Roles, obj) -> bool:
-    return False
+    rule(f"{app_model}.delete")(delete or nobody)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -312,7 +317,7 @@ def _withdraw_registration(roles: Roles, registration: CommunityRegistration) ->
     )
 
 
-@rule("members.registration.decide")
+@rule("members.registration.decide", "members.communityregistration.change")
 def _decide_registration(roles: Roles, registration: CommunityRegistration | None) -> bool:
     if registration is None:
         return roles.is_staff
@@ -328,11 +333,6 @@ def _view_registration(roles: Roles, registration: CommunityRegistration | None)
         or roles.staffs(registration.community_id)
         or roles.administers(registration.member.branch)
     )
-
-
-@rule("members.communityregistration.change")
-def _change_registration(roles: Roles, registration: CommunityRegistration | None) -> bool:
-    return _decide_registration(roles, registration)
 
 
 rule("members.communityregistration.add")(nobody)
@@ -357,7 +357,7 @@ def _view_community_private(roles: Roles, community: Community | None) -> bool:
 admin_verbs(
     "members.community",
     view=lambda roles, obj: roles.is_staff or roles.is_org_admin,
-    change=lambda roles, obj: _manage_community(roles, obj),
+    change=_manage_community,
     add=nobody,
 )
 admin_verbs(
@@ -365,9 +365,9 @@ admin_verbs(
     view=lambda r, o: r.is_staff or r.is_committee_admin,
     change=lambda r, o: o is None and r.is_staff or o is not None and r.staffs(o.community_id),
 )
-admin_verbs("members.district", view=lambda r, o: r.may_use_admin, change=nobody)
-admin_verbs("members.subdistrict", view=lambda r, o: r.may_use_admin, change=nobody)
-admin_verbs("members.servicecategory", view=lambda r, o: r.may_use_admin, change=nobody)
+admin_verbs("members.district", view=uses_admin, change=nobody)
+admin_verbs("members.subdistrict", view=uses_admin, change=nobody)
+admin_verbs("members.servicecategory", view=uses_admin, change=nobody)
 
 
 @rule("members.organization.view")
@@ -398,8 +398,7 @@ def _partnership_side(roles: Roles, partnership: Partnership | None) -> bool:
     )
 
 
-rule("members.partnership.view")(_partnership_side)
-rule("members.partnership.change")(_partnership_side)
+rule("members.partnership.view", "members.partnership.change")(_partnership_side)
 rule("members.partnership.add")(lambda roles, obj: roles.is_staff or roles.is_org_admin)
 rule("members.partnership.delete")(
     lambda roles, obj: (
@@ -410,24 +409,31 @@ rule("members.partnership.delete")(
     )
 )
 
+
+def _appoint_staff(roles: Roles, staff: CommunityStaff | None) -> bool:
+    return roles.is_committee_admin and (staff is None or roles.oversees_community(staff.community))
+
+
+def _appoint_org_admin(roles: Roles, org_admin: OrganizationAdmin | None) -> bool:
+    return roles.is_org_admin and (org_admin is None or roles.administers(org_admin.organization))
+
+
 admin_verbs(
     "members.communitystaff",
     view=lambda r, o: r.is_committee_admin or r.is_staff,
-    change=lambda r, o: r.is_committee_admin and (o is None or r.oversees_community(o.community)),
-    delete=lambda r, o: r.is_committee_admin and (o is None or r.oversees_community(o.community)),
+    change=_appoint_staff,
+    delete=_appoint_staff,
 )
 admin_verbs(
     "members.organizationadmin",
     view=lambda r, o: r.is_org_admin,
-    change=lambda r, o: r.is_org_admin and (o is None or r.administers(o.organization)),
-    delete=lambda r, o: r.is_org_admin and (o is None or r.administers(o.organization)),
+    change=_appoint_org_admin,
+    delete=_appoint_org_admin,
 )
 admin_verbs("members.user", view=lambda r, o: r.is_org_admin, change=nobody)
 
 
-@rule("admin.access")
-def _admin_access(roles: Roles, obj) -> bool:
-    return roles.may_use_admin
+rule("admin.access")(uses_admin)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -560,14 +566,14 @@ def _act_for_team(roles: Roles, team: ServiceTeam) -> bool:
 
 admin_verbs(
     "members.serviceteam",
-    view=lambda r, o: r.may_use_admin,
+    view=uses_admin,
     change=lambda r, o: (
         r.is_staff and (o is None or o.community_id is None or r.staffs(o.community_id))
     ),
 )
 admin_verbs(
     "members.teammembership",
-    view=lambda r, o: r.may_use_admin,
+    view=uses_admin,
     change=lambda r, o: r.is_staff,
 )
 scoper(ServiceTeam)(_everything)
