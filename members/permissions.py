@@ -542,13 +542,13 @@ def _scope_users(roles: Roles, qs: QuerySet) -> QuerySet:
     return qs.filter(q)
 
 
-def _everything(roles: Roles, qs: QuerySet) -> QuerySet:
+def unscoped(roles: Roles, qs: QuerySet) -> QuerySet:
     """Reference data that anyone may read."""
     return qs
 
 
 for _model in (District, Subdistrict, ServiceCategory, Grid):
-    scoper(_model)(_everything)
+    scoper(_model)(unscoped)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -576,5 +576,5 @@ admin_verbs(
     view=uses_admin,
     change=lambda r, o: r.is_staff,
 )
-scoper(ServiceTeam)(_everything)
-scoper(TeamMembership)(_everything)
+scoper(ServiceTeam)(unscoped)
+scoper(TeamMembership)(unscoped)

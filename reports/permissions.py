@@ -2,7 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
-from members.permissions import Roles, admin_verbs, nobody, rule, scoper
+from members.permissions import Roles, admin_verbs, nobody, rule, scoper, unscoped, uses_admin
 
 from .models import (
     Evaluation,
@@ -76,12 +76,12 @@ def _change_point_rule(roles: Roles, rule_obj: PointRule | None) -> bool:
 
 admin_verbs(
     "reports.pointrule",
-    view=lambda r, o: r.may_use_admin,
+    view=uses_admin,
     change=_change_point_rule,
     add=lambda r, o: r.is_committee_admin,
     delete=_change_point_rule,
 )
-scoper(PointRule)(lambda roles, qs: qs)
+scoper(PointRule)(unscoped)
 
 
 # Member reports -------------------------------------------------------------------------------

@@ -10,10 +10,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from operator import attrgetter
+
 from django.db.models import Q, QuerySet
 
 from members.models import Organization
-from members.permissions import Roles, admin_verbs, nobody, rule, scoper
+from members.permissions import Roles, Rule, admin_verbs, nobody, rule, scoper, unscoped
 
 from .models import (
     Claim,
@@ -72,16 +75,30 @@ def open_claim_of(wish: Wish) -> Claim | None:
 # ---------------------------------------------------------------------------------------------
 # Rules
 # ---------------------------------------------------------------------------------------------
-def _staffs_wish(roles: Roles, wish: Wish | None) -> bool:
-    if wish is None:
-        return roles.is_staff
-    return roles.staffs(wish.community_id)
+def _staff_of(community_id_of: Callable[[object], int]) -> Rule:
+    """A rule: the staff (of any community, for "any object"; else of the object's community)."""
+
+    def check(roles: Roles, obj) -> bool:
+        return roles.is_staff if obj is None else roles.staffs(community_id_of(obj))
+
+    return check
 
 
-@rule("wishes.wish.manage")
-def _manage_wish(roles: Roles, wish: Wish | None) -> bool:
-    """Post, review, publish, cancel, confirm, send back, record satisfaction, export."""
-    return _staffs_wish(roles, wish)
+def _staff_or_overseer_of(community_of: Callable[[object], object]) -> Rule:
+    """A rule: the staff or the overseeing committee admins of the object's community."""
+
+    def check(roles: Roles, obj) -> bool:
+        if obj is None:
+            return roles.is_staff or roles.is_committee_admin
+        return _staff_or_overseer(roles, community_of(obj))
+
+    return check
+
+
+_staff_of_community = _staff_of(attrgetter("community_id"))
+
+# Post, review, publish, cancel, confirm, send back, record satisfaction, export.
+rule("wishes.wish.manage")(_staff_of_community)
 
 
 @rule("wishes.wish.claim")
@@ -129,43 +146,37 @@ def _staff_or_overseer(roles: Roles, community) -> bool:
 
 admin_verbs(
     "wishes.wish",
-    view=lambda r, o: (
-        r.is_staff or r.is_committee_admin if o is None else _staff_or_overseer(r, o.community)
-    ),
-    change=lambda r, o: _staffs_wish(r, o),
+    view=_staff_or_overseer_of(attrgetter("community")),
+    change=_staff_of_community,
     # Wishes are posted on the site (wish_post records the first transition).
     add=nobody,
 )
 admin_verbs(
     "wishes.resident",
-    view=lambda r, o: r.is_staff if o is None else r.staffs(o.community_id),
-    change=lambda r, o: r.is_staff if o is None else r.staffs(o.community_id),
+    view=_staff_of_community,
+    change=_staff_of_community,
 )
 admin_verbs(
     "wishes.claim",
-    view=lambda r, o: (
-        r.is_staff or r.is_committee_admin if o is None else _staff_or_overseer(r, o.wish.community)
-    ),
+    view=_staff_or_overseer_of(attrgetter("wish.community")),
     change=nobody,
     add=nobody,
 )
 admin_verbs(
     "wishes.proofphoto",
-    view=lambda r, o: r.is_staff if o is None else r.staffs(o.claim.wish.community_id),
-    change=lambda r, o: r.is_staff if o is None else r.staffs(o.claim.wish.community_id),
+    view=_staff_of(attrgetter("claim.wish.community_id")),
+    change=_staff_of(attrgetter("claim.wish.community_id")),
     add=nobody,
 )
 admin_verbs(
     "wishes.wishtransition",
-    view=lambda r, o: (
-        r.is_staff or r.is_committee_admin if o is None else _staff_or_overseer(r, o.wish.community)
-    ),
+    view=_staff_or_overseer_of(attrgetter("wish.community")),
     change=nobody,
     add=nobody,
 )
 admin_verbs(
     "wishes.contactaccesslog",
-    view=lambda r, o: r.is_staff if o is None else r.staffs(o.community_id),
+    view=_staff_of_community,
     change=nobody,
     add=nobody,
 )
@@ -235,6 +246,4 @@ def _scope_access_logs(roles: Roles, qs: QuerySet) -> QuerySet:
     return qs.none()
 
 
-@scoper(HardshipCategory)
-def _scope_hardship(roles: Roles, qs: QuerySet) -> QuerySet:
-    return qs
+scoper(HardshipCategory)(unscoped)
