@@ -5,7 +5,13 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from members.permissions import can
+from members.permissions import can, has_scope, scope
+
+
+def _action(model, verb: str) -> str:
+    """The permission action of an admin verb on a model: "<app>.<model>.<verb>"."""
+    opts = model._meta
+    return f"{opts.app_label}.{opts.model_name}.{verb}"
 
 
 class PlatformAdminLoginForm(AdminAuthenticationForm):
@@ -42,12 +48,9 @@ class ScopedModelAdmin(admin.ModelAdmin):
     """
 
     def _action(self, verb):
-        opts = self.model._meta
-        return f"{opts.app_label}.{opts.model_name}.{verb}"
+        return _action(self.model, verb)
 
     def get_queryset(self, request):
-        from members.permissions import scope
-
         return scope(request.user, super().get_queryset(request))
 
     def has_view_permission(self, request, obj=None):
@@ -75,8 +78,6 @@ class ScopedModelAdmin(admin.ModelAdmin):
     fk_choices: dict = {}
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        from members.permissions import has_scope, scope
-
         narrow = self.fk_choices.get(db_field.name)
         if "queryset" not in kwargs and narrow and not request.user.is_superuser:
             queryset = narrow(request)
@@ -95,13 +96,11 @@ class ScopedInline:
     hidden from this community's staff)."""
 
     def get_queryset(self, request):
-        from members.permissions import has_scope, scope
-
         qs = super().get_queryset(request)
         return scope(request.user, qs) if has_scope(self.model) else qs
 
     def has_view_permission(self, request, obj=None):
-        return True if obj is None else can(request.user, self._parent_action("view"), obj)
+        return True if obj is None else can(request.user, _action(self.parent_model, "view"), obj)
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -111,7 +110,3 @@ class ScopedInline:
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def _parent_action(self, verb):
-        opts = self.parent_model._meta
-        return f"{opts.app_label}.{opts.model_name}.{verb}"
