@@ -17,6 +17,7 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -111,6 +112,8 @@ def _render_dashboard(request, member, form):
             "pending": pending,
             "can_register": pending is None and can(request.user, "members.registration.create"),
             "form": form,
+            "home": selectors.member_home(user=request.user, member=member),
+            "today": timezone.localdate(),
         },
     )
 
@@ -228,6 +231,9 @@ def staff_home(request):
         {
             "community": community,
             "pending": pending,
+            "waiting": selectors.staff_waiting(
+                community=community, pending_registrations=len(pending)
+            ),
             "confirmed_count": counts["confirmed"],
             "partnerships": list(selectors.community_partnerships(community=community)),
             "decline_form": DeclineForm(),

@@ -50,7 +50,9 @@ def test_community_list_queries(client, community, n, django_assert_num_queries)
 @pytest.mark.parametrize("n", SIZES)
 def test_staff_home_queries(login, staff, community, n, django_assert_num_queries):
     _fill(n, community)
-    response = _count(login(staff), reverse("members:staff_home"), django_assert_num_queries, 10)
+    # + "waiting for you": wish counts (1), overdue claims (1), last half-year's members and
+    # ratings (2)
+    response = _count(login(staff), reverse("members:staff_home"), django_assert_num_queries, 14)
     assert len(response.context["pending"]) == n
 
 
@@ -82,4 +84,43 @@ def test_dashboard_history_queries(login, member, n, django_assert_num_queries):
         f.RegistrationFactory(
             member=member, community=f.CommunityFactory(), state=CommunityRegistration.State.ENDED
         )
-    _count(login(member.user), reverse("members:dashboard"), django_assert_num_queries, 9)
+    # + the home's summary: records (1), ranks (3), open claims (1), latest report (1)
+    _count(login(member.user), reverse("members:dashboard"), django_assert_num_queries, 15)
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_dashboard_summary_queries(login, member, community, n, django_assert_num_queries):
+    """However many records, claims, reports and notifications the member has."""
+    from notifications.models import Notification
+    from tests.reports.factories import MemberReportFactory
+    from tests.wishes.factories import ClaimFactory
+
+    for i in range(n):
+        f.ServiceRecordFactory(member=member, community=community)
+        f.ConfirmedRegistrationFactory(community=community)
+        ClaimFactory(member=member)
+        MemberReportFactory(member=member, year=2000 + i)
+        Notification.objects.create(user=member.user, key=f"k{i}", subject="s", body="b")
+    response = _count(
+        login(member.user), reverse("members:dashboard"), django_assert_num_queries, 15
+    )
+    assert len(response.context["home"].open_claims) == min(n, 5)
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_staff_home_summary_queries(login, staff, community, branch, n, django_assert_num_queries):
+    """However many wishes, claims and members to rate wait for the staff."""
+    import datetime
+
+    from tests.reports.factories import registered_since
+    from tests.wishes.factories import ClaimFactory, ResidentFactory, WishFactory
+    from wishes.models import Wish
+
+    resident = ResidentFactory(community=community)
+    for _ in range(n):
+        f.RegistrationFactory(community=community)
+        WishFactory(resident=resident, state=Wish.State.SUBMITTED)
+        ClaimFactory(wish__resident=resident, promised_date=datetime.date(2020, 1, 1))
+        registered_since(f.MemberFactory(branch=branch), community, datetime.date(2020, 1, 1))
+    response = _count(login(staff), reverse("members:staff_home"), django_assert_num_queries, 14)
+    assert response.context["waiting"].submitted_wishes == n
