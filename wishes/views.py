@@ -74,6 +74,17 @@ def _errors_as_messages(request, form) -> None:
             messages.error(request, error)
 
 
+def _run(request, service, *, success: str, **arguments) -> bool:
+    """Call a service; say `success`, or turn its `WishError` into an error message."""
+    try:
+        service(**arguments)
+    except WishError as error:
+        messages.error(request, error.message)
+        return False
+    messages.success(request, success)
+    return True
+
+
 def _querystring(request) -> str:
     query = request.GET.copy()
     query.pop("page", None)
@@ -268,18 +279,16 @@ def claim(request, pk):
         _errors_as_messages(request, form)
         return redirect(wish)
     team, organization = form.claimant()
-    try:
-        services.wish_claim(
-            wish=wish,
-            by=request.user,
-            promised_date=form.cleaned_data["promised_date"],
-            team=team,
-            organization=organization,
-        )
-    except WishError as error:
-        messages.error(request, error.message)
-        return redirect(wish)
-    messages.success(request, _("You claimed this wish. Thank you!"))
+    _run(
+        request,
+        services.wish_claim,
+        wish=wish,
+        by=request.user,
+        promised_date=form.cleaned_data["promised_date"],
+        team=team,
+        organization=organization,
+        success=_("You claimed this wish. Thank you!"),
+    )
     return redirect(wish)
 
 
@@ -308,17 +317,15 @@ def fulfil(request, pk):
     if request.method == "POST":
         form = FulfilForm(request.POST, request.FILES)
         if form.is_valid():
-            try:
-                services.claim_fulfil(
-                    claim=claim,
-                    by=request.user,
-                    note=form.cleaned_data["note"],
-                    photos=form.cleaned_data["photos"],
-                )
-            except WishError as error:
-                messages.error(request, error.message)
-                return redirect("wishes:my_claims")
-            messages.success(request, _("Thank you! The community will confirm it soon."))
+            _run(
+                request,
+                services.claim_fulfil,
+                claim=claim,
+                by=request.user,
+                note=form.cleaned_data["note"],
+                photos=form.cleaned_data["photos"],
+                success=_("Thank you! The community will confirm it soon."),
+            )
             return redirect("wishes:my_claims")
     else:
         form = FulfilForm()
@@ -329,14 +336,14 @@ def fulfil(request, pk):
 @require_POST
 def release(request, pk):
     claim = _claim_for_actor(request, pk)
-    try:
-        services.claim_release(
-            claim=claim, by=request.user, reason=request.POST.get("reason", "")[:300]
-        )
-    except WishError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("You released the wish; others can claim it now."))
+    _run(
+        request,
+        services.claim_release,
+        claim=claim,
+        by=request.user,
+        reason=request.POST.get("reason", "")[:300],
+        success=_("You released the wish; others can claim it now."),
+    )
     return redirect("wishes:my_claims")
 
 
@@ -460,16 +467,15 @@ def review(request, pk):
     if request.method == "POST" and request.POST.get("action") == "reject":
         reject_form = ReasonForm(request.POST)
         form = WishDetailsForm(instance=wish, community=wish.community)
-        if reject_form.is_valid():
-            try:
-                services.wish_reject(
-                    wish=wish, by=request.user, reason=reject_form.cleaned_data["reason"]
-                )
-            except WishError as error:
-                messages.error(request, error.message)
-            else:
-                messages.success(request, _("The submission was rejected."))
-                return redirect("wishes:review_queue")
+        if reject_form.is_valid() and _run(
+            request,
+            services.wish_reject,
+            wish=wish,
+            by=request.user,
+            reason=reject_form.cleaned_data["reason"],
+            success=_("The submission was rejected."),
+        ):
+            return redirect("wishes:review_queue")
     elif request.method == "POST":
         form = WishDetailsForm(request.POST, request.FILES, instance=wish, community=wish.community)
         if form.is_valid():
@@ -514,12 +520,14 @@ def cancel(request, pk):
     if not form.is_valid():
         messages.error(request, _("Please give a reason."))
         return redirect(wish)
-    try:
-        services.wish_cancel(wish=wish, by=request.user, reason=form.cleaned_data["reason"])
-    except WishError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The wish is cancelled."))
+    _run(
+        request,
+        services.wish_cancel,
+        wish=wish,
+        by=request.user,
+        reason=form.cleaned_data["reason"],
+        success=_("The wish is cancelled."),
+    )
     return redirect(wish)
 
 
@@ -539,16 +547,15 @@ def confirm(request, pk):
     if request.method == "POST" and request.POST.get("action") == "send_back":
         form = ConfirmForm(claim=claim)
         reason_form = ReasonForm(request.POST)
-        if reason_form.is_valid():
-            try:
-                services.wish_send_back(
-                    wish=wish, by=request.user, reason=reason_form.cleaned_data["reason"]
-                )
-            except WishError as error:
-                messages.error(request, error.message)
-            else:
-                messages.success(request, _("The wish was sent back to the claimant."))
-                return redirect(wish)
+        if reason_form.is_valid() and _run(
+            request,
+            services.wish_send_back,
+            wish=wish,
+            by=request.user,
+            reason=reason_form.cleaned_data["reason"],
+            success=_("The wish was sent back to the claimant."),
+        ):
+            return redirect(wish)
     elif request.method == "POST":
         form = ConfirmForm(request.POST, claim=claim)
         if form.is_valid():
@@ -592,17 +599,15 @@ def satisfaction(request, pk):
     if not form.is_valid():
         messages.error(request, _("Choose a score from 1 to 5."))
         return redirect(wish)
-    try:
-        services.wish_record_satisfaction(
-            wish=wish,
-            by=request.user,
-            score=form.cleaned_data["score"],
-            comment=form.cleaned_data["comment"],
-        )
-    except WishError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The resident's satisfaction is recorded."))
+    _run(
+        request,
+        services.wish_record_satisfaction,
+        wish=wish,
+        by=request.user,
+        score=form.cleaned_data["score"],
+        comment=form.cleaned_data["comment"],
+        success=_("The resident's satisfaction is recorded."),
+    )
     return redirect(wish)
 
 
