@@ -66,7 +66,7 @@ def test_member_home_shows_the_rank_in_the_community(login, member, community):
     ranks = response.context["home"].ranks
     assert (ranks.community_rank, ranks.community_size) == (2, 3)
     assert 'data-testid="home-rank">2<small class="fs-6 text-muted">/3</small>' in content
-    assert "社区排名" in content
+    assert "社区累计排名" in content  # by all points, as on "My service"
 
 
 def test_member_home_lists_open_claims_with_due_date_and_next_action(login, member):
