@@ -360,30 +360,18 @@ class MemberReportAdmin(ScopedModelAdmin):
         decision = request.POST.get("decision")
         if decision not in ("approve", "return"):
             return HttpResponseBadRequest()
+        comment = request.POST.get("comment", "")
         try:
             if decision == "approve":
-                services.member_report_approve(
-                    report=report, by=request.user, comment=request.POST.get("comment", "")
-                )
-                self.message_user(
-                    request,
-                    gettext("The report of %(name)s has been approved.")
-                    % {"name": report.member.real_name},
-                    messages.SUCCESS,
-                )
+                services.member_report_approve(report=report, by=request.user, comment=comment)
+                done = gettext("The report of %(name)s has been approved.")
             else:
-                services.member_report_return(
-                    report=report, by=request.user, comment=request.POST.get("comment", "")
-                )
-                self.message_user(
-                    request,
-                    gettext("The report of %(name)s has been returned to the member.")
-                    % {"name": report.member.real_name},
-                    messages.SUCCESS,
-                )
+                services.member_report_return(report=report, by=request.user, comment=comment)
+                done = gettext("The report of %(name)s has been returned to the member.")
         except ReportsError as e:
             self.message_user(request, e.message, messages.ERROR)
             return HttpResponseRedirect(change_url)
+        self.message_user(request, done % {"name": report.member.real_name}, messages.SUCCESS)
         return HttpResponseRedirect(
             reverse("admin:reports_memberreport_changelist") + "?state__exact=submitted"
         )
@@ -391,51 +379,31 @@ class MemberReportAdmin(ScopedModelAdmin):
     # Actions ------------------------------------------------------------------------------
     @admin.action(description=_("Approve selected reports"), permissions=["review"])
     def approve_selected(self, request, queryset):
-        done, failed = 0, 0
-        for report in queryset:
-            try:
-                services.member_report_approve(report=report, by=request.user)
-                done += 1
-            except ReportsError:
-                failed += 1
-        if done:
-            self.message_user(
-                request, gettext("%(n)d report(s) approved.") % {"n": done}, messages.SUCCESS
-            )
-        if failed:
-            self.message_user(
-                request,
-                gettext("%(n)d report(s) were skipped: only submitted reports can be approved.")
-                % {"n": failed},
-                messages.WARNING,
-            )
+        self._decide_each(
+            request,
+            queryset,
+            lambda report: services.member_report_approve(report=report, by=request.user),
+            done=gettext("%(n)d report(s) approved."),
+            skipped=gettext(
+                "%(n)d report(s) were skipped: only submitted reports can be approved."
+            ),
+        )
 
     @admin.action(description=_("Return selected reports with a comment"), permissions=["review"])
     def return_selected(self, request, queryset):
         form = ReturnForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
-            done, failed = 0, 0
-            for report in queryset:
-                try:
-                    services.member_report_return(
-                        report=report, by=request.user, comment=form.cleaned_data["comment"]
-                    )
-                    done += 1
-                except ReportsError:
-                    failed += 1
-            if done:
-                self.message_user(
-                    request,
-                    gettext("%(n)d report(s) returned to the member.") % {"n": done},
-                    messages.SUCCESS,
-                )
-            if failed:
-                self.message_user(
-                    request,
-                    gettext("%(n)d report(s) were skipped: only submitted reports can be returned.")
-                    % {"n": failed},
-                    messages.WARNING,
-                )
+            self._decide_each(
+                request,
+                queryset,
+                lambda report: services.member_report_return(
+                    report=report, by=request.user, comment=form.cleaned_data["comment"]
+                ),
+                done=gettext("%(n)d report(s) returned to the member."),
+                skipped=gettext(
+                    "%(n)d report(s) were skipped: only submitted reports can be returned."
+                ),
+            )
             return None
         return render(
             request,
@@ -449,6 +417,20 @@ class MemberReportAdmin(ScopedModelAdmin):
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
             },
         )
+
+    def _decide_each(self, request, queryset, decide, *, done: str, skipped: str) -> None:
+        """Approve or return each report; say how many were, and how many were skipped."""
+        decided, failed = 0, 0
+        for report in queryset:
+            try:
+                decide(report)
+                decided += 1
+            except ReportsError:
+                failed += 1
+        if decided:
+            self.message_user(request, done % {"n": decided}, messages.SUCCESS)
+        if failed:
+            self.message_user(request, skipped % {"n": failed}, messages.WARNING)
 
     @admin.action(description=_("Export selected reports to Excel"), permissions=["export"])
     def export_selected(self, request, queryset):
