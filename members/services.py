@@ -30,7 +30,7 @@ class MembersError(Exception):
 
     def __init__(self, code: str):
         self.code = code
-        super().__init__(str(self.messages.get(code, code)))
+        super().__init__(str(self.message))
 
     @property
     def message(self):

@@ -67,7 +67,7 @@ class ReportsError(Exception):
 
     def __init__(self, code: str):
         self.code = code
-        super().__init__(str(self.messages.get(code, code)))
+        super().__init__(str(self.message))
 
     @property
     def message(self):
@@ -249,7 +249,7 @@ def _evaluation_texts(period: Period, member_id: int | None = None) -> dict[int,
         "member_id", "community__name", "rating"
     ):
         texts[mid].append(f"{name}: {labels[rating]}")
-    return {mid: "; ".join(str(t) for t in parts)[:300] for mid, parts in texts.items()}
+    return {mid: "; ".join(parts)[:300] for mid, parts in texts.items()}
 
 
 # ---------------------------------------------------------------------------------------------
