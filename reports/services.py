@@ -543,19 +543,21 @@ def _notify_reviewers(report: MemberReport) -> None:
 # ---------------------------------------------------------------------------------------------
 # Organization yearly reports
 # ---------------------------------------------------------------------------------------------
+def _no_figures() -> dict:
+    return {
+        "members_total": 0,
+        "members_reported": 0,
+        "hours": Decimal(0),
+        "wishes": 0,
+        "ratings": defaultdict(int),
+    }
+
+
 def _organization_figures(year: int) -> dict[int, dict]:
     """Figures of every organization for a year, rolled up its subtree (a handful of queries)."""
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     orgs = list(Organization.objects.values_list("pk", "path"))
-    by_branch: dict[int, dict] = defaultdict(
-        lambda: {
-            "members_total": 0,
-            "members_reported": 0,
-            "hours": Decimal(0),
-            "wishes": 0,
-            "ratings": defaultdict(int),
-        }
-    )
+    by_branch: dict[int, dict] = defaultdict(_no_figures)
     for bid, n in Member.objects.values_list("branch_id").annotate(n=Count("pk")):
         by_branch[bid]["members_total"] = n
     for bid, n in (
@@ -585,14 +587,7 @@ def _organization_figures(year: int) -> dict[int, dict]:
     path_of = dict(orgs)
     result = {}
     for pk, path in orgs:
-        f = {
-            "members_total": 0,
-            "members_reported": 0,
-            "hours": Decimal(0),
-            "wishes": 0,
-            "ratings": defaultdict(int),
-            "communities": set(),
-        }
+        f = _no_figures()
         for bid, b in by_branch.items():
             if path_of.get(bid, "\0").startswith(path):
                 f["members_total"] += b["members_total"]
