@@ -130,10 +130,11 @@ def member_serves(member: Member, community_id: int) -> bool:
     ).exists()
 
 
-def _notify(user, *, key: str, template: str, context: dict, url: str) -> None:
+def _notify(user, *, key: str, template: str, context: dict, url: str):
+    """Notify once for `key`; the new notification, or None if it was already sent."""
     from notifications.services import notification_send
 
-    notification_send(user=user, key=key, template=template, context=context, url=url)
+    return notification_send(user=user, key=key, template=template, context=context, url=url)
 
 
 def _notify_claimant(claim: Claim, **notification) -> None:
@@ -696,10 +697,8 @@ def staff_digest_send(*, community: Community, today: datetime.date | None = Non
         return 0
     sent = 0
     for user in _staff_users(community.pk):
-        from notifications.services import notification_send
-
-        if notification_send(
-            user=user,
+        if _notify(
+            user,
             key=f"wishes-digest:{community.pk}:{today.isoformat()}",
             template="wishes/email/staff_digest",
             context={"community": community, "waiting": waiting, "today": today},
