@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
@@ -153,6 +154,14 @@ def get_roles(user) -> Roles:
     )
     user._roles_cache = roles
     return roles
+
+
+def staff_community_or_403(user) -> Community:
+    """The community `user` works for as staff; anyone else is refused."""
+    roles = get_roles(user)
+    if not roles.is_staff:
+        raise PermissionDenied
+    return Community.objects.get(pk=roles.staff_community_id)
 
 
 def forget_roles(user) -> None:

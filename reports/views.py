@@ -5,7 +5,6 @@ Thin: each view fetches its object through members.permissions, calls a service 
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,8 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from members.models import Community, Member
-from members.permissions import can, get_for_user_or_404, get_roles, scope
+from members.models import Member
+from members.permissions import (
+    can,
+    get_for_user_or_404,
+    get_roles,
+    scope,
+    staff_community_or_403,
+)
 
 from . import selectors, services
 from .forms import EvaluationForm, ReportAccountForm, ServiceRecordEntryForm
@@ -28,13 +33,6 @@ def _member_or_404(user) -> Member:
     if member is None:
         raise Http404
     return member
-
-
-def _staff_community_or_403(user) -> Community:
-    roles = get_roles(user)
-    if not roles.is_staff:
-        raise PermissionDenied
-    return Community.objects.get(pk=roles.staff_community_id)
 
 
 @login_required
@@ -130,7 +128,7 @@ def report_print(request, pk):
 
 @login_required
 def staff_records(request):
-    community = _staff_community_or_403(request.user)
+    community = staff_community_or_403(request.user)
     members = scope(request.user, selectors.community_registered_members(community=community))
     form = ServiceRecordEntryForm(request.POST or None, members=members)
     if request.method == "POST" and form.is_valid():
@@ -177,7 +175,7 @@ def _period_from(request) -> Period:
 
 @login_required
 def evaluations(request):
-    community = _staff_community_or_403(request.user)
+    community = staff_community_or_403(request.user)
     period = _period_from(request)
     rows = selectors.community_evaluation_rows(community=community, period=period)
     return render(
@@ -196,7 +194,7 @@ def evaluations(request):
 @login_required
 @require_POST
 def evaluate(request, member_pk):
-    community = _staff_community_or_403(request.user)
+    community = staff_community_or_403(request.user)
     period = _period_from(request)
     # The members this community may rate: those registered with it during the period (one who
     # has since moved away included); anyone else is a 404.

@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
@@ -19,8 +18,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from members.models import Community
-from members.permissions import can, get_for_user_or_404, get_roles
+from members.permissions import can, get_for_user_or_404, get_roles, staff_community_or_403
 
 from . import selectors, services
 from .filters import StaffWishFilter, WallFilter
@@ -89,13 +87,6 @@ def _querystring(request) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
-
-
-def _staff_community_or_403(request) -> Community:
-    roles = get_roles(request.user)
-    if not roles.is_staff:
-        raise PermissionDenied
-    return Community.objects.get(pk=roles.staff_community_id)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -361,7 +352,7 @@ def _staff_wish(request, pk) -> Wish:
 
 @login_required
 def staff_list(request):
-    community = _staff_community_or_403(request)
+    community = staff_community_or_403(request.user)
     filterset = StaffWishFilter(
         request.GET or None, queryset=selectors.staff_wishes(user=request.user)
     )
@@ -382,7 +373,7 @@ def staff_list(request):
 @login_required
 @require_POST
 def staff_bulk(request):
-    _staff_community_or_403(request)
+    staff_community_or_403(request.user)
     form = BulkActionForm(request.POST)
     if not form.is_valid():
         _errors_as_messages(request, form)
@@ -408,7 +399,7 @@ def staff_bulk(request):
 
 @login_required
 def review_queue(request):
-    _staff_community_or_403(request)
+    staff_community_or_403(request.user)
     wishes = selectors.staff_wishes(user=request.user).filter(state=Wish.State.SUBMITTED)
     page = _page(request, wishes)
     return render(request, "wishes/review_queue.html", {"page": page})
@@ -430,7 +421,7 @@ def _resident_from_form(form, community, by):
 
 @login_required
 def post_wish(request):
-    community = _staff_community_or_403(request)
+    community = staff_community_or_403(request.user)
     if request.method == "POST":
         form = WishDetailsForm(request.POST, request.FILES, community=community)
         if form.is_valid():
@@ -630,7 +621,7 @@ def export(request):
     """The community's wishes (as filtered) as an Excel workbook."""
     from openpyxl import Workbook
 
-    community = _staff_community_or_403(request)
+    community = staff_community_or_403(request.user)
     filterset = StaffWishFilter(
         request.GET or None, queryset=selectors.staff_wishes(user=request.user)
     )
