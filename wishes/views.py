@@ -141,13 +141,15 @@ def detail(request, pk):
             .select_related("member", "team", "organization", "claimed_by")
             .first()
         )
-    photos = []
-    if completed_claim is not None:
+    # Staff, and whoever acts for the open claim, see every proof photo of the claim; everyone
+    # else only the approved ones of a completed wish.
+    claim_for_photos = open_claim or completed_claim
+    if (is_staff or acts_for_open_claim) and claim_for_photos is not None:
+        photos = list(claim_for_photos.photos.all())
+    elif completed_claim is not None:
         photos = list(completed_claim.photos.filter(is_approved=True))
-    if is_staff or acts_for_open_claim:
-        claim_for_photos = open_claim or completed_claim
-        if claim_for_photos is not None:
-            photos = list(claim_for_photos.photos.all())
+    else:
+        photos = []
     context = {
         "wish": wish,
         "is_staff": is_staff,
