@@ -5,13 +5,19 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from members.permissions import can, has_scope, scope
+from members.models import Community
+from members.permissions import can, get_roles, has_scope, scope
 
 
 def _action(model, verb: str) -> str:
     """The permission action of an admin verb on a model: "<app>.<model>.<verb>"."""
     opts = model._meta
     return f"{opts.app_label}.{opts.model_name}.{verb}"
+
+
+def own_community(request):
+    """For `fk_choices`: the one community a staff member may add records to."""
+    return Community.objects.filter(pk=get_roles(request.user).staff_community_id)
 
 
 class PlatformAdminLoginForm(AdminAuthenticationForm):

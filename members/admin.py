@@ -8,7 +8,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
-from config.admin import ScopedInline, ScopedModelAdmin
+from config.admin import ScopedInline, ScopedModelAdmin, own_community
 
 from . import services
 from .forms import DeclineForm, PartnershipForm
@@ -51,24 +51,19 @@ def _community_q(request, prefix=""):
     return q
 
 
-def _own_community(request):
-    """The one community a staff member may add records to."""
-    return Community.objects.filter(pk=get_roles(request.user).staff_community_id)
-
-
 def _overseen_communities(request):
     """Committee admins appoint staff only in the communities they oversee."""
     return Community.objects.filter(get_roles(request.user).overseen_community_q())
 
 
 def _own_teams(request):
-    return ServiceTeam.objects.filter(community__in=_own_community(request))
+    return ServiceTeam.objects.filter(community__in=own_community(request))
 
 
 def _partnership_communities(request):
     """Organization admins pair their subtree with any community (the scoped default); staff
     record the agreements of their own community."""
-    return None if get_roles(request.user).is_org_admin else _own_community(request)
+    return None if get_roles(request.user).is_org_admin else own_community(request)
 
 
 def _partnership_organizations(request):
@@ -152,7 +147,7 @@ class CommunityAdmin(ScopedModelAdmin):
 class GridAdmin(ScopedModelAdmin):
     list_display = ["name", "community"]
     list_filter = ["community__subdistrict"]
-    fk_choices = {"community": _own_community}
+    fk_choices = {"community": own_community}
     search_fields = ["name", "community__name"]
     list_select_related = ["community"]
 
@@ -385,7 +380,7 @@ class ServiceTeamAdmin(ScopedModelAdmin):
     search_fields = ["name", "captain__real_name"]
     list_select_related = ["category", "community", "captain"]
     autocomplete_fields = ["captain"]
-    fk_choices = {"community": _own_community}
+    fk_choices = {"community": own_community}
     inlines = [TeamMembershipInline]
 
     def get_queryset(self, request):

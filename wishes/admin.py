@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from config.admin import ScopedInline, ScopedModelAdmin
+from config.admin import ScopedInline, ScopedModelAdmin, own_community
 
 from . import services
 from .models import (
@@ -30,20 +30,6 @@ def _photo_preview(kind: str, pk: int):
     )
 
 
-class OwnCommunityMixin:
-    """Community choices limited to the staff member's own community."""
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "community" and not request.user.is_superuser:
-            from members.models import Community
-            from members.permissions import get_roles
-
-            kwargs["queryset"] = Community.objects.filter(
-                pk=get_roles(request.user).staff_community_id
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
 @admin.register(HardshipCategory)
 class HardshipCategoryAdmin(ScopedModelAdmin):
     list_display = ["name", "order", "is_active"]
@@ -51,7 +37,8 @@ class HardshipCategoryAdmin(ScopedModelAdmin):
 
 
 @admin.register(Resident)
-class ResidentAdmin(OwnCommunityMixin, ScopedModelAdmin):
+class ResidentAdmin(ScopedModelAdmin):
+    fk_choices = {"community": own_community}
     # No phone or address in the list: contact details are shown one resident at a time, and
     # each showing is logged (change_view).
     list_display = ["name", "community", "created_at"]
@@ -97,7 +84,8 @@ class ClaimInline(ScopedInline, admin.TabularInline):
 
 
 @admin.register(Wish)
-class WishAdmin(OwnCommunityMixin, ScopedModelAdmin):
+class WishAdmin(ScopedModelAdmin):
+    fk_choices = {"community": own_community}
     list_display = ["title", "community", "resident", "state", "deadline", "created_at"]
     list_filter = ["state", "category", "source"]
     search_fields = ["title", "description", "resident__name"]
