@@ -95,6 +95,24 @@ def _admins_by_org() -> dict[int, list]:
     return admins
 
 
+def _notify_branch_counts(per_user: dict[int, dict], *, key: str, template: str, url: str) -> int:
+    """Send each user of `per_user` ({user_id: {"user", "branches": {_: (name, n)}}}) their
+    branches' counts and the total, once for `key`; returns the number notified."""
+    messages = []
+    for entry in per_user.values():
+        branches = sorted(entry["branches"].values())
+        messages.append(
+            Message(
+                user=entry["user"],
+                key=key,
+                context={"branches": branches, "total": sum(n for _, n in branches)},
+                url=url,
+            )
+        )
+    existing = Q(key=key, user_id__in=list(per_user))
+    return len(notify_bulk(messages=messages, template=template, existing=existing))
+
+
 def send_review_digests(*, today: datetime.date) -> int:
     """Weekly: tell each branch's reviewers (admins of the branch and of its parent) how many
     reports wait for their review."""
@@ -114,26 +132,11 @@ def send_review_digests(*, today: datetime.date) -> int:
                 entry = per_user.setdefault(admin.user_id, {"user": admin.user, "branches": {}})
                 entry["branches"][branch_id] = (name, n)
     year, week, _ = today.isocalendar()
-    key = f"report-digest:{year}-W{week:02d}"
-    url = reverse("admin:reports_memberreport_changelist") + "?state__exact=submitted"
-    messages = [
-        Message(
-            user=e["user"],
-            key=key,
-            context={
-                "branches": sorted(e["branches"].values()),
-                "total": sum(n for _, n in e["branches"].values()),
-            },
-            url=url,
-        )
-        for e in per_user.values()
-    ]
-    return len(
-        notify_bulk(
-            messages=messages,
-            template="reports/email/review_digest",
-            existing=Q(key=key, user_id__in=list(per_user)),
-        )
+    return _notify_branch_counts(
+        per_user,
+        key=f"report-digest:{year}-W{week:02d}",
+        template="reports/email/review_digest",
+        url=reverse("admin:reports_memberreport_changelist") + "?state__exact=submitted",
     )
 
 
@@ -156,27 +159,12 @@ def send_overdue_summaries(*, today: datetime.date) -> int:
                 continue
             entry = per_user.setdefault(admin.user_id, {"user": admin.user, "branches": {}})
             for name, n in rows:
-                entry["branches"][name] = n
-    key = f"report-overdue:{today:%Y-%m}"
-    url = reverse("admin:reports_memberreport_changelist") + "?overdue=yes"
-    messages = [
-        Message(
-            user=e["user"],
-            key=key,
-            context={
-                "branches": sorted(e["branches"].items()),
-                "total": sum(e["branches"].values()),
-            },
-            url=url,
-        )
-        for e in per_user.values()
-    ]
-    return len(
-        notify_bulk(
-            messages=messages,
-            template="reports/email/overdue_summary",
-            existing=Q(key=key, user_id__in=list(per_user)),
-        )
+                entry["branches"][name] = (name, n)
+    return _notify_branch_counts(
+        per_user,
+        key=f"report-overdue:{today:%Y-%m}",
+        template="reports/email/overdue_summary",
+        url=reverse("admin:reports_memberreport_changelist") + "?overdue=yes",
     )
 
 
