@@ -11,15 +11,7 @@ from .models import Wish
 from .widgets import DateInput, PlainSelect
 
 
-class _SearchMixin:
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value))
-
-
-class WallFilter(_SearchMixin, django_filters.FilterSet):
+class WallFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="search",
@@ -55,6 +47,12 @@ class WallFilter(_SearchMixin, django_filters.FilterSet):
         model = Wish
         fields = ["q", "community", "category", "state"]
 
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value))
+
     def filter_state(self, queryset, name, value):
         from django.db.models.lookups import Exact, In
 
@@ -68,7 +66,7 @@ class WallFilter(_SearchMixin, django_filters.FilterSet):
         return queryset.filter(Exact(Unindexed("state"), value))
 
 
-class StaffWishFilter(_SearchMixin, django_filters.FilterSet):
+class StaffWishFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="search_staff",
