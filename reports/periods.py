@@ -67,9 +67,6 @@ class Period:
     def next(self) -> Period:
         return Period(self.year, 2) if self.half == 1 else Period(self.year + 1, 1)
 
-    def contains(self, day: datetime.date) -> bool:
-        return self.start <= day <= self.end
-
     def start_datetime(self) -> datetime.datetime:
         """The first instant of the period in the site's time zone."""
         return _local_midnight(self.start)

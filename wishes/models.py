@@ -200,10 +200,6 @@ class Wish(models.Model):
     def get_absolute_url(self):
         return reverse("wishes:detail", args=[self.pk])
 
-    @property
-    def is_public(self) -> bool:
-        return self.state in self.PUBLIC_STATES
-
     # Lists show these for every row: an enum lookup, not get_FOO_display's hashing of choices.
     @property
     def state_label(self):

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from members.permissions import get_roles
 
-from .models import Claim, ProofPhoto, Resident, Wish, WishTransition
+from .models import Claim, ProofPhoto, Wish, WishTransition
 from .permissions import claimant_q, managed_wishes
 
 RECENTLY_COMPLETED_DAYS = 90
@@ -26,7 +26,7 @@ class Unindexed(Func):
         return super().as_sql(compiler, connection, template="+%(expressions)s", **extra_context)
 
 
-def wall_wishes(*, user=None) -> QuerySet:
+def wall_wishes() -> QuerySet:
     """The public wall: open and in-progress wishes and those completed in the last 90 days."""
     since = timezone.now() - datetime.timedelta(days=RECENTLY_COMPLETED_DAYS)
     state, completed_at = Unindexed("state"), Unindexed("completed_at")
@@ -127,10 +127,6 @@ def staff_wishes(*, user) -> QuerySet:
         )
         .order_by("-created_at", "-pk")
     )
-
-
-def community_residents(*, community_id: int) -> QuerySet:
-    return Resident.objects.filter(community_id=community_id).order_by("name", "pk")
 
 
 def wishes_waiting_for_staff(*, community) -> dict[str, int]:
