@@ -62,7 +62,12 @@ class MultiplePhotoField(forms.FileField):
 
 
 class BootstrapMixin:
-    """Bootstrap classes on every widget; large targets."""
+    """Bootstrap classes on every widget; large targets. A form that adds or replaces fields
+    after `__init__` calls `_style()` again (it keeps the classes already set)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
 
     def _style(self):
         for field in self.fields.values():
@@ -178,7 +183,6 @@ class PublicWishForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._style()
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
 
     @property
@@ -251,17 +255,9 @@ class FulfilForm(BootstrapMixin, forms.Form):
     )
     photos = MultiplePhotoField(label=_("Proof photos"), required=False)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
-
 
 class ReasonForm(BootstrapMixin, forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
 
 
 class ConfirmForm(BootstrapMixin, forms.Form):
@@ -309,10 +305,6 @@ class SatisfactionForm(BootstrapMixin, forms.Form):
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(label=_("Resident's comment"), max_length=300, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
 
 
 MAX_DATABASE_ID = 2**63 - 1
