@@ -1,5 +1,7 @@
+import logging
 import os
 import sys
+import warnings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("DEBUG", "true")
@@ -7,6 +9,10 @@ os.environ.setdefault("DEBUG", "true")
 import django  # noqa: E402
 
 django.setup()
+
+# Figures only: no per-task log lines, no warning about an uncollected static folder.
+logging.getLogger("celery").setLevel(logging.WARNING)
+warnings.filterwarnings("ignore", message="No directory at")
 
 from bench import reports, wishes  # noqa: E402
 
