@@ -12,6 +12,7 @@ django.setup()
 
 # Figures only: no per-task log lines, no warning about an uncollected static folder.
 logging.getLogger("celery").setLevel(logging.WARNING)
+logging.getLogger("kombu").setLevel(logging.ERROR)
 warnings.filterwarnings("ignore", message="No directory at")
 
 from bench import reports, wishes  # noqa: E402
