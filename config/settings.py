@@ -1,8 +1,9 @@
 """Settings for the 双报到 volunteer platform.
 
 Everything that differs between a trial, a developer's machine and production comes from the
-environment (or a `.env` file beside manage.py). With nothing set, the platform runs as a trial:
-DEBUG on, SQLite under var/, local-memory cache, Celery tasks run eagerly, email on the console.
+environment (or a `.env` file beside manage.py). DEBUG is off unless set, and then SECRET_KEY must
+be given. With DEBUG=true (as `make run` sets it) and nothing else, the platform runs as a trial:
+SQLite under var/, local-memory cache, Celery tasks run eagerly, email on the console.
 """
 
 from pathlib import Path
