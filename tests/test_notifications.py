@@ -105,10 +105,15 @@ def test_admin_shows_a_user_only_their_own(login, staff, member_user):
     assert [n.subject for n in response.context["cl"].result_list] == ["mine"]
 
 
+def test_every_page_offers_the_language_switcher(client, db):
+    content = client.get(reverse("members:home")).content.decode()
+    assert f'action="{reverse("set_language")}"' in content and 'value="en"' in content
+
+
 def test_english_through_the_language_switcher(client, db):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     content = client.get(reverse("members:home")).content.decode()
-    assert "Communities" in content
+    assert 'lang="en"' in content and "Communities" in content
 
 
 def test_chinese_by_default(client, db):
