@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib import admin
+from django.test import RequestFactory
 from django.urls import reverse
 
 from reports.models import ServiceRecord
@@ -57,3 +58,48 @@ def test_every_admin_page_of_wishes_and_reports_opens_for_every_role(
             )
         for url in urls:
             assert client.get(url).status_code in (200, 302, 403, 404), url
+
+
+def _changelist_queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def _more_of_everything(community, branch, n):
+    """n more rows of each kind the admin lists, spread over the cast's community and branch."""
+    for _ in range(n):
+        member = f.MemberFactory(branch=branch)
+        f.ConfirmedRegistrationFactory(member=member, community=community)
+        f.PartnershipFactory(
+            community=community, organization=f.BranchFactory(parent=branch.parent)
+        )
+        f.ServiceRecordFactory(member=member, community=community)
+        claim = ClaimFactory(member=member, wish__resident=ResidentFactory(community=community))
+        ProofPhoto.objects.create(claim=claim, image="wishes/p.jpg", thumbnail="wishes/p_t.jpg")
+
+
+@pytest.mark.parametrize(
+    "user_fixture", ["superuser", "committee_admin", "org_admin", "staff"], ids=str
+)
+def test_admin_lists_cost_the_same_queries_for_few_and_many_rows(
+    request, login, user_fixture, one_of_everything, community, branch
+):
+    user = request.getfixturevalue(user_fixture)
+    client = login(user)
+    as_user = RequestFactory().get("/")
+    as_user.user = user
+    urls = [
+        reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        for model, model_admin in admin.site._registry.items()
+        if model._meta.app_label in ("members", "wishes", "reports", "notifications")
+        and model_admin.has_view_permission(as_user)
+    ]
+    few = {url: _changelist_queries(client, url) for url in urls}
+    _more_of_everything(community, branch, 15)
+    many = {url: _changelist_queries(client, url) for url in urls}
+    assert urls
+    assert many == few

@@ -163,6 +163,14 @@ class ClaimAdmin(ScopedModelAdmin):
 @admin.register(ProofPhoto)
 class ProofPhotoAdmin(ScopedModelAdmin):
     list_display = ["claim", "is_approved", "created_at"]
+    # A claim names its claimant (member, team or organization) and its wish.
+    list_select_related = [
+        "claim__wish",
+        "claim__member",
+        "claim__team",
+        "claim__organization",
+        "claim__claimed_by",
+    ]
     list_filter = ["is_approved"]
     fields = ["claim", "preview", "is_approved"]
     readonly_fields = ["claim", "preview"]
