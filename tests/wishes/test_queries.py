@@ -44,6 +44,7 @@ def seed(community, n, *, state=Wish.State.PUBLISHED, member=None):
 # Logged-in pages: session, user, the three role facts, the unread-notification badge…
 MY_CLAIMS = 7
 STAFF_LIST = 9
+REVIEW_QUEUE = 9
 
 
 @pytest.mark.parametrize("n", [10, 1000])
@@ -87,6 +88,18 @@ def test_staff_list_costs_a_fixed_number_of_queries(
     client.get(reverse("wishes:staff_list"))
     with django_assert_num_queries(STAFF_LIST):
         client.get(reverse("wishes:staff_list"), {"state": ""})
+
+
+@pytest.mark.parametrize("n", [10, 1000])
+def test_review_queue_costs_a_fixed_number_of_queries(
+    login, staff, community, n, django_assert_num_queries
+):
+    seed(community, n, state=Wish.State.SUBMITTED)
+    client = login(staff)
+    client.get(reverse("wishes:review_queue"))
+    with django_assert_num_queries(REVIEW_QUEUE):
+        response = client.get(reverse("wishes:review_queue"))
+    assert len(response.context["page"].object_list) > 0
 
 
 @pytest.mark.parametrize("n", [10, 1000])

@@ -1,14 +1,18 @@
 """The periodic jobs, run directly under a frozen clock: each idempotent and safe to retry."""
 
 import datetime
+import io
 import os
 import time
 
 import pytest
 import time_machine
 from django.core import mail
+from django.core.management import call_command
 from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
 
+from config.celery_app import app
 from notifications.models import Notification
 from tests.wishes.factories import ClaimFactory, WishFactory
 from wishes import tasks
@@ -116,20 +120,40 @@ def test_staff_get_one_digest_a_day(
         assert tasks.send_staff_digests() == 1
 
 
+def test_every_scheduled_task_is_registered_with_the_celery_app(settings):
+    app.loader.import_default_modules()
+    missing = [
+        entry["task"]
+        for entry in settings.CELERY_BEAT_SCHEDULE.values()
+        if entry["task"] not in app.tasks
+    ]
+    assert missing == []
+
+
+def test_sync_schedules_creates_a_periodic_task_for_every_schedule(settings):
+    call_command("sync_schedules", stdout=io.StringIO())
+    stored = dict(PeriodicTask.objects.values_list("name", "task"))
+    expected = {name: entry["task"] for name, entry in settings.CELERY_BEAT_SCHEDULE.items()}
+    assert {name: stored.get(name) for name in expected} == expected
+
+
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_a_task_runs_through_a_real_worker_on_redis(resident):
     """In CI (REDIS_URL set) one task goes through a real Celery worker on the Redis broker."""
     redis_url = os.environ.get("REDIS_URL")
+    under_ci = os.environ.get("CI") == "true"
     if not redis_url:
+        if under_ci:
+            pytest.fail("Under CI REDIS_URL must be set so a real worker runs a task.")
         pytest.skip("REDIS_URL is not set: no Redis broker to run a worker against.")
     from django.db import connection
 
     if connection.vendor == "sqlite":
+        if under_ci:
+            pytest.fail("Under CI the worker test must run on PostgreSQL (DATABASE_URL is SQLite).")
         pytest.skip("The worker thread cannot share the in-memory SQLite test database.")
     from celery.contrib.testing.worker import start_worker
-
-    from config.celery_app import app
 
     wish = WishFactory(
         resident=resident, deadline=timezone.localdate() - datetime.timedelta(days=1)

@@ -197,6 +197,19 @@ def test_the_claimant_no_longer_sees_contact_details_after_releasing(login, memb
     assert "13900001111" not in html
 
 
+def test_the_claimant_no_longer_sees_contact_details_once_the_wish_is_completed(
+    login, staff, member, fulfilled_wish
+):
+    services.wish_confirm(wish=fulfilled_wish, by=staff, hours="2")
+    fulfilled_wish.refresh_from_db()
+    assert fulfilled_wish.state == S.COMPLETED
+    assert fulfilled_wish.claims.get().state == Claim.State.COMPLETED
+    url = reverse("wishes:detail", args=[fulfilled_wish.pk])
+    html = login(member.user).get(url).content.decode()
+    assert "13900001111" not in html and "和平里3号楼2单元501" not in html
+    assert not ContactAccessLog.objects.filter(user=member.user).exists()
+
+
 def test_staff_always_see_contact_details_and_it_is_logged(login, staff, wish):
     html = login(staff).get(reverse("wishes:detail", args=[wish.pk])).content.decode()
     assert "13900001111" in html
