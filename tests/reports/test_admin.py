@@ -275,6 +275,45 @@ def test_a_branch_writes_and_submits_its_yearly_report_and_the_party_committee_a
     assert branch_report.state == ReportState.APPROVED
 
 
+def test_a_returned_yearly_report_needs_a_comment_and_is_resubmitted_by_the_branch(
+    login, secretary, org_admin, branch_report
+):
+    url = f"/admin/reports/organizationreport/{branch_report.pk}/change/"
+    step = reverse("admin:reports_organizationreport_step", args=[branch_report.pk])
+    login(secretary).post(
+        url, {"summary": "全年开展共建活动12次", "plans": "继续", "_submit_report": "1"}
+    )
+    # Returning without a comment is refused with a message; the report stays submitted.
+    response = login(org_admin).post(step, {"step": "return", "comment": "   "}, follow=True)
+    assert str(ReportsError("comment_required").message) in [
+        str(m) for m in response.context["messages"]
+    ]
+    branch_report.refresh_from_db()
+    assert branch_report.state == ReportState.SUBMITTED
+    login(org_admin).post(step, {"step": "return", "comment": "请补充志愿服务时长"})
+    branch_report.refresh_from_db()
+    assert (branch_report.state, branch_report.review_comment) == (
+        ReportState.RETURNED,
+        "请补充志愿服务时长",
+    )
+    # The branch rewrites its account and submits it again.
+    login(secretary).post(
+        url,
+        {"summary": "全年开展共建活动12次，服务120小时", "plans": "继续", "_submit_report": "1"},
+    )
+    branch_report.refresh_from_db()
+    assert (branch_report.state, branch_report.summary) == (
+        ReportState.SUBMITTED,
+        "全年开展共建活动12次，服务120小时",
+    )
+    steps = list(branch_report.transitions.values_list("from_state", "to_state", "by", "comment"))
+    assert steps == [
+        (ReportState.DRAFT, ReportState.SUBMITTED, secretary.pk, ""),
+        (ReportState.SUBMITTED, ReportState.RETURNED, org_admin.pk, "请补充志愿服务时长"),
+        (ReportState.RETURNED, ReportState.SUBMITTED, secretary.pk, ""),
+    ]
+
+
 def test_the_yearly_report_can_only_be_submitted_with_an_account(login, secretary, branch_report):
     url = f"/admin/reports/organizationreport/{branch_report.pk}/change/"
     response = login(secretary).post(
@@ -306,6 +345,9 @@ def test_organization_report_figures_roll_up_the_subtree(
     from reports.services import organization_reports_prepare
 
     f.ServiceRecordFactory(member=member, community=community, served_on=D(2026, 5, 1), hours="4.0")
+    f.ServiceRecordFactory(
+        member=member, community=community, served_on=D(2026, 9, 1), hours="1.0", kind="wish"
+    )
     f.PartnershipFactory(
         organization=party_committee,
         community=community,
@@ -317,9 +359,11 @@ def test_organization_report_figures_roll_up_the_subtree(
     EvaluationFactory(member=member, community=community, rating="excellent")
     organization_reports_prepare(year=2026)
     report = OrganizationReport.objects.get(organization=party_committee)
-    assert (report.members_total, report.members_reported, report.hours) == (1, 1, 4)
-    assert (report.rated_excellent, report.communities_paired) == (1, community.name)
-    assert OrganizationReport.objects.get(organization=branch).hours == 4
+    assert (report.members_total, report.members_reported, report.hours) == (1, 1, 5)
+    assert (report.wishes_fulfilled, report.rated_excellent) == (1, 1)
+    assert report.communities_paired == community.name
+    own = OrganizationReport.objects.get(organization=branch)
+    assert (own.hours, own.wishes_fulfilled) == (5, 1)
 
 
 def test_changelist_links_to_the_reports_waiting_for_review(login, secretary, submitted):

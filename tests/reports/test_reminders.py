@@ -4,6 +4,8 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from notifications.models import Notification
 from reports.models import MemberReport, OrganizationReport, ReportState
@@ -14,7 +16,8 @@ from reports.reminders import (
     send_overdue_summaries,
     send_review_digests,
 )
-from tests.reports.factories import MemberReportFactory, aware
+from tests import factories as f
+from tests.reports.factories import MemberReportFactory, aware, registered_since
 
 D = datetime.date
 pytestmark = pytest.mark.django_db
@@ -274,3 +277,50 @@ def test_weekly_reminders_stop_after_half_a_year_overdue(
 ):
     assert _remind(D(2027, 1, 6), django_capture_on_commit_callbacks) == 1  # week 25
     assert _remind(D(2027, 1, 13), django_capture_on_commit_callbacks) == 0  # week 26
+
+
+# Query counts ------------------------------------------------------------------------------------
+def _queries_for(members: int, arrange, job, capture) -> int:
+    """The queries `job()` costs (emails sent after commit included) with `members` members
+    arranged by `arrange(member)`; everything is rolled back afterwards."""
+    with transaction.atomic():
+        for member in f.MemberFactory.create_batch(members):
+            arrange(member)
+        with CaptureQueriesContext(connection) as queries, capture(execute=True):
+            job()
+        transaction.set_rollback(True)
+    return len(queries)
+
+
+def _sizes(arrange, job, capture) -> list[int]:
+    _queries_for(1, arrange, job, capture)  # warm the caches a first run fills
+    return [_queries_for(n, arrange, job, capture) for n in (3, 30)]
+
+
+def test_preparing_drafts_costs_the_same_queries_for_3_or_30_members(
+    community, django_capture_on_commit_callbacks
+):
+    def arrange(member):
+        registered_since(member, community, D(2025, 1, 1))
+        f.ServiceRecordFactory(member=member, community=community, served_on=D(2026, 3, 1))
+
+    def job():
+        assert prepare_due_drafts(today=D(2026, 7, 1))["member_reports"] > 0
+
+    small, large = _sizes(arrange, job, django_capture_on_commit_callbacks)
+    assert small == large
+    assert len(mail.outbox) == 1 + 3 + 30  # the emails after commit were counted too
+
+
+def test_a_member_reminder_round_costs_the_same_queries_for_3_or_30_members(
+    django_capture_on_commit_callbacks,
+):
+    def arrange(member):
+        MemberReportFactory(member=member, due_on=D(2026, 7, 15))
+
+    def job():
+        assert send_member_reminders(today=D(2026, 7, 15)) > 0
+
+    small, large = _sizes(arrange, job, django_capture_on_commit_callbacks)
+    assert small == large
+    assert len(mail.outbox) == 1 + 3 + 30  # the emails after commit were counted too
