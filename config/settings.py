@@ -1,9 +1,10 @@
 """Settings for the 双报到 volunteer platform.
 
 Everything that differs between a trial, a developer's machine and production comes from the
-environment (or a `.env` file beside manage.py). DEBUG is off unless set, and then SECRET_KEY must
-be given. With DEBUG=true (as `make run` sets it) and nothing else, the platform runs as a trial:
-SQLite under var/, local-memory cache, Celery tasks run eagerly, email on the console.
+environment (or a `.env` file beside manage.py). DEBUG is off unless set, and then the web
+processes need SECRET_KEY. With DEBUG=true (as `make run` sets it) and nothing else, the platform
+runs as a trial: SQLite under var/, local-memory cache, Celery tasks run eagerly, email on the
+console.
 """
 
 from pathlib import Path
@@ -20,11 +21,14 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 
-# A development key is allowed only while DEBUG is on; production must provide its own.
+# A development key is allowed only while DEBUG is on; production must provide its own. Without
+# one, reading settings.SECRET_KEY raises (Django refuses an empty key), and the web processes
+# read it as they start (config/wsgi.py, config/asgi.py): they fail at once, while commands
+# that sign nothing (migrate, makemigrations, check) still run.
 if DEBUG:
     SECRET_KEY = env("SECRET_KEY", default="django-insecure-development-only-key-do-not-deploy")
 else:
-    SECRET_KEY = env("SECRET_KEY")
+    SECRET_KEY = env("SECRET_KEY", default="")
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])

@@ -72,6 +72,22 @@ def test_production_needs_a_secret_key():
     assert _settings("s.SECRET_KEY", DEBUG="false").startswith("ERROR")
 
 
+def test_the_web_processes_refuse_to_start_without_a_secret_key():
+    assert _settings("__import__('config.wsgi')", DEBUG="false").startswith("ERROR")
+    assert _settings("__import__('config.asgi')", DEBUG="false").startswith("ERROR")
+
+
+def test_the_web_processes_start_with_a_secret_key():
+    key = "a-real-looking-secret-" + "k3y" * 20
+    assert not _settings("__import__('config.wsgi')", DEBUG="false", SECRET_KEY=key).startswith(
+        "ERROR"
+    )
+
+
+def test_commands_that_sign_nothing_run_without_a_secret_key():
+    assert _settings("s.INSTALLED_APPS[0]", DEBUG="false") == "config.apps.PlatformAdminConfig"
+
+
 def test_email_and_media_from_the_environment():
     out = _settings(
         "s.EMAIL_BACKEND, s.EMAIL_HOST, s.MEDIA_ROOT, s.SITE_URL",
