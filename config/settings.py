@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "axes",
     "django_filters",
     "django_celery_beat",
+    "core",
     "members",
     "notifications",
     "wishes",
