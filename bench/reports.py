@@ -120,7 +120,7 @@ def run(n: int) -> dict:
     from django.db import transaction
     from django.test import override_settings
 
-    from reports.periods import Period
+    from core.periods import Period
     from reports.reminders import send_member_reminders
     from reports.services import member_reports_prepare
 

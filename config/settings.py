@@ -153,8 +153,11 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_USER_DISPLAY = "members.models.user_display"
+# django-axes locks a (name, client) pair after AXES_FAILURE_LIMIT failures; allauth's own limit
+# per name across all clients is kept above it, so that one client's failures do not lock the
+# account's owner out, while many clients guessing one name are still slowed down.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "10/m/ip,5/5m/key",
+    "login_failed": "10/m/ip,20/5m/key",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
@@ -171,7 +174,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "members.adapters.axes_username"
 AXES_LOCKOUT_CALLABLE = "members.adapters.axes_lockout_response"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0) or None
+# The reverse proxies in front of the site: the client is the address the outermost trusted one
+# saw (core.http.client_ip, for axes and the rate limiter alike).
+TRUSTED_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "core.http.client_ip"
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 AXES_VERBOSE = False
 
 # ---------------------------------------------------------------------------------------------

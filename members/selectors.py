@@ -140,7 +140,7 @@ HOME_CLAIMS = 5
 
 @dataclass
 class MemberHome:
-    period: object  # reports.periods.Period, the half-year we are in
+    period: object  # core.periods.Period, the half-year we are in
     hours: Decimal
     points: int
     ranks: object  # reports.selectors.Ranks (by points over all time, as on "My service")
@@ -152,8 +152,8 @@ class MemberHome:
 def member_home(*, user, member: Member) -> MemberHome:
     """This half-year's service, rank, open claims and latest report of a member
     (a fixed set of queries: records, ranks, open claims, latest report)."""
+    from core.periods import Period
     from reports import selectors as reports_selectors
-    from reports.periods import Period
     from wishes import selectors as wishes_selectors
     from wishes.models import Claim
 
@@ -181,7 +181,7 @@ class StaffWaiting:
     submitted_wishes: int
     fulfilled_wishes: int
     overdue_claims: int
-    evaluation_period: object  # reports.periods.Period, the last half-year that ended
+    evaluation_period: object  # core.periods.Period, the last half-year that ended
     not_evaluated: int
 
     @property
@@ -197,8 +197,8 @@ class StaffWaiting:
 def staff_waiting(*, community: Community, pending_registrations: int) -> StaffWaiting:
     """What waits for the staff of one community (a fixed set of queries: the wish counts,
     the overdue claims, the members and ratings of the last half-year)."""
+    from core.periods import last_ended
     from reports import selectors as reports_selectors
-    from reports.periods import last_ended
     from wishes import selectors as wishes_selectors
 
     wishes = wishes_selectors.wishes_waiting_for_staff(community=community)

@@ -10,10 +10,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import DomainError
+
 from .models import Community, CommunityRegistration, Member, Organization, Partnership
 
 
-class MembersError(Exception):
+class MembersError(DomainError):
     messages = {
         "no_member_profile": _("Complete your member profile before registering to a community."),
         "community_inactive": _("This community is not accepting registrations."),
@@ -27,14 +29,6 @@ class MembersError(Exception):
             "This organization already has a partnership with this community starting on that date."
         ),
     }
-
-    def __init__(self, code: str):
-        self.code = code
-        super().__init__(str(self.message))
-
-    @property
-    def message(self):
-        return self.messages.get(self.code, self.code)
 
 
 def registration_request(

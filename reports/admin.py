@@ -6,12 +6,11 @@ through `reports.services`, the same functions the site uses.
 
 from __future__ import annotations
 
-import io
+import datetime
 
 from django import forms
 from django.contrib import admin, messages
 from django.http import (
-    HttpResponse,
     HttpResponseBadRequest,
     HttpResponseNotAllowed,
     HttpResponseRedirect,
@@ -26,6 +25,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from config.admin import ScopedModelAdmin
+from core.exports import xlsx_response
+from core.periods import Period
 from members.models import Organization
 from members.permissions import can, get_for_user_or_404, scope
 
@@ -39,7 +40,6 @@ from .models import (
     ReportState,
     ServiceRecord,
 )
-from .periods import Period
 from .services import ReportsError
 
 SUBMIT_BUTTON = "_submit_report"
@@ -72,13 +72,6 @@ def _without_stale_review(fieldsets, obj):
     if obj is not None and obj.state in (ReportState.APPROVED, ReportState.RETURNED):
         return fieldsets
     return [fs for fs in fieldsets if fs[0] != _("Review")]
-
-
-def _local_minute(moment):
-    """A naive local time to the minute, as Excel shows it (it has no time zones)."""
-    if moment is None:
-        return None
-    return timezone.localtime(moment).replace(tzinfo=None, second=0, microsecond=0)
 
 
 def _history(report):
@@ -444,72 +437,46 @@ class MemberReportAdmin(ScopedModelAdmin):
         return self._xlsx(changelist.get_queryset(request))
 
     def _xlsx(self, queryset):
-        from openpyxl import Workbook
-        from openpyxl.styles import Font
-
-        wb = Workbook()
-        ws = wb.active
-        ws.title = gettext("Report status")[:31]
-        headers = [
-            gettext("Member"),
-            gettext("Party branch"),
-            gettext("Half-year"),
-            gettext("State"),
-            gettext("Hours"),
-            gettext("Points"),
-            gettext("Wishes fulfilled"),
-            gettext("Communities served"),
-            gettext("Due on"),
-            gettext("Submitted at"),
-            gettext("Reviewed at"),
-            gettext("Overdue"),
-        ]
-        ws.append(headers)
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
         today = timezone.localdate()
-        for r in queryset.select_related("member__branch").order_by(
+        reports = queryset.select_related("member__branch").order_by(
             "member__branch__path", "member__real_name", "-year", "-half"
-        ):
-            ws.append(
+        )
+        return xlsx_response(
+            filename=f"report-status-{today:%Y%m%d}.xlsx",
+            title=gettext("Report status"),
+            headers=[
+                gettext("Member"),
+                gettext("Party branch"),
+                gettext("Half-year"),
+                gettext("State"),
+                gettext("Hours"),
+                gettext("Points"),
+                gettext("Wishes fulfilled"),
+                gettext("Communities served"),
+                gettext("Due on"),
+                gettext("Submitted at"),
+                gettext("Reviewed at"),
+                gettext("Overdue"),
+            ],
+            rows=(
                 [
                     r.member.real_name,
                     r.member.branch.name,
-                    str(r.period.label),
-                    str(r.get_state_display()),
-                    float(r.hours),
+                    r.period.label,
+                    r.get_state_display(),
+                    r.hours,
                     r.points,
                     r.wishes_fulfilled,
                     r.communities_served,
                     r.due_on,
-                    _local_minute(r.submitted_at),
-                    _local_minute(r.reviewed_at),
+                    r.submitted_at,
+                    r.reviewed_at,
                     gettext("yes") if r.is_editable and r.due_on < today else "",
                 ]
-            )
-        for column, width in zip(
-            "ABCDEFGHIJKL", [12, 24, 16, 10, 8, 8, 10, 30, 12, 18, 18, 8], strict=True
-        ):
-            ws.column_dimensions[column].width = width
-        ws.freeze_panes = "A2"
-        ws.auto_filter.ref = ws.dimensions
-        for column, number_format in (
-            ("I", "yyyy-mm-dd"),
-            ("J", "yyyy-mm-dd hh:mm"),
-            ("K", "yyyy-mm-dd hh:mm"),
-        ):
-            for cell in ws[column][1:]:
-                cell.number_format = number_format
-        buffer = io.BytesIO()
-        wb.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                for r in reports
+            ),
+            widths=[12, 24, 16, 10, 8, 8, 10, 30, 12, 18, 18, 8],
         )
-        response["Content-Disposition"] = (
-            f'attachment; filename="report-status-{timezone.localdate():%Y%m%d}.xlsx"'
-        )
-        return response
 
 
 # ---------------------------------------------------------------------------------------------
@@ -749,8 +716,6 @@ class PointRuleAdmin(ScopedModelAdmin):
         super().save_model(request, obj, form, change)
 
     def get_changeform_initial_data(self, request):
-        import datetime
-
         return {"effective_from": timezone.localdate() + datetime.timedelta(days=1)}
 
 

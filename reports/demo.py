@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from core.periods import last_ended
 from members.models import CommunityRegistration, CommunityStaff, OrganizationAdmin
 
 from .models import (
@@ -22,7 +23,6 @@ from .models import (
     ReportTransition,
     ServiceRecord,
 )
-from .periods import last_ended
 from .services import member_reports_prepare, organization_reports_prepare
 
 TITLES = [

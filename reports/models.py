@@ -8,9 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.periods import Period
 from members.models import Community, Member, Organization
-
-from .periods import Period
 
 
 class ServiceRecord(models.Model):

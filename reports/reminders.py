@@ -13,11 +13,11 @@ from collections import defaultdict
 from django.db.models import Count, Q
 from django.urls import reverse
 
+from core.periods import last_ended
 from members.models import Organization, OrganizationAdmin
 
 from .models import MemberReport, ReportState
 from .notify import Message, notify_bulk
-from .periods import last_ended
 from .services import (
     OPEN_STATES,
     _notify_reports,

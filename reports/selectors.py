@@ -10,11 +10,11 @@ from decimal import Decimal
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from core.periods import Period
 from members.models import CommunityRegistration, Member
 from members.permissions import scope
 
 from .models import Evaluation, MemberReport, ServiceRecord
-from .periods import Period
 from .services import registrations_overlapping
 
 

@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import DomainError
+from core.periods import Period
 from members.models import (
     Community,
     CommunityRegistration,
@@ -38,14 +40,13 @@ from .models import (
     ReportTransition,
     ServiceRecord,
 )
-from .periods import Period
 
 OPEN_STATES = (ReportState.DRAFT, ReportState.RETURNED)
 DONE_STATES = (ReportState.SUBMITTED, ReportState.APPROVED)
 BATCH = 5000
 
 
-class ReportsError(Exception):
+class ReportsError(DomainError):
     messages = {
         "not_permitted": _("You may not do this."),
         "not_editable": _("This report has been submitted and can no longer be edited."),
@@ -64,14 +65,6 @@ class ReportsError(Exception):
         "bad_rating": _("Choose one of the ratings."),
         "already_recorded": _("This service has already been recorded."),
     }
-
-    def __init__(self, code: str):
-        self.code = code
-        super().__init__(str(self.message))
-
-    @property
-    def message(self):
-        return self.messages.get(self.code, self.code)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.periods import Period, recent_periods
 from members.models import Member
 from members.permissions import (
     can,
@@ -24,7 +25,6 @@ from members.permissions import (
 from . import selectors, services
 from .forms import EvaluationForm, ReportAccountForm, ServiceRecordEntryForm
 from .models import MemberReport
-from .periods import Period, recent_periods
 from .services import ReportsError
 
 

@@ -3,12 +3,14 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.db.models.lookups import Exact, In
 from django.utils.translation import gettext_lazy as _
 
+from core.queries import Unindexed
+from core.widgets import DateInput, PlainSelect
 from members.models import Community
 
 from .models import Wish
-from .widgets import DateInput, PlainSelect
 
 
 class WallFilter(django_filters.FilterSet):
@@ -54,10 +56,6 @@ class WallFilter(django_filters.FilterSet):
         return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value))
 
     def filter_state(self, queryset, name, value):
-        from django.db.models.lookups import Exact, In
-
-        from .selectors import Unindexed
-
         # Unindexed: the wall stays on its ordered index (see selectors.wall_wishes).
         if value == Wish.State.CLAIMED:
             return queryset.filter(

@@ -10,11 +10,11 @@ from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.images import image_process
+from core.widgets import DateInput, PlainSelect
 from members.models import Community, phone_validator
 
-from .images import image_process
 from .models import HardshipCategory, Resident, Wish
-from .widgets import DateInput, PlainSelect
 
 IMAGE_ACCEPT = "image/jpeg,image/png,image/webp"
 # Descriptions and fulfilment notes: a few paragraphs, not a book.

@@ -4,26 +4,17 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Case, Count, Func, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.db.models.lookups import Exact, GreaterThanOrEqual, In
 from django.utils import timezone
 
+from core.queries import Unindexed
 from members.permissions import get_roles
 
 from .models import Claim, ProofPhoto, Wish, WishTransition
 from .permissions import claimant_q, managed_wishes
 
 RECENTLY_COMPLETED_DAYS = 90
-
-
-class Unindexed(Func):
-    """A column that SQLite must not look up through an index (SQLite's unary `+`), so that
-    its planner keeps to the index that serves the ORDER BY. Other databases get the column."""
-
-    template = "%(expressions)s"
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return super().as_sql(compiler, connection, template="+%(expressions)s", **extra_context)
 
 
 def wall_wishes() -> QuerySet:

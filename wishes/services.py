@@ -18,10 +18,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import DomainError
+from core.images import ProcessedImage
+from core.transitions import state_move
 from members.models import Community, CommunityStaff, Member, Organization, ServiceTeam
 from members.permissions import can, get_roles
 
-from .images import ProcessedImage
 from .models import Claim, ContactAccessLog, ProofPhoto, Resident, Wish, WishTransition
 
 S = Wish.State
@@ -30,7 +32,7 @@ S = Wish.State
 MAX_PROMISE_DAYS = 180
 
 
-class WishError(Exception):
+class WishError(DomainError):
     messages = {
         "already_claimed": _("Someone else was first: this wish has just been claimed."),
         "not_published": _("This wish is not open to claims."),
@@ -63,16 +65,6 @@ class WishError(Exception):
         "team_elsewhere": _("This team serves another community."),
     }
 
-    def __init__(self, code: str, **params):
-        self.code = code
-        self.params = params
-        super().__init__(str(self.message))
-
-    @property
-    def message(self):
-        text = self.messages.get(self.code, self.code)
-        return text % self.params if self.params else text
-
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
@@ -88,28 +80,11 @@ def _move(
     claim: Claim | None = None,
     **fields,
 ) -> WishTransition:
-    """Move the wish with one conditional UPDATE and record the step; raise `error` if the
-    wish was not in one of `from_states` (somebody else moved it first)."""
-    from_states = list(from_states)
-    # Lock the row (PostgreSQL; SQLite's write transactions are serialized anyway) so that the
-    # state recorded as "from" is the one the UPDATE moved away from.
-    current = (
-        Wish.objects.select_for_update()
-        .filter(pk=wish.pk, state__in=from_states)
-        .values_list("state", flat=True)
-        .first()
-    )
-    updated = (
-        Wish.objects.filter(pk=wish.pk, state__in=from_states).update(state=to, **fields)
-        if current is not None
-        else 0
-    )
-    if not updated:
-        wish.refresh_from_db(fields=["state"])
+    """Move the wish (see `core.transitions.state_move`) and record the step; raise `error` if
+    the wish was not in one of `from_states` (somebody else moved it first)."""
+    current = state_move(wish, from_states=from_states, to=to, **fields)
+    if current is None:
         raise WishError(error)
-    wish.state = to
-    for name, value in fields.items():
-        setattr(wish, name, value)
     return WishTransition.objects.create(
         wish=wish, claim=claim, from_state=current, to_state=to, by=by, reason=reason[:300]
     )

@@ -4,20 +4,21 @@ turn a `WishError` into a message."""
 from __future__ import annotations
 
 import hashlib
-import io
 from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.exports import xlsx_response
+from core.http import client_ip
+from core.pagination import CachedCountPaginator, page_of
+from core.ratelimit import rate_limit_count, rate_limit_reached
 from members.permissions import can, get_for_user_or_404, get_roles, staff_community_or_403
 
 from . import selectors, services
@@ -34,34 +35,13 @@ from .forms import (
 )
 from .models import Claim, ProofPhoto, Wish
 from .permissions import open_claim_of
-from .ratelimit import client_ip, rate_limit_count, rate_limit_reached
 from .services import WishError
 
 PAGE_SIZE = 20
 
 
 def _page(request, queryset, size=PAGE_SIZE):
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
-
-
-class CachedCountPaginator(Paginator):
-    """A paginator whose total is counted at most once a minute per filter: on the public wall
-    the count of a hundred thousand wishes would cost more than the page itself."""
-
-    def __init__(self, *args, cache_key: str, timeout: int = 60, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.cache_key = cache_key
-        self.timeout = timeout
-
-    @cached_property
-    def count(self):
-        from django.core.cache import cache
-
-        total = cache.get(self.cache_key)
-        if total is None:
-            total = super().count
-            cache.set(self.cache_key, total, self.timeout)
-        return total
+    return page_of(request, queryset, size)
 
 
 def _errors_as_messages(request, form) -> None:
@@ -604,76 +584,51 @@ def satisfaction(request, pk):
     return redirect(wish)
 
 
-def _append_as_values(sheet, row) -> None:
-    """Append a row whose text is never a formula: a title a resident typed as
-    "=HYPERLINK(...)" must reach the staff's spreadsheet as text, not as a live link."""
-    from openpyxl.cell import WriteOnlyCell
-
-    cells = []
-    for value in row:
-        cell = WriteOnlyCell(sheet, value=value)
-        if isinstance(value, str):
-            cell.data_type = "s"
-        cells.append(cell)
-    sheet.append(cells)
-
-
 @login_required
 def export(request):
     """The community's wishes (as filtered) as an Excel workbook."""
-    from openpyxl import Workbook
-
     community = staff_community_or_403(request.user)
     filterset = StaffWishFilter(
         request.GET or None, queryset=selectors.staff_wishes(user=request.user)
     )
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Wishes"))
-    sheet.append(
-        [
-            _("Number"),
-            _("Title"),
-            _("Category"),
-            _("State"),
-            _("Resident"),
-            _("Deadline"),
-            _("Estimated value (yuan)"),
-            _("Claimed by"),
-            _("Promised date"),
-            _("Created at"),
-            _("Completed at"),
-            _("Service hours"),
-            _("Satisfaction"),
-        ]
-    )
-    for wish in filterset.qs:
-        claim = wish.current_claims[0] if wish.current_claims else None
-        _append_as_values(
-            sheet,
-            [
+    headers = [
+        _("Number"),
+        _("Title"),
+        _("Category"),
+        _("State"),
+        _("Resident"),
+        _("Deadline"),
+        _("Estimated value (yuan)"),
+        _("Claimed by"),
+        _("Promised date"),
+        _("Created at"),
+        _("Completed at"),
+        _("Service hours"),
+        _("Satisfaction"),
+    ]
+
+    def rows():
+        for wish in filterset.qs:
+            claim = wish.current_claims[0] if wish.current_claims else None
+            yield [
                 wish.pk,
                 wish.title,
                 wish.get_category_display(),
                 wish.get_state_display(),
                 wish.resident.name,
                 wish.deadline,
-                float(wish.estimated_value) if wish.estimated_value is not None else None,
+                wish.estimated_value,
                 claim.claimant_name if claim else "",
                 claim.promised_date if claim else None,
-                timezone.localtime(wish.created_at).replace(tzinfo=None),
-                timezone.localtime(wish.completed_at).replace(tzinfo=None)
-                if wish.completed_at
-                else None,
-                float(wish.service_hours) if wish.service_hours is not None else None,
+                wish.created_at,
+                wish.completed_at,
+                wish.service_hours,
                 wish.satisfaction,
-            ],
-        )
-    out = io.BytesIO()
-    workbook.save(out)
-    filename = f"wishes-{community.pk}-{timezone.localdate():%Y%m%d}.xlsx"
-    response = HttpResponse(
-        out.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ]
+
+    return xlsx_response(
+        filename=f"wishes-{community.pk}-{timezone.localdate():%Y%m%d}.xlsx",
+        title=_("Wishes"),
+        headers=headers,
+        rows=rows(),
     )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response

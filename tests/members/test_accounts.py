@@ -187,3 +187,17 @@ def test_logging_in_greets_the_member_in_plain_chinese(client, member_user):
 def test_the_admin_login_error_is_plain_chinese(client, db):
     response = client.post(ADMIN_LOGIN, {"username": "nobody-here", "password": "x"})
     assert "用户名或密码不正确" in response.content.decode()
+
+
+def test_behind_a_proxy_one_clients_failures_do_not_lock_out_another(client, member_user, settings):
+    settings.TRUSTED_PROXY_COUNT = settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    attacker = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "198.51.100.66"}
+    owner = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "198.51.100.7"}
+    url = reverse("account_login")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(url, {"login": "zhangwei", "password": "wrong"}, **attacker)
+    assert (
+        client.post(url, {"login": "zhangwei", "password": "wrong"}, **attacker).status_code == 429
+    )
+    response = client.post(url, {"login": "zhangwei", "password": PASSWORD}, **owner)
+    assert response.status_code == 302

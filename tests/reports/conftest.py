@@ -2,8 +2,8 @@ import datetime
 
 import pytest
 
+from core.periods import Period
 from members.models import CommunityRegistration
-from reports.periods import Period
 from tests import factories as f
 from tests.reports.factories import aware
 

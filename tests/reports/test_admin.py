@@ -414,3 +414,11 @@ def test_an_unknown_decision_on_a_member_report_does_nothing(login, secretary, s
     assert response.status_code == 400
     submitted.refresh_from_db()
     assert submitted.state == ReportState.SUBMITTED
+
+
+def test_export_writes_a_name_that_looks_like_a_formula_as_text(login, secretary, submitted):
+    submitted.member.real_name = '=HYPERLINK("http://evil.example","点我")'
+    submitted.member.save()
+    response = login(secretary).get(reverse("admin:reports_memberreport_export"))
+    cell = load_workbook(io.BytesIO(response.content)).active["A2"]
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")

@@ -5,9 +5,9 @@ import datetime
 
 import pytest
 
+from core.periods import Period
 from members.models import CommunityRegistration
 from reports.models import MemberReport, ReportState
-from reports.periods import Period
 from reports.services import member_reports_prepare
 from tests import factories as f
 from tests.factories import PASSWORD

@@ -93,8 +93,8 @@ def test_a_wishs_history_in_admin_reads_in_chinese(login, staff, wish):
 def test_admin_shows_a_wish_photo_through_the_checked_page_never_the_media_url(
     login, staff, community, resident
 ):
+    from core.images import image_process
     from tests.wishes.conftest import make_image
-    from wishes.images import image_process
 
     wish = services.wish_post(
         community=community,

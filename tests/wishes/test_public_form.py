@@ -91,7 +91,7 @@ def test_the_rate_limit_is_per_client(client, settings, community):
 
 
 def test_parse_rate():
-    from wishes.ratelimit import parse_rate
+    from core.ratelimit import parse_rate
 
     assert parse_rate("5/h") == (5, 3600)
     assert parse_rate("10/15m") == (10, 900)

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from core.images import image_process
 from reports.models import ServiceRecord
 from tests.wishes.conftest import make_image
 from tests.wishes.factories import (
@@ -15,7 +16,6 @@ from tests.wishes.factories import (
     WishFactory,
 )
 from wishes import services
-from wishes.images import image_process
 from wishes.models import Claim, ProofPhoto, Wish, WishTransition
 from wishes.services import WishError
 

@@ -224,7 +224,7 @@ def test_other_staff_do_not_see_contact_details(login, other_staff, wish):
 def test_a_private_wish_photo_is_not_served_to_the_public(
     client, login, staff, community, resident
 ):
-    from wishes.images import image_process
+    from core.images import image_process
 
     wish = services.wish_post(
         community=community,
@@ -240,7 +240,7 @@ def test_a_private_wish_photo_is_not_served_to_the_public(
 
 
 def test_a_public_wish_photo_is_served(client, staff, community, resident):
-    from wishes.images import image_process
+    from core.images import image_process
 
     wish = services.wish_post(
         community=community,
@@ -548,7 +548,7 @@ def test_wall_bad_filter_values_do_not_fail(client, wish):
 
 
 def test_stories_show_only_approved_photos(client, login, staff, member, wish):
-    from wishes.images import image_process
+    from core.images import image_process
 
     claim = services.wish_claim(wish=wish, by=member.user, promised_date=soon())
     services.claim_fulfil(
@@ -586,7 +586,7 @@ def test_an_unknown_photo_kind_is_404(client, wish):
 
 
 def test_confirm_page_offers_each_proof_photo_for_the_public(login, staff, member, wish):
-    from wishes.images import image_process
+    from core.images import image_process
 
     claim = services.wish_claim(wish=wish, by=member.user, promised_date=soon())
     services.claim_fulfil(
@@ -736,7 +736,7 @@ def test_staff_bulk_with_an_id_too_big_for_the_database_is_a_message_not_an_erro
 
 
 def test_the_confirm_page_leaves_every_proof_photo_private_until_ticked(login, staff, member, wish):
-    from wishes.images import image_process
+    from core.images import image_process
 
     claim = services.wish_claim(wish=wish, by=member.user, promised_date=soon())
     services.claim_fulfil(

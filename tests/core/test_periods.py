@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from reports.periods import Period, last_ended, recent_periods
+from core.periods import Period, last_ended, recent_periods
 from reports.services import registrations_overlapping
 from tests import factories as f
 from tests.reports.factories import registered_since

@@ -9,6 +9,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -57,8 +58,6 @@ class Period:
 
     @property
     def due(self) -> datetime.date:
-        from django.conf import settings
-
         return self.end + datetime.timedelta(days=settings.REPORT_DUE_DAYS)
 
     def previous(self) -> Period:

@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from core.images import image_process
 from tests.wishes.conftest import make_image
-from wishes.images import image_process
 
 
 def gps_exif():

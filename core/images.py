@@ -11,6 +11,7 @@ import uuid
 import warnings
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
@@ -33,8 +34,6 @@ def _fail(message, code):
 
 def image_process(upload) -> ProcessedImage:
     """Validate and re-encode an uploaded file; raises ValidationError with a clear message."""
-    from django.conf import settings
-
     max_bytes = settings.IMAGE_MAX_BYTES
     max_pixels = settings.IMAGE_MAX_PIXELS
     size = getattr(upload, "size", None)

@@ -1,0 +1,39 @@
+"""One client address for the rate limiter and the login lockout, behind a proxy or not."""
+
+import pytest
+from axes.helpers import get_client_ip_address
+from django.test import RequestFactory
+
+from core.http import client_ip
+
+
+def request_from(remote, forwarded=None):
+    extra = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded else {}
+    return RequestFactory().get("/", REMOTE_ADDR=remote, **extra)
+
+
+def test_without_a_proxy_the_forwarded_header_is_not_believed(settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert client_ip(request_from("203.0.113.9", "198.51.100.1")) == "203.0.113.9"
+
+
+def test_behind_one_proxy_the_client_is_the_address_the_proxy_saw(settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    # The client wrote "1.2.3.4" itself; the proxy appended the address it saw.
+    request = request_from("10.0.0.2", "1.2.3.4, 198.51.100.7")
+    assert client_ip(request) == "198.51.100.7"
+
+
+def test_behind_a_proxy_a_request_without_the_header_is_its_remote_address(settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert client_ip(request_from("198.51.100.7")) == "198.51.100.7"
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [(0, "1.2.3.4", "10.0.0.2"), (1, "1.2.3.4, 198.51.100.7", "198.51.100.7")],
+)
+def test_axes_sees_the_same_client_as_the_rate_limiter(settings, proxies, forwarded, expected):
+    settings.TRUSTED_PROXY_COUNT = proxies
+    request = request_from("10.0.0.2", forwarded)
+    assert get_client_ip_address(request) == client_ip(request) == expected
