@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
+from notifications.services import notify, occasion
 
 from .models import Community, CommunityRegistration, Member, Organization, Partnership
 
@@ -125,12 +126,10 @@ def _notify_staff(registration: CommunityRegistration) -> None:
     """Tell the community's staff that a request waits for them."""
     from django.urls import reverse
 
-    from notifications.services import notification_send
-
     for staff in registration.community.staff.select_related("user"):
-        notification_send(
+        notify(
             user=staff.user,
-            key=f"registration:{registration.pk}:requested",
+            key=occasion("registration", registration.pk, "requested"),
             template="members/email/registration_requested",
             context={"registration": registration},
             url=reverse("members:staff_home"),
@@ -140,11 +139,9 @@ def _notify_staff(registration: CommunityRegistration) -> None:
 def _notify_member(registration: CommunityRegistration, template: str) -> None:
     from django.urls import reverse
 
-    from notifications.services import notification_send
-
-    notification_send(
+    notify(
         user=registration.member.user,
-        key=f"registration:{registration.pk}:{registration.state}",
+        key=occasion("registration", registration.pk, registration.state),
         template=template,
         context={"registration": registration},
         url=reverse("members:dashboard"),

@@ -15,9 +15,9 @@ from django.urls import reverse
 
 from core.periods import last_ended
 from members.models import Organization, OrganizationAdmin
+from notifications.services import Message, notify_many, occasion
 
 from .models import MemberReport, ReportState
-from .notify import Message, notify_bulk
 from .services import (
     OPEN_STATES,
     _notify_reports,
@@ -110,7 +110,7 @@ def _notify_branch_counts(per_user: dict[int, dict], *, key: str, template: str,
             )
         )
     existing = Q(key=key, user_id__in=list(per_user))
-    return len(notify_bulk(messages=messages, template=template, existing=existing))
+    return len(notify_many(messages=messages, template=template, existing=existing))
 
 
 def send_review_digests(*, today: datetime.date) -> int:
@@ -134,7 +134,7 @@ def send_review_digests(*, today: datetime.date) -> int:
     year, week, _ = today.isocalendar()
     return _notify_branch_counts(
         per_user,
-        key=f"report-digest:{year}-W{week:02d}",
+        key=occasion("report-digest", f"{year}-W{week:02d}"),
         template="reports/email/review_digest",
         url=reverse("admin:reports_memberreport_changelist") + "?state__exact=submitted",
     )
@@ -162,7 +162,7 @@ def send_overdue_summaries(*, today: datetime.date) -> int:
                 entry["branches"][name] = (name, n)
     return _notify_branch_counts(
         per_user,
-        key=f"report-overdue:{today:%Y-%m}",
+        key=occasion("report-overdue", f"{today:%Y-%m}"),
         template="reports/email/overdue_summary",
         url=reverse("admin:reports_memberreport_changelist") + "?overdue=yes",
     )

@@ -28,6 +28,7 @@ from members.models import (
     Partnership,
 )
 from members.permissions import can
+from notifications.services import Message, notify, notify_many, occasion
 
 from .models import (
     Evaluation,
@@ -343,9 +344,6 @@ def _notify_reports(
     reports_qs, *, step: str, template: str, steps: dict | None = None, key_contains: str = ""
 ) -> int:
     """Notify each report's member once for `step` (or for `steps[report.pk]`)."""
-
-    from .notify import Message, notify_bulk
-
     messages = []
     for report in reports_qs.select_related("member__user"):
         if steps is not None and report.pk not in steps:
@@ -354,17 +352,17 @@ def _notify_reports(
         messages.append(
             Message(
                 user=report.member.user,
-                key=f"report:{report.pk}:{this_step}",
+                key=occasion("report", report.pk, this_step),
                 context={"report": report, "step": this_step, "period": report.period},
                 url=reverse("reports:report_detail", args=[report.pk]),
             )
         )
     existing = Q(
         user_id__in=reports_qs.values("member__user_id"),
-        key__startswith="report:",
+        key__startswith=occasion("report") + ":",
         key__contains=key_contains or f":{step}",
     )
-    return len(notify_bulk(messages=messages, template=template, existing=existing))
+    return len(notify_many(messages=messages, template=template, existing=existing))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -490,16 +488,14 @@ def _member_report_decide(*, report: MemberReport, by, to_state: str, comment: s
 
 
 def _notify_member_decision(report: MemberReport, step: str) -> None:
-    from notifications.services import notification_send
-
     template = (
         "reports/email/report_approved"
         if report.state == ReportState.APPROVED
         else "reports/email/report_returned"
     )
-    notification_send(
+    notify(
         user=report.member.user,
-        key=f"report:{report.pk}:{step}",
+        key=occasion("report", report.pk, step),
         template=template,
         context={"report": report, "period": report.period},
         url=reverse("reports:report_detail", args=[report.pk]),
@@ -518,15 +514,13 @@ def branch_reviewers(branch: Organization) -> list:
 
 
 def _notify_reviewers(report: MemberReport) -> None:
-    from notifications.services import notification_send
-
     branch = report.member.branch
     for user in branch_reviewers(branch):
         if user.pk == report.member.user_id:
             continue
-        notification_send(
+        notify(
             user=user,
-            key=f"report:{report.pk}:submitted:{report.transitions.count()}",
+            key=occasion("report", report.pk, "submitted", report.transitions.count()),
             template="reports/email/report_submitted",
             context={"report": report, "period": report.period, "member": report.member},
             url=reverse("admin:reports_memberreport_change", args=[report.pk]),
@@ -685,14 +679,12 @@ def _org_report_decide(*, report: OrganizationReport, by, to_state: str, comment
 
 
 def _notify_org_reviewers(report: OrganizationReport) -> None:
-    from notifications.services import notification_send
-
     parent_id = report.organization.parent_id
     step = report.transitions.count()
     for admin in OrganizationAdmin.objects.filter(organization_id=parent_id).select_related("user"):
-        notification_send(
+        notify(
             user=admin.user,
-            key=f"orgreport:{report.pk}:submitted:{step}",
+            key=occasion("orgreport", report.pk, "submitted", step),
             template="reports/email/org_report_submitted",
             context={"report": report},
             url=reverse("admin:reports_organizationreport_change", args=[report.pk]),
@@ -700,14 +692,12 @@ def _notify_org_reviewers(report: OrganizationReport) -> None:
 
 
 def _notify_org_admins(report: OrganizationReport, step: str) -> None:
-    from notifications.services import notification_send
-
     for admin in OrganizationAdmin.objects.filter(
         organization_id=report.organization_id
     ).select_related("user"):
-        notification_send(
+        notify(
             user=admin.user,
-            key=f"orgreport:{report.pk}:{step}",
+            key=occasion("orgreport", report.pk, step),
             template="reports/email/org_report_decided",
             context={"report": report},
             url=reverse("admin:reports_organizationreport_change", args=[report.pk]),

@@ -33,10 +33,3 @@ def send_overdue_summaries():
     from .reminders import send_overdue_summaries as job
 
     return job(today=timezone.localdate())
-
-
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def email_notifications(ids: list[int], template: str, language: str | None = None):
-    from .notify import notifications_email_bulk
-
-    return notifications_email_bulk(ids=ids, template=template, language=language)

@@ -1,10 +1,18 @@
 """Notifications: once per occasion, emailed once after commit, a user sees only their own."""
 
 import pytest
+from django.db.models import Q
 from django.urls import reverse
 
 from notifications.models import Notification
-from notifications.services import notification_email, notification_send, notifications_mark_read
+from notifications.services import (
+    Message,
+    notification_email,
+    notifications_mark_read,
+    notify,
+    notify_many,
+    occasion,
+)
 from tests import factories as f
 
 TEMPLATE = "members/email/registration_confirmed"
@@ -16,7 +24,7 @@ def registration(member):
 
 
 def _send(user, registration, key="registration:1:confirmed"):
-    return notification_send(
+    return notify(
         user=user, key=key, template=TEMPLATE, context={"registration": registration}, url="/me/"
     )
 
@@ -137,3 +145,24 @@ def test_a_notification_is_written_in_the_site_language_whatever_the_actor_reads
         n = _send(member_user, registration)
     assert "已确认" in n.subject
     assert mailoutbox[0].subject == n.subject
+
+
+def test_an_occasion_key_joins_its_parts_and_fits_the_column():
+    assert occasion("wish", 12, "claim", 3, "fulfilled") == "wish:12:claim:3:fulfilled"
+    assert len(occasion("x" * 200)) == Notification._meta.get_field("key").max_length
+
+
+def test_notify_many_skips_occasions_already_notified_and_emails_the_rest_once(
+    member_user, staff, registration, mailoutbox, django_capture_on_commit_callbacks
+):
+    key = occasion("registration", registration.pk, "confirmed")
+    _send(member_user, registration, key=key)
+    messages = [
+        Message(user=u, key=key, context={"registration": registration}, url="/me/")
+        for u in (member_user, staff)
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        notify_many(messages=messages, template=TEMPLATE, existing=Q(key=key))
+        notify_many(messages=messages, template=TEMPLATE, existing=Q(key=key))
+    assert Notification.objects.filter(key=key).count() == 2
+    assert sorted(m.to[0] for m in mailoutbox) == sorted([member_user.email, staff.email])

@@ -23,6 +23,7 @@ from core.images import ProcessedImage
 from core.transitions import state_move
 from members.models import Community, CommunityStaff, Member, Organization, ServiceTeam
 from members.permissions import can, get_roles
+from notifications.services import notify, occasion
 
 from .models import Claim, ContactAccessLog, ProofPhoto, Resident, Wish, WishTransition
 
@@ -107,9 +108,7 @@ def member_serves(member: Member, community_id: int) -> bool:
 
 def _notify(user, *, key: str, template: str, context: dict, url: str):
     """Notify once for `key`; the new notification, or None if it was already sent."""
-    from notifications.services import notification_send
-
-    return notification_send(user=user, key=key, template=template, context=context, url=url)
+    return notify(user=user, key=key, template=template, context=context, url=url)
 
 
 def _notify_claimant(claim: Claim, **notification) -> None:
@@ -288,7 +287,7 @@ def wish_cancel(*, wish: Wish, by, reason: str) -> Wish:
         )
         _notify_claimant(
             claim,
-            key=f"wish:{wish.pk}:claim:{claim.pk}:cancelled",
+            key=occasion("wish", wish.pk, "claim", claim.pk, "cancelled"),
             template="wishes/email/wish_cancelled",
             context={"wish": wish, "reason": reason},
             url=reverse("wishes:my_claims"),
@@ -422,7 +421,7 @@ def claim_release(*, claim: Claim, by, reason: str = "", automatic: bool = False
     if automatic:
         _notify_claimant(
             claim,
-            key=f"claim:{claim.pk}:released",
+            key=occasion("claim", claim.pk, "released"),
             template="wishes/email/claim_released",
             context={"claim": claim, "wish": wish},
             url=wish.get_absolute_url(),
@@ -455,7 +454,7 @@ def claim_fulfil(*, claim: Claim, by, note: str, photos: Iterable[ProcessedImage
     for user in _staff_users(community_id):
         _notify(
             user,
-            key=f"wish:{wish.pk}:claim:{claim.pk}:fulfilled",
+            key=occasion("wish", wish.pk, "claim", claim.pk, "fulfilled"),
             template="wishes/email/wish_fulfilled",
             context={"wish": wish, "claim": claim},
             url=reverse("wishes:confirm", args=[wish.pk]),
@@ -487,7 +486,7 @@ def wish_send_back(*, wish: Wish, by, reason: str) -> Wish:
     sent_back_count = wish.transitions.filter(to_state=S.CLAIMED, from_state=S.FULFILLED).count()
     _notify_claimant(
         claim,
-        key=f"wish:{wish.pk}:claim:{claim.pk}:sent-back:{sent_back_count}",
+        key=occasion("wish", wish.pk, "claim", claim.pk, "sent-back", sent_back_count),
         template="wishes/email/wish_sent_back",
         context={"wish": wish, "reason": reason},
         url=reverse("wishes:fulfil", args=[claim.pk]),
@@ -571,7 +570,7 @@ def wish_confirm(
         )
     _notify_claimant(
         claim,
-        key=f"wish:{wish.pk}:completed",
+        key=occasion("wish", wish.pk, "completed"),
         template="wishes/email/wish_completed",
         context={"wish": wish, "hours": hours},
         url=wish.get_absolute_url(),
@@ -634,7 +633,7 @@ def claim_remind_overdue(*, claim: Claim, today: datetime.date | None = None) ->
         release_on = today + datetime.timedelta(days=settings.WISH_OVERDUE_GRACE_DAYS)
         _notify_claimant(
             claim,
-            key=f"claim:{claim.pk}:overdue",
+            key=occasion("claim", claim.pk, "overdue"),
             template="wishes/email/claim_overdue",
             context={"claim": claim, "wish": claim.wish, "release_on": release_on},
             url=reverse("wishes:my_claims"),
@@ -674,7 +673,7 @@ def staff_digest_send(*, community: Community, today: datetime.date | None = Non
     for user in _staff_users(community.pk):
         if _notify(
             user,
-            key=f"wishes-digest:{community.pk}:{today.isoformat()}",
+            key=occasion("wishes-digest", community.pk, today.isoformat()),
             template="wishes/email/staff_digest",
             context={"community": community, "waiting": waiting, "today": today},
             url=reverse("wishes:staff_list"),

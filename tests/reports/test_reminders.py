@@ -138,7 +138,7 @@ def test_a_returned_report_is_reminded(member, member_user, django_capture_on_co
 
 
 def test_an_email_failure_leaves_the_email_for_the_retry(draft, member_user, settings, monkeypatch):
-    from reports.notify import notifications_email_bulk
+    from notifications.services import notifications_email_bulk
 
     send_member_reminders(today=D(2026, 7, 15))
     ids = list(Notification.objects.values_list("pk", flat=True))
