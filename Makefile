@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format messages compile-messages migrate demo worker beat bench check-deploy clean
+.PHONY: run test lint format messages compile-messages migrate demo worker beat bench check-deploy check-upgrade clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -60,6 +60,12 @@ bench: compile-messages
 check-deploy: $(STAMP)
 	DEBUG=false SECRET_KEY=$${SECRET_KEY:-check-deploy-$$RANDOM-a-long-random-secret-key-for-checking-only-0123456789} \
 	ALLOWED_HOSTS=example.org $(PY) manage.py check --deploy --fail-level WARNING
+
+# Migrates a throwaway PostgreSQL database made (with demo data) by the BASE commit in
+# scripts/check_upgrade.py to this checkout and fails if a table lost rows. Needs PostgreSQL at
+# DATABASE_URL's server (default 127.0.0.1:5432) and the full git history.
+check-upgrade: $(STAMP)
+	$(PY) scripts/check_upgrade.py
 
 clean:
 	rm -rf $(VENV) staticfiles var/db.sqlite3
