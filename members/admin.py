@@ -8,9 +8,10 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
-from config.admin import ScopedInline, ScopedModelAdmin, own_community
+from members.access import ScopedInline, ScopedModelAdmin, own_community
 
 from . import services
+from .access import can, get_roles
 from .forms import DeclineForm, PartnershipForm
 from .models import (
     Community,
@@ -28,27 +29,6 @@ from .models import (
     TeamMembership,
     User,
 )
-from .permissions import can, get_roles
-
-
-def _community_q(request, prefix=""):
-    """Communities a non-superuser works with in admin: the staff's own, those a committee
-    oversees, and those paired with an administered organization."""
-    roles = get_roles(request.user)
-    q = Q(pk__in=[])
-    if roles.staff_community_id:
-        q |= Q(**{f"{prefix}pk": roles.staff_community_id})
-    if roles.is_committee_admin:
-        q |= roles.overseen_community_q(prefix)
-    if roles.is_org_admin:
-        q |= Q(
-            **{
-                f"{prefix}pk__in": Partnership.objects.filter(roles.org_q("organization__")).values(
-                    "community_id"
-                )
-            }
-        )
-    return q
 
 
 def _overseen_communities(request):
@@ -127,14 +107,14 @@ class CommunityAdmin(ScopedModelAdmin):
         return [] if request.user.is_superuser else ["subdistrict", "is_active"]
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if not request.user.is_superuser:
-            # Community names are public, but in admin each role works on its own.
-            qs = qs.filter(_community_q(request))
-        return qs.annotate(
-            n_members=Count(
-                "registrations",
-                filter=Q(registrations__state=CommunityRegistration.State.CONFIRMED),
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                n_members=Count(
+                    "registrations",
+                    filter=Q(registrations__state=CommunityRegistration.State.CONFIRMED),
+                )
             )
         )
 
@@ -150,12 +130,6 @@ class GridAdmin(ScopedModelAdmin):
     fk_choices = {"community": own_community}
     search_fields = ["name", "community__name"]
     list_select_related = ["community"]
-
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(community__in=Community.objects.filter(_community_q(request)))
 
 
 @admin.register(Organization)
@@ -274,7 +248,7 @@ class MemberAdmin(ScopedModelAdmin):
         if db_field.name == "branch":
             kwargs["queryset"] = Organization.objects.filter(kind=Organization.Kind.BRANCH)
             if not request.user.is_superuser:
-                from .permissions import scope
+                from .access import scope
 
                 kwargs["queryset"] = scope(request.user, kwargs["queryset"])
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -384,14 +358,7 @@ class ServiceTeamAdmin(ScopedModelAdmin):
     inlines = [TeamMembershipInline]
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if not request.user.is_superuser:
-            roles = get_roles(request.user)
-            qs = qs.filter(
-                Q(community__in=Community.objects.filter(_community_q(request)))
-                | (roles.org_q("captain__branch__") if roles.is_org_admin else Q(pk__in=[]))
-            )
-        return qs.annotate(n_members=Count("memberships"))
+        return super().get_queryset(request).annotate(n_members=Count("memberships"))
 
     @admin.display(description=_("team size"), ordering="n_members")
     def member_count(self, obj):
@@ -406,10 +373,3 @@ class TeamMembershipAdmin(ScopedModelAdmin):
     list_select_related = ["member", "team"]
     autocomplete_fields = ["member"]
     fk_choices = {"team": _own_teams}
-
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        teams = ServiceTeamAdmin(ServiceTeam, self.admin_site).get_queryset(request)
-        return qs.filter(team__in=teams.values("pk"))

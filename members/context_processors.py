@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from .permissions import get_roles
+from .access import get_roles
 
 
 def roles(request):

@@ -1,29 +1,10 @@
-"""The one place that answers "may user U do A on object O", and builds each user's querysets.
-
-Every view, template, queryset and admin page asks here:
-
-    can(user, "members.registration.decide", registration)  -> bool
-    scope(user, Wish.objects.all())                          -> only the rows the user may see
-    get_for_user_or_404(user, Wish.objects.all(), pk=pk)     -> the row, or 404 for strangers
-
-Rules are small functions registered per action with `@rule("app.model.verb")`; scopers are
-registered per model with `@scoper(Model)`. Each app keeps its own rules in its `permissions.py`
-(imported when the app is ready), built on the role facts computed here once per request.
-Superusers may do everything. An action nobody registered raises, so a typo fails loudly.
-
-The admin uses the verbs `view`, `add`, `change` and `delete`, called with `obj=None` for
-"any object of this kind" (may the user open the list at all).
-"""
+"""The members app's rules and scopers, registered with the engine in `members.access`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from django.db.models import Q, QuerySet
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Model, Q, QuerySet
-from django.http import Http404
-
+from .access import Roles, admin_verbs, nobody, rule, scoper, unscoped, uses_admin, work_scoper
 from .models import (
     Community,
     CommunityRegistration,
@@ -40,223 +21,6 @@ from .models import (
     TeamMembership,
     User,
 )
-
-
-# ---------------------------------------------------------------------------------------------
-# Role facts
-# ---------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Roles:
-    """What a user is, computed once per request (three small queries at most)."""
-
-    user_id: int | None = None
-    is_superuser: bool = False
-    member: Member | None = None
-    staff_community_id: int | None = None
-    # The organizations a user administers, as materialized paths ("3/17/"): each is a subtree.
-    admin_paths: tuple[str, ...] = ()
-    # Working committees the user administers, with the districts they oversee (None: all).
-    committee_district_ids: tuple[int | None, ...] = ()
-    admin_org_ids: tuple[int, ...] = ()
-
-    @property
-    def is_authenticated(self) -> bool:
-        return self.user_id is not None
-
-    @property
-    def is_member(self) -> bool:
-        return self.member is not None
-
-    @property
-    def is_staff(self) -> bool:
-        return self.staff_community_id is not None
-
-    @property
-    def is_org_admin(self) -> bool:
-        return bool(self.admin_paths)
-
-    @property
-    def is_committee_admin(self) -> bool:
-        return bool(self.committee_district_ids)
-
-    @property
-    def may_use_admin(self) -> bool:
-        return self.is_superuser or self.is_staff or self.is_org_admin
-
-    def administers(self, organization: Organization | None) -> bool:
-        """True when the organization lies in one of the user's subtrees."""
-        return organization is not None and any(
-            organization.path.startswith(p) for p in self.admin_paths
-        )
-
-    def oversees_community(self, community: Community | None) -> bool:
-        """Committee admins oversee every community of their district (or all, if none set)."""
-        if community is None:
-            return False
-        return any(
-            d is None or d == community.subdistrict.district_id for d in self.committee_district_ids
-        )
-
-    def staffs(self, community_id: int | None) -> bool:
-        return community_id is not None and community_id == self.staff_community_id
-
-    # Q objects for scoping querysets ------------------------------------------------------
-    def org_q(self, prefix: str = "") -> Q:
-        """Rows whose organization (at `prefix`) is in one of the user's subtrees."""
-        q = Q(pk__in=[])
-        for p in self.admin_paths:
-            q |= Q(**{f"{prefix}path__startswith": p})
-        return q
-
-    def overseen_community_q(self, prefix: str = "") -> Q:
-        q = Q(pk__in=[])
-        for d in self.committee_district_ids:
-            if d is None:
-                return Q()
-            q |= Q(**{f"{prefix}subdistrict__district_id": d})
-        return q
-
-
-ANONYMOUS = Roles()
-
-
-def get_roles(user) -> Roles:
-    """The role facts of a user, cached on the user object for the rest of the request."""
-    if user is None or not user.is_authenticated:
-        return ANONYMOUS
-    cached = getattr(user, "_roles_cache", None)
-    if cached is not None:
-        return cached
-    member = Member.objects.filter(user_id=user.pk).select_related("branch").first()
-    staff_community_id = (
-        CommunityStaff.objects.filter(user_id=user.pk)
-        .values_list("community_id", flat=True)
-        .first()
-    )
-    admin_rows = list(
-        OrganizationAdmin.objects.filter(user_id=user.pk).values_list(
-            "organization_id",
-            "organization__path",
-            "organization__kind",
-            "organization__district_id",
-        )
-    )
-    roles = Roles(
-        user_id=user.pk,
-        is_superuser=user.is_superuser,
-        member=member,
-        staff_community_id=staff_community_id,
-        admin_paths=tuple(path for _, path, _, _ in admin_rows),
-        committee_district_ids=tuple(
-            district for _, _, kind, district in admin_rows if kind == Organization.Kind.COMMITTEE
-        ),
-        admin_org_ids=tuple(pk for pk, _, _, _ in admin_rows),
-    )
-    user._roles_cache = roles
-    return roles
-
-
-def staff_community_or_403(user) -> Community:
-    """The community `user` works for as staff; anyone else is refused."""
-    roles = get_roles(user)
-    if not roles.is_staff:
-        raise PermissionDenied
-    return Community.objects.get(pk=roles.staff_community_id)
-
-
-def forget_roles(user) -> None:
-    """Drop the cached facts after a role changed within the same request."""
-    if hasattr(user, "_roles_cache"):
-        del user._roles_cache
-
-
-# ---------------------------------------------------------------------------------------------
-# Registries
-# ---------------------------------------------------------------------------------------------
-Rule = Callable[[Roles, object], bool]
-Scoper = Callable[[Roles, QuerySet], QuerySet]
-
-_rules: dict[str, Rule] = {}
-_scopers: dict[type[Model], Scoper] = {}
-
-
-def rule(*actions: str):
-    """Register a function `(roles, obj) -> bool` as the rule for one or more actions."""
-
-    def register(fn: Rule) -> Rule:
-        for action in actions:
-            if action in _rules:
-                raise ValueError(f"A rule for {action!r} is already registered.")
-            _rules[action] = fn
-        return fn
-
-    return register
-
-
-def scoper(model: type[Model]):
-    """Register a function `(roles, queryset) -> queryset` narrowing a model's rows."""
-
-    def register(fn: Scoper) -> Scoper:
-        _scopers[model] = fn
-        return fn
-
-    return register
-
-
-def can(user, action: str, obj=None) -> bool:
-    """May `user` do `action` (to `obj`, when given)?"""
-    try:
-        check = _rules[action]
-    except KeyError:
-        raise KeyError(f"No permission rule is registered for {action!r}.") from None
-    roles = get_roles(user)
-    if roles.is_superuser:
-        return True
-    return bool(check(roles, obj))
-
-
-def has_scope(model: type[Model]) -> bool:
-    return model in _scopers
-
-
-def scope(user, queryset: QuerySet) -> QuerySet:
-    """Narrow `queryset` to the rows `user` may see."""
-    roles = get_roles(user)
-    if roles.is_superuser:
-        return queryset
-    try:
-        narrow = _scopers[queryset.model]
-    except KeyError:
-        raise KeyError(f"No scoper is registered for {queryset.model.__name__}.") from None
-    return narrow(roles, queryset)
-
-
-def get_for_user_or_404(user, queryset: QuerySet, **lookup):
-    """The object matching `lookup` among those `user` may see; strangers get a 404."""
-    try:
-        return scope(user, queryset).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-
-
-def nobody(roles: Roles, obj) -> bool:
-    return False
-
-
-def uses_admin(roles: Roles, obj) -> bool:
-    """Anyone who works in the admin (reference data every admin user may read)."""
-    return roles.may_use_admin
-
-
-def admin_verbs(
-    app_model: str, *, view: Rule, change: Rule, add: Rule | None = None, delete: Rule | None = None
-) -> None:
-    """Register the four admin verbs of a model at once (add defaults to change, delete to
-    superusers only)."""
-    rule(f"{app_model}.view")(view)
-    rule(f"{app_model}.change")(change)
-    rule(f"{app_model}.add")(add or change)
-    rule(f"{app_model}.delete")(delete or nobody)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -551,13 +315,53 @@ def _scope_users(roles: Roles, qs: QuerySet) -> QuerySet:
     return qs.filter(q)
 
 
-def unscoped(roles: Roles, qs: QuerySet) -> QuerySet:
-    """Reference data that anyone may read."""
-    return qs
-
-
 for _model in (District, Subdistrict, ServiceCategory, Grid):
     scoper(_model)(unscoped)
+
+
+# ---------------------------------------------------------------------------------------------
+# The rows each role works on (staff pages and admin lists)
+# ---------------------------------------------------------------------------------------------
+def worked_communities_q(roles: Roles, prefix: str = "") -> Q:
+    """Communities a role works with: the staff's own, those a committee oversees, and those
+    paired with an administered organization. (Community names are public; the work is not.)"""
+    q = Q(pk__in=[])
+    if roles.staff_community_id:
+        q |= Q(**{f"{prefix}pk": roles.staff_community_id})
+    if roles.is_committee_admin:
+        q |= roles.overseen_community_q(prefix)
+    if roles.is_org_admin:
+        paired = Partnership.objects.filter(roles.org_q("organization__")).values("community_id")
+        q |= Q(**{f"{prefix}pk__in": paired})
+    return q
+
+
+@work_scoper(Community)
+def _work_communities(roles: Roles, qs: QuerySet) -> QuerySet:
+    return qs.filter(worked_communities_q(roles))
+
+
+@work_scoper(Grid)
+def _work_grids(roles: Roles, qs: QuerySet) -> QuerySet:
+    return qs.filter(worked_communities_q(roles, "community__"))
+
+
+def _team_q(roles: Roles, prefix: str = "") -> Q:
+    """Teams of the communities a role works with, and teams captained from its subtree."""
+    q = worked_communities_q(roles, f"{prefix}community__")
+    if roles.is_org_admin:
+        q |= roles.org_q(f"{prefix}captain__branch__")
+    return q
+
+
+@work_scoper(ServiceTeam)
+def _work_teams(roles: Roles, qs: QuerySet) -> QuerySet:
+    return qs.filter(_team_q(roles))
+
+
+@work_scoper(TeamMembership)
+def _work_team_memberships(roles: Roles, qs: QuerySet) -> QuerySet:
+    return qs.filter(_team_q(roles, "team__"))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -173,7 +173,7 @@ def member_profile_save(
             },
         )
         member.service_categories.set(service_categories)
-    from .permissions import forget_roles
+    from .access import forget_roles
 
     forget_roles(user)
     return member

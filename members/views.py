@@ -22,9 +22,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
+from .access import can, get_for_user_or_404, get_roles, scope
 from .forms import DeclineForm, MemberProfileForm, RegistrationForm
 from .models import Community, CommunityRegistration, Partnership
-from .permissions import can, get_for_user_or_404, get_roles, scope
 
 PAGE_SIZE = 30
 # Who saw whose personal data (full phone numbers, agreements): one line per page shown.

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from config.admin import ScopedModelAdmin
+from members.access import ScopedModelAdmin
 
 from .models import Notification
 

@@ -1,16 +1,8 @@
 from django.db.models import QuerySet
 
-from members.permissions import Roles, admin_verbs, nobody, rule, scoper
+from members.access import Roles, admin_verbs, nobody, scoper
 
 from .models import Notification
-
-
-@rule("notifications.notification.read")
-def _read(roles: Roles, notification: Notification | None) -> bool:
-    return roles.is_authenticated and (
-        notification is None or notification.user_id == roles.user_id
-    )
-
 
 admin_verbs(
     "notifications.notification",

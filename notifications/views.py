@@ -3,7 +3,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from members.permissions import scope
+from members.access import scope
 
 from .models import Notification
 from .services import notifications_mark_read

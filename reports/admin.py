@@ -24,11 +24,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from config.admin import ScopedModelAdmin
 from core.exports import xlsx_response
 from core.periods import Period
+from members.access import ScopedModelAdmin, can, get_for_user_or_404, scope
 from members.models import Organization
-from members.permissions import can, get_for_user_or_404, scope
 
 from . import selectors, services
 from .forms import ReturnForm

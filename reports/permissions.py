@@ -2,7 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
-from members.permissions import Roles, admin_verbs, nobody, rule, scoper, unscoped, uses_admin
+from members.access import Roles, admin_verbs, nobody, rule, scoper, unscoped, uses_admin
 
 from .models import (
     Evaluation,
@@ -43,11 +43,6 @@ def _enter_record(roles: Roles, community) -> bool:
     if community is None:
         return roles.is_staff
     return roles.staffs(community.pk)
-
-
-@rule("reports.servicerecord.view_own")
-def _view_own_records(roles: Roles, obj) -> bool:
-    return roles.is_member
 
 
 @scoper(ServiceRecord)
@@ -99,7 +94,6 @@ admin_verbs(
     change=nobody,
     add=nobody,
 )
-rule("reports.memberreport.read")(_view_member_report)
 
 
 @rule("reports.memberreport.edit")

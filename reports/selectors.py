@@ -11,8 +11,8 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Va
 from django.db.models.functions import Coalesce
 
 from core.periods import Period
+from members.access import scope
 from members.models import CommunityRegistration, Member
-from members.permissions import scope
 
 from .models import Evaluation, MemberReport, ServiceRecord
 from .services import registrations_overlapping

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
 from core.periods import Period
+from members.access import can
 from members.models import (
     Community,
     CommunityRegistration,
@@ -27,7 +28,6 @@ from members.models import (
     OrganizationAdmin,
     Partnership,
 )
-from members.permissions import can
 from notifications.services import Message, notify, notify_many, occasion
 
 from .models import (

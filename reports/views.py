@@ -13,14 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.periods import Period, recent_periods
+from members.access import can, get_for_user_or_404, get_roles, scope, staff_community_or_403
 from members.models import Member
-from members.permissions import (
-    can,
-    get_for_user_or_404,
-    get_roles,
-    scope,
-    staff_community_or_403,
-)
 
 from . import selectors, services
 from .forms import EvaluationForm, ReportAccountForm, ServiceRecordEntryForm

@@ -1,4 +1,4 @@
-from members.permissions import get_roles
+from members.access import get_roles
 from tests import factories as f
 
 

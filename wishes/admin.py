@@ -1,9 +1,9 @@
 """Admin for every wishes model, scoped by role through members.permissions."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from config.admin import ScopedInline, ScopedModelAdmin, own_community
+from members.access import ScopedInline, ScopedModelAdmin, own_community
 
 from . import services
 from .models import (
@@ -111,22 +111,26 @@ class WishAdmin(ScopedModelAdmin):
     inlines = [ClaimInline, TransitionInline]
     actions = ["publish_selected"]
 
-    def get_queryset(self, request):
-        # Public wishes are visible on the site; the admin lists only the user's communities.
-        from members.permissions import get_roles
-
-        from .permissions import managed_wishes
-
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        return managed_wishes(get_roles(request.user), qs)
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.state not in services.EDITABLE_STATES:
+            # Claimed, fulfilled or closed: the details are what the claimant agreed to.
+            editable = [
+                f.name for f in obj._meta.fields if f.editable and f.name not in self.exclude
+            ]
+            return [*self.readonly_fields, *(n for n in editable if n not in self.readonly_fields)]
+        return self.readonly_fields
 
     def save_model(self, request, obj, form, change):
-        # Write only what was edited: never the state (it moves through the services), so a
-        # claim made while the page was open is not undone by the save.
+        if not change:
+            return super().save_model(request, obj, form, change)
+        # Through the service, as on the site: only what was edited is written (never the
+        # state, so a claim made while the page was open stands), and the edit is recorded.
         editable = {f.name for f in obj._meta.concrete_fields}
-        obj.save(update_fields=[name for name in form.changed_data if name in editable])
+        edited = {n: form.cleaned_data[n] for n in form.changed_data if n in editable}
+        try:
+            services.wish_update(wish=obj, by=request.user, **edited)
+        except services.WishError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
 
     @admin.display(description=_("photo"))
     def photo_preview(self, obj):

@@ -193,8 +193,8 @@ class PublicWishForm(BootstrapMixin, forms.Form):
 def claim_as_choices(user) -> list[tuple[str, str]]:
     """Whom the user may claim for: themselves, the teams they captain, the organizations they
     administer."""
+    from members.access import get_roles
     from members.models import Organization, ServiceTeam
-    from members.permissions import get_roles
 
     roles = get_roles(user)
     choices = []

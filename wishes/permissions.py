@@ -15,8 +15,8 @@ from operator import attrgetter
 
 from django.db.models import Q, QuerySet
 
+from members.access import Roles, Rule, admin_verbs, nobody, rule, scoper, unscoped, work_scoper
 from members.models import Organization
-from members.permissions import Roles, Rule, admin_verbs, nobody, rule, scoper, unscoped
 
 from .models import (
     Claim,
@@ -204,8 +204,10 @@ def _community_q(roles: Roles, prefix: str) -> Q:
     return q
 
 
+@work_scoper(Wish)
 def managed_wishes(roles: Roles, qs: QuerySet) -> QuerySet:
-    """Wishes of the communities the user staffs or oversees (the admin's list)."""
+    """Wishes of the communities the user staffs or oversees (the staff list and the admin's):
+    public wishes are visible to all, but each role works on its own communities'."""
     return qs.filter(_community_q(roles, ""))
 
 

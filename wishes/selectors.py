@@ -9,10 +9,10 @@ from django.db.models.lookups import Exact, GreaterThanOrEqual, In
 from django.utils import timezone
 
 from core.queries import Unindexed
-from members.permissions import get_roles
+from members.access import get_roles, work_scope
 
 from .models import Claim, ProofPhoto, Wish, WishTransition
-from .permissions import claimant_q, managed_wishes
+from .permissions import claimant_q
 
 RECENTLY_COMPLETED_DAYS = 90
 
@@ -69,7 +69,7 @@ def story_wishes() -> QuerySet:
 
 def wish_for_page(*, user, pk: int) -> Wish:
     """One wish as `user` may see it (404 otherwise), with what its page shows."""
-    from members.permissions import get_for_user_or_404
+    from members.access import get_for_user_or_404
 
     return get_for_user_or_404(
         user,
@@ -103,7 +103,7 @@ def staff_wishes(*, user) -> QuerySet:
     """The wishes of the staff member's community, each with its open or completing claim."""
     roles = get_roles(user)
     return (
-        managed_wishes(roles, Wish.objects.all())
+        work_scope(user, Wish.objects.all())
         .filter(community_id=roles.staff_community_id)
         .select_related("resident", "community")
         .prefetch_related(

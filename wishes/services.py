@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from core.errors import DomainError
 from core.images import ProcessedImage
 from core.transitions import state_move
+from members.access import can, get_roles
 from members.models import Community, CommunityStaff, Member, Organization, ServiceTeam
-from members.permissions import can, get_roles
 from notifications.services import notify, occasion
 
 from .models import Claim, ContactAccessLog, ProofPhoto, Resident, Wish, WishTransition
@@ -31,6 +31,8 @@ S = Wish.State
 
 # A claimant promises to fulfil a wish within this many days (and by its deadline, if any).
 MAX_PROMISE_DAYS = 180
+# Staff edit a wish's details while it is under review or open to claims (site and admin alike).
+EDITABLE_STATES = (S.SUBMITTED, S.PUBLISHED)
 
 
 class WishError(DomainError):
@@ -221,15 +223,16 @@ def wish_submit_public(
 
 @transaction.atomic
 def wish_update(*, wish: Wish, by, photo: ProcessedImage | None = None, **fields) -> Wish:
-    """Staff edit a wish's details (while under review or open).
+    """Staff edit a wish's details (while under review or open), on the site or in the admin.
 
     Only the edited columns are written, after locking the row and reading its state afresh: a
     member who claimed the wish while the staff were typing keeps the claim (a save of the whole
-    row would have put the wish back to published under an active claim)."""
+    row would have put the wish back to published under an active claim). The edit is recorded
+    in the wish's history as a step that leaves the state as it was, naming what changed."""
     state = (
         Wish.objects.select_for_update().filter(pk=wish.pk).values_list("state", flat=True).first()
     )
-    if state not in (S.SUBMITTED, S.PUBLISHED):
+    if state not in EDITABLE_STATES:
         raise WishError("not_editable")
     resident = fields.get("resident")
     if resident is not None and resident.community_id != wish.community_id:
@@ -238,7 +241,13 @@ def wish_update(*, wish: Wish, by, photo: ProcessedImage | None = None, **fields
         setattr(wish, name, value)
     _apply_photo(wish, photo)
     wish.state = state
-    wish.save(update_fields=[*fields, *(["photo", "photo_thumb"] if photo is not None else [])])
+    changed = [*fields, *(["photo", "photo_thumb"] if photo is not None else [])]
+    wish.save(update_fields=changed)
+    if changed:
+        edited = ", ".join(str(Wish._meta.get_field(name).verbose_name) for name in changed)
+        WishTransition.objects.create(
+            wish=wish, from_state=state, to_state=state, by=by, reason=edited[:300]
+        )
     return wish
 
 

@@ -19,7 +19,7 @@ from core.exports import xlsx_response
 from core.http import client_ip
 from core.pagination import CachedCountPaginator, page_of
 from core.ratelimit import rate_limit_count, rate_limit_reached
-from members.permissions import can, get_for_user_or_404, get_roles, staff_community_or_403
+from members.access import can, get_for_user_or_404, get_roles, staff_community_or_403
 
 from . import selectors, services
 from .filters import StaffWishFilter, WallFilter

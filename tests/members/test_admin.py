@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from config.admin import ScopedModelAdmin
+from members.access import ScopedModelAdmin
 from members.models import CommunityRegistration, Member
 from tests import factories as f
 
@@ -358,7 +358,7 @@ def _organization_post(org, **changes):
 def test_org_admin_cannot_turn_their_organization_into_a_working_committee(
     login, org_admin, party_committee
 ):
-    from members.permissions import get_roles
+    from members.access import get_roles
 
     login(org_admin).post(
         reverse("admin:members_organization_change", args=[party_committee.pk]),

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from tests.wishes.test_services import soon
 from wishes import services
 from wishes.models import ContactAccessLog
 
@@ -168,3 +169,43 @@ def test_the_contact_log_says_where_in_chinese(login, staff, wish):
     services.contact_access_record(user=staff, wish=wish)
     html = login(staff).get(reverse("admin:wishes_contactaccesslog_changelist")).content.decode()
     assert "心愿页面" in html and "wish page" not in html
+
+
+def _admin_edit(client, wish, **changes):
+    url = reverse("admin:wishes_wish_change", args=[wish.pk])
+    data = {
+        "title": wish.title,
+        "description": wish.description,
+        "category": wish.category,
+        "resident": wish.resident_id,
+        "deadline": "",
+        "estimated_value": "",
+        "photo_is_public": "",
+        "claims-TOTAL_FORMS": "0",
+        "claims-INITIAL_FORMS": "0",
+        "transitions-TOTAL_FORMS": "0",
+        "transitions-INITIAL_FORMS": "0",
+        **changes,
+    }
+    return client.post(url, data)
+
+
+def test_an_admin_edit_goes_through_the_service_and_leaves_a_step_in_the_history(
+    login, staff, wish
+):
+    response = _admin_edit(login(staff), wish, title="一台新电风扇")
+    assert response.status_code == 302
+    wish.refresh_from_db()
+    step = wish.transitions.order_by("at", "pk").last()
+    assert wish.title == "一台新电风扇"
+    assert (step.from_state, step.to_state, step.by) == (wish.state, wish.state, staff)
+    assert "标题" in step.reason
+
+
+def test_a_claimed_wish_cannot_be_edited_in_admin(login, staff, member, wish):
+    services.wish_claim(wish=wish, by=member.user, promised_date=soon())
+    html = login(staff).get(reverse("admin:wishes_wish_change", args=[wish.pk])).content.decode()
+    assert 'name="title"' not in html
+    _admin_edit(login(staff), wish, title="改掉的标题")
+    wish.refresh_from_db()
+    assert wish.title != "改掉的标题"
