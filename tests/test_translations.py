@@ -1,21 +1,54 @@
-"""Every catalogue in the repository is complete: no untranslated and no fuzzy entries."""
+"""The project has one Chinese catalogue, in locale/, and it is complete: no untranslated, fuzzy
+or obsolete entries, and no entry twice. Apps keep no locale/ of their own: catalogues side by
+side share one runtime namespace, and the same msgid translated twice went silently to one of
+them (`make messages` extracts every app into locale/)."""
 
+import ast
+import os
+from collections import Counter
 from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
+PROJECT_PO = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+
+
+def _project_paths():
+    """Every file and folder of the project, outside hidden folders (.venv, .git) and
+    node_modules."""
+    for folder, dirnames, filenames in os.walk(ROOT):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "node_modules")
+        for name in dirnames + filenames:
+            yield Path(folder) / name
+
+
 CATALOGUES = sorted(
     p
-    for p in ROOT.glob("**/locale/*/LC_MESSAGES/*.po")
-    if ".venv" not in p.parts and "node_modules" not in p.parts
+    for p in _project_paths()
+    if p.suffix == ".po" and p.parent.name == "LC_MESSAGES" and p.parents[2].name == "locale"
 )
 
 
 def test_there_are_catalogues():
     assert any(p.parts[-4] == "locale" and p.parts[-5:-4] for p in CATALOGUES)
-    assert (ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po") in CATALOGUES
+    assert PROJECT_PO in CATALOGUES
+
+
+def test_the_project_has_exactly_one_django_catalogue():
+    assert [p for p in _project_paths() if p.name == "django.po"] == [PROJECT_PO]
+
+
+def test_no_app_has_a_locale_folder():
+    """makemessages writes an app's strings into the app's own locale/ once it has one."""
+    from django.apps import apps
+
+    in_project = [a for a in apps.get_app_configs() if ROOT in Path(a.path).parents]
+    assert in_project
+    assert not [a.name for a in in_project if (Path(a.path) / "locale").exists()]
+    stray = [p for p in _project_paths() if p.name == "locale" and p.is_dir()]
+    assert stray == [ROOT / "locale"]
 
 
 @pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))
@@ -33,6 +66,44 @@ def test_catalogue_is_complete(path):
             untranslated.append(message.id)
     assert not untranslated, f"untranslated in {path}: {untranslated[:10]}"
     assert not fuzzy, f"fuzzy in {path}: {fuzzy[:10]}"
+    assert not catalog.obsolete, f"obsolete in {path}: {list(catalog.obsolete)[:10]}"
+
+
+def _raw_keys(path):
+    """(msgctxt, msgid) of every entry, read line by line: Babel's reader silently keeps the
+    last of two equal entries."""
+    keys, entry, field = [], {}, None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith('"'):
+            entry[field] += ast.literal_eval(line)
+            continue
+        field, _, value = line.partition(" ")
+        if field == "msgctxt" or (field == "msgid" and "msgid" in entry):
+            if "msgid" in entry:
+                keys.append((entry.get("msgctxt"), entry["msgid"]))
+            entry = {}
+        entry[field] = ast.literal_eval(value)
+    if "msgid" in entry:
+        keys.append((entry.get("msgctxt"), entry["msgid"]))
+    return keys
+
+
+def test_the_raw_reader_sees_every_entry():
+    keys = [key for key in _raw_keys(PROJECT_PO) if key[1]]
+    with PROJECT_PO.open("rb") as f:
+        catalog = read_po(f)
+    assert len(keys) == len(catalog) > 800
+    assert ("job", "title") in keys and ("wishes", "title") in keys
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_msgid_appears_twice(path):
+    """Within its context: a word with two meanings has one entry per context."""
+    twice = [key for key, n in Counter(_raw_keys(path)).items() if n > 1]
+    assert not twice
 
 
 def test_the_admin_scripts_speak_chinese(login, superuser):
@@ -40,26 +111,3 @@ def test_the_admin_scripts_speak_chinese(login, superuser):
     content = login(superuser).get("/admin/jsi18n/").content.decode()
     for words in ("全部选择%s", "选中要添加的%s"):
         assert words.encode("unicode_escape").decode() in content
-
-
-def _entries(path):
-    with path.open("rb") as f:
-        return {
-            (m.context, m.id if isinstance(m.id, str) else m.id[0]): m.string
-            for m in read_po(f)
-            if m.id
-        }
-
-
-@pytest.mark.parametrize(
-    "path",
-    [p for p in CATALOGUES if p.parts[-5] != ROOT.name and p.name == "django.po"],
-    ids=lambda p: str(p.relative_to(ROOT)),
-)
-def test_the_project_catalogue_does_not_overrule_an_apps_words(path):
-    """LOCALE_PATHS comes first, so the same msgid with another translation at the top level
-    would replace the app's (a wish's 'title' read 职务). Common words carry a context."""
-    top = _entries(ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po")
-    app = _entries(path)
-    clashes = {k: (top[k], app[k]) for k in top.keys() & app.keys() if top[k] != app[k]}
-    assert not clashes
