@@ -111,3 +111,51 @@ def test_the_admin_scripts_speak_chinese(login, superuser):
     content = login(superuser).get("/admin/jsi18n/").content.decode()
     for words in ("全部选择%s", "选中要添加的%s"):
         assert words.encode("unicode_escape").decode() in content
+
+
+# The project catalogue comes before every installed app's, so a msgid they share shows the
+# project's words on the apps' pages too: these replacements are meant (same meaning).
+REPLACES_AN_APPS_WORDS = {
+    (None, "Page not found"): "页面不存在, not the admin's 页面没有找到",
+    (None, "Log out"): "退出登录 everywhere, also in the admin (not 注销)",
+    (None, "Edit"): "修改, not allauth's 编辑",
+    (None, "Phone"): "电话, not allauth's 电话号码",
+    (None, "active"): "启用 (of a user too), not auth's 有效",
+    (None, "name"): "名称, not allauth's 名字 (of a social app, not installed)",
+}
+
+
+def _installed_apps_catalogues():
+    import gettext
+
+    import django
+    from django.apps import apps
+
+    folders = [Path(django.__file__).parent / "conf"]
+    folders += [Path(a.path) for a in apps.get_app_configs() if ROOT not in Path(a.path).parents]
+    for folder in folders:
+        mo = folder / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.mo"
+        if mo.exists():
+            with mo.open("rb") as f:
+                yield folder, gettext.GNUTranslations(f)._catalog
+
+
+def test_the_project_catalogue_replaces_no_installed_apps_words_unless_meant():
+    """A word with another meaning in an installed app carries a context in the project (a
+    person's 'Name' replaced django-celery-beat's task name 任务名, a report's 'History' the
+    admin's 历史)."""
+    with PROJECT_PO.open("rb") as f:
+        ours = {
+            (m.context, m.id): m.string
+            for m in read_po(f)
+            if m.id and isinstance(m.id, str) and m.string
+        }
+    seen, replaced = 0, {}
+    for folder, catalog in _installed_apps_catalogues():
+        seen += 1
+        for (context, msgid), string in ours.items():
+            theirs = catalog.get(f"{context}\x04{msgid}" if context else msgid)
+            if theirs and theirs != string and (context, msgid) not in REPLACES_AN_APPS_WORDS:
+                replaced[context, msgid] = (folder.name, theirs, string)
+    assert seen > 5
+    assert not replaced
