@@ -40,12 +40,11 @@ test: lint compile-messages
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Re-extracts translatable strings (needs GNU gettext's xgettext; developers only). English is
-# the source language; each app with its own catalogue is extracted from inside its directory.
-APP_CATALOGUES := wishes reports
+# the source language; every app's strings go into the one catalogue in locale/ (words with two
+# meanings carry a pgettext context), and strings gone from the sources are dropped.
 messages: $(STAMP)
-	DEBUG=$${DEBUG:-true} $(PY) manage.py makemessages -l zh_Hans --no-location -i .venv -i var -i staticfiles \
-		$(foreach app,$(APP_CATALOGUES) bench,-i "$(app)/*")
-	for app in $(APP_CATALOGUES); do (cd $$app && mkdir -p locale && DEBUG=$${DEBUG:-true} ../$(PY) ../manage.py makemessages -l zh_Hans --no-location); done
+	DEBUG=$${DEBUG:-true} $(PY) manage.py makemessages -l zh_Hans --no-location --no-obsolete \
+		-i .venv -i var -i staticfiles -i bench
 
 worker: compile-messages
 	$(BIN)/celery -A config worker --loglevel=info

@@ -21,7 +21,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.exports import xlsx_response
@@ -190,7 +190,7 @@ class MemberReportAdmin(ScopedModelAdmin):
         (_("The member's own account"), {"fields": ["did_text", "learned_text", "plans_text"]}),
         (_("Review"), {"fields": ["review_comment", ("reviewed_by", "reviewed_at")]}),
         (_("Service records of the half-year"), {"fields": ["records_table"]}),
-        (_("History"), {"fields": ["history_table"]}),
+        (pgettext_lazy("report", "History"), {"fields": ["history_table"]}),
     ]
     readonly_fields = [
         "member",
@@ -448,7 +448,7 @@ class MemberReportAdmin(ScopedModelAdmin):
                 gettext("Party branch"),
                 gettext("Half-year"),
                 gettext("State"),
-                gettext("Hours"),
+                pgettext("service record", "Hours"),
                 gettext("Points"),
                 gettext("Wishes fulfilled"),
                 gettext("Communities served"),
@@ -534,7 +534,7 @@ class OrganizationReportAdmin(ScopedModelAdmin):
         # A returned report is rewritten by its authors: the reviewer's comment comes first.
         (_("Review"), {"fields": ["review_comment", ("reviewed_by", "reviewed_at")]}),
         (_("The organization's own account"), {"fields": ["summary", "plans"]}),
-        (_("History"), {"fields": ["history_table"]}),
+        (pgettext_lazy("report", "History"), {"fields": ["history_table"]}),
     ]
     _figures = [
         "organization",

@@ -37,7 +37,7 @@ class ServiceRecordEntryForm(forms.Form):
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     hours = forms.DecimalField(
-        label=_("Hours"),
+        label=pgettext_lazy("service record", "Hours"),
         min_value=0.5,
         max_value=24,
         decimal_places=1,

@@ -1,21 +1,58 @@
-"""Every catalogue in the repository is complete: no untranslated and no fuzzy entries."""
+"""The project has one Chinese catalogue, in locale/, and it is complete: no untranslated, fuzzy
+or obsolete entries, and no entry twice. Apps keep no locale/ of their own: catalogues side by
+side share one runtime namespace, and the same msgid translated twice went silently to one of
+them (`make messages` extracts every app into locale/)."""
 
+import ast
+import os
+from collections import Counter
 from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
+PROJECT_PO = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+
+
+def _project_paths():
+    """Every file and folder of the project, outside hidden folders (.venv, .git) and
+    node_modules."""
+    for folder, dirnames, filenames in os.walk(ROOT):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "node_modules")
+        for name in dirnames + filenames:
+            yield Path(folder) / name
+
+
 CATALOGUES = sorted(
     p
-    for p in ROOT.glob("**/locale/*/LC_MESSAGES/*.po")
-    if ".venv" not in p.parts and "node_modules" not in p.parts
+    for p in _project_paths()
+    if p.suffix == ".po" and p.parent.name == "LC_MESSAGES" and p.parents[2].name == "locale"
 )
 
 
 def test_there_are_catalogues():
     assert any(p.parts[-4] == "locale" and p.parts[-5:-4] for p in CATALOGUES)
-    assert (ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po") in CATALOGUES
+    assert PROJECT_PO in CATALOGUES
+
+
+def test_the_project_has_exactly_one_django_catalogue():
+    assert [p for p in _project_paths() if p.name == "django.po"] == [PROJECT_PO]
+
+
+def test_no_app_has_a_locale_folder():
+    """makemessages writes an app's strings into the app's own locale/ once it has one."""
+    from django.apps import apps
+
+    in_project = [
+        a
+        for a in apps.get_app_configs()
+        if ROOT in Path(a.path).parents and "site-packages" not in Path(a.path).parts
+    ]
+    assert in_project
+    assert not [a.name for a in in_project if (Path(a.path) / "locale").exists()]
+    stray = [p for p in _project_paths() if p.name == "locale" and p.is_dir()]
+    assert stray == [ROOT / "locale"]
 
 
 @pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))
@@ -33,6 +70,44 @@ def test_catalogue_is_complete(path):
             untranslated.append(message.id)
     assert not untranslated, f"untranslated in {path}: {untranslated[:10]}"
     assert not fuzzy, f"fuzzy in {path}: {fuzzy[:10]}"
+    assert not catalog.obsolete, f"obsolete in {path}: {list(catalog.obsolete)[:10]}"
+
+
+def _raw_keys(path):
+    """(msgctxt, msgid) of every entry, read line by line: Babel's reader silently keeps the
+    last of two equal entries."""
+    keys, entry, field = [], {}, None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith('"'):
+            entry[field] += ast.literal_eval(line)
+            continue
+        field, _, value = line.partition(" ")
+        if field == "msgctxt" or (field == "msgid" and "msgid" in entry):
+            if "msgid" in entry:
+                keys.append((entry.get("msgctxt"), entry["msgid"]))
+            entry = {}
+        entry[field] = ast.literal_eval(value)
+    if "msgid" in entry:
+        keys.append((entry.get("msgctxt"), entry["msgid"]))
+    return keys
+
+
+def test_the_raw_reader_sees_every_entry():
+    keys = [key for key in _raw_keys(PROJECT_PO) if key[1]]
+    with PROJECT_PO.open("rb") as f:
+        catalog = read_po(f)
+    assert len(keys) == len(catalog) > 800
+    assert ("job", "title") in keys and ("wishes", "title") in keys
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_msgid_appears_twice(path):
+    """Within its context: a word with two meanings has one entry per context."""
+    twice = [key for key, n in Counter(_raw_keys(path)).items() if n > 1]
+    assert not twice
 
 
 def test_the_admin_scripts_speak_chinese(login, superuser):
@@ -42,24 +117,49 @@ def test_the_admin_scripts_speak_chinese(login, superuser):
         assert words.encode("unicode_escape").decode() in content
 
 
-def _entries(path):
-    with path.open("rb") as f:
-        return {
-            (m.context, m.id if isinstance(m.id, str) else m.id[0]): m.string
+# The project catalogue comes before every installed app's, so a msgid they share shows the
+# project's words on the apps' pages too: these replacements are meant (same meaning).
+REPLACES_AN_APPS_WORDS = {
+    (None, "Page not found"): "页面不存在, not the admin's 页面没有找到",
+    (None, "Log out"): "退出登录 everywhere, also in the admin (not 注销)",
+    (None, "Edit"): "修改, not allauth's 编辑",
+    (None, "Phone"): "电话, not allauth's 电话号码",
+    (None, "active"): "启用 (of a user too), not auth's 有效",
+    (None, "name"): "名称, not allauth's 名字 (of a social app, not installed)",
+}
+
+
+def _installed_apps_catalogues():
+    import gettext
+
+    import django
+    from django.apps import apps
+
+    folders = [Path(django.__file__).parent / "conf"]
+    folders += [Path(a.path) for a in apps.get_app_configs() if ROOT not in Path(a.path).parents]
+    for folder in folders:
+        mo = folder / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.mo"
+        if mo.exists():
+            with mo.open("rb") as f:
+                yield folder, gettext.GNUTranslations(f)._catalog
+
+
+def test_the_project_catalogue_replaces_no_installed_apps_words_unless_meant():
+    """A word with another meaning in an installed app carries a context in the project (a
+    person's 'Name' replaced django-celery-beat's task name 任务名, a report's 'History' the
+    admin's 历史)."""
+    with PROJECT_PO.open("rb") as f:
+        ours = {
+            (m.context, m.id): m.string
             for m in read_po(f)
-            if m.id
+            if m.id and isinstance(m.id, str) and m.string
         }
-
-
-@pytest.mark.parametrize(
-    "path",
-    [p for p in CATALOGUES if p.parts[-5] != ROOT.name and p.name == "django.po"],
-    ids=lambda p: str(p.relative_to(ROOT)),
-)
-def test_the_project_catalogue_does_not_overrule_an_apps_words(path):
-    """LOCALE_PATHS comes first, so the same msgid with another translation at the top level
-    would replace the app's (a wish's 'title' read 职务). Common words carry a context."""
-    top = _entries(ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po")
-    app = _entries(path)
-    clashes = {k: (top[k], app[k]) for k in top.keys() & app.keys() if top[k] != app[k]}
-    assert not clashes
+    seen, replaced = 0, {}
+    for folder, catalog in _installed_apps_catalogues():
+        seen += 1
+        for (context, msgid), string in ours.items():
+            theirs = catalog.get(f"{context}\x04{msgid}" if context else msgid)
+            if theirs and theirs != string and (context, msgid) not in REPLACES_AN_APPS_WORDS:
+                replaced[context, msgid] = (folder.name, theirs, string)
+    assert seen > 5
+    assert not replaced

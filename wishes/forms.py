@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.images import image_process
 from core.widgets import DateInput, PlainSelect
@@ -312,7 +313,8 @@ MAX_DATABASE_ID = 2**63 - 1
 
 class BulkActionForm(forms.Form):
     action = forms.ChoiceField(
-        choices=[("publish", _("Publish")), ("cancel", _("Cancel"))], label=_("Action")
+        choices=[("publish", _("Publish")), ("cancel", _("Cancel"))],
+        label=pgettext_lazy("bulk action", "Action"),
     )
     ids = forms.TypedMultipleChoiceField(coerce=int, label=_("Wishes"), choices=())
     reason = forms.CharField(label=_("Reason (for cancelling)"), max_length=300, required=False)
