@@ -136,7 +136,11 @@ def _installed_apps_catalogues():
     from django.apps import apps
 
     folders = [Path(django.__file__).parent / "conf"]
-    folders += [Path(a.path) for a in apps.get_app_configs() if ROOT not in Path(a.path).parents]
+    folders += [
+        Path(a.path)
+        for a in apps.get_app_configs()
+        if ROOT not in Path(a.path).parents or "site-packages" in Path(a.path).parts
+    ]
     for folder in folders:
         mo = folder / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.mo"
         if mo.exists():
