@@ -51,10 +51,12 @@ INSTALLED_APPS = [
     "django_filters",
     "django_celery_beat",
     "core",
-    "members",
     "notifications",
+    "members",
+    "records",
     "wishes",
     "reports",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -143,7 +145,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "members:dashboard"
+LOGIN_REDIRECT_URL = "portal:dashboard"
 
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]

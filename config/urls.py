@@ -1,15 +1,23 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from django.views.static import serve
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    # Service records and point rules moved from the reports app to records: old links follow.
+    re_path(
+        r"^admin/reports/(?P<model>servicerecord|pointrule)/(?P<rest>.*)$",
+        RedirectView.as_view(url="/admin/records/%(model)s/%(rest)s", query_string=True),
+    ),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("notifications/", include("notifications.urls")),
     path("wishes/", include("wishes.urls")),
+    path("reports/", include("records.urls")),
     path("reports/", include("reports.urls")),
+    path("", include("portal.urls")),
     path("", include("members.urls")),
 ]
 

@@ -154,7 +154,9 @@ def staff_community_or_403(user) -> Community:
     roles = get_roles(user)
     if not roles.is_staff:
         raise PermissionDenied
-    return Community.objects.get(pk=roles.staff_community_id)
+    return Community.objects.select_related("subdistrict__district").get(
+        pk=roles.staff_community_id
+    )
 
 
 def forget_roles(user) -> None:

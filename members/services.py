@@ -132,7 +132,7 @@ def _notify_staff(registration: CommunityRegistration) -> None:
             key=occasion("registration", registration.pk, "requested"),
             template="members/email/registration_requested",
             context={"registration": registration},
-            url=reverse("members:staff_home"),
+            url=reverse("portal:staff_home"),
         )
 
 
@@ -144,7 +144,7 @@ def _notify_member(registration: CommunityRegistration, template: str) -> None:
         key=occasion("registration", registration.pk, registration.state),
         template=template,
         context={"registration": registration},
-        url=reverse("members:dashboard"),
+        url=reverse("portal:dashboard"),
     )
 
 

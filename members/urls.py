@@ -4,18 +4,14 @@ from . import views
 
 app_name = "members"
 urlpatterns = [
-    path("", views.home, name="home"),
     path("communities/", views.community_list, name="community_list"),
     path("communities/<int:pk>/", views.community_detail, name="community_detail"),
-    path("me/", views.dashboard, name="dashboard"),
     path("me/profile/", views.profile_edit, name="profile_edit"),
-    path("me/registrations/", views.registration_create, name="registration_create"),
     path(
         "me/registrations/<int:pk>/withdraw/",
         views.registration_withdraw,
         name="registration_withdraw",
     ),
-    path("staff/", views.staff_home, name="staff_home"),
     path("staff/members/", views.staff_members, name="staff_members"),
     path(
         "staff/registrations/<int:pk>/confirm/",

@@ -13,17 +13,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
-from .access import can, get_for_user_or_404, get_roles, scope
-from .forms import DeclineForm, MemberProfileForm, RegistrationForm
+from .access import can, get_for_user_or_404, get_roles, scope, staff_community_or_403
+from .forms import DeclineForm, MemberProfileForm
 from .models import Community, CommunityRegistration, Partnership
 
 PAGE_SIZE = 30
@@ -34,17 +32,6 @@ personal_data_log = logging.getLogger("members.personal_data")
 # ---------------------------------------------------------------------------------------------
 # Public pages
 # ---------------------------------------------------------------------------------------------
-def home(request):
-    return render(
-        request,
-        "members/home.html",
-        {
-            "figures": selectors.site_figures(),
-            "communities": selectors.community_list()[:12],
-        },
-    )
-
-
 def community_list(request):
     search = request.GET.get("q", "").strip()[:60]
     page = Paginator(selectors.community_list(search=search), PAGE_SIZE).get_page(
@@ -85,40 +72,6 @@ def community_detail(request, pk):
 # A member's own pages
 # ---------------------------------------------------------------------------------------------
 @login_required
-def dashboard(request):
-    member = selectors.member_profile(user=request.user)
-    roles = get_roles(request.user)
-    if member is None:
-        if roles.is_staff:
-            return redirect("members:staff_home")
-        if roles.is_org_admin:
-            return redirect("members:partnership_list")
-        messages.info(request, _("Please complete your member profile first."))
-        return redirect("members:profile_edit")
-    return _render_dashboard(request, member, RegistrationForm())
-
-
-def _render_dashboard(request, member, form):
-    registrations = list(selectors.member_registrations(member=member))
-    current = next((r for r in registrations if r.state == r.State.CONFIRMED), None)
-    pending = next((r for r in registrations if r.state == r.State.PENDING), None)
-    return render(
-        request,
-        "members/dashboard.html",
-        {
-            "member": member,
-            "registrations": registrations,
-            "current": current,
-            "pending": pending,
-            "can_register": pending is None and can(request.user, "members.registration.create"),
-            "form": form,
-            "home": selectors.member_home(user=request.user, member=member),
-            "today": timezone.localdate(),
-        },
-    )
-
-
-@login_required
 def profile_edit(request):
     member = selectors.member_profile(user=request.user)
     if member is not None and not can(request.user, "members.member.change", member):
@@ -139,37 +92,8 @@ def profile_edit(request):
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("Your profile has been saved."))
-            return redirect("members:dashboard")
+            return redirect("portal:dashboard")
     return render(request, "members/profile_form.html", {"form": form, "is_new": member is None})
-
-
-@login_required
-@require_POST
-def registration_create(request):
-    roles = get_roles(request.user)
-    if not roles.is_member:
-        messages.info(request, _("Please complete your member profile first."))
-        return redirect("members:profile_edit")
-    form = RegistrationForm(request.POST)
-    if form.is_valid():
-        community = form.cleaned_data["community"]
-        if not can(request.user, "members.registration.create", community):
-            raise PermissionDenied
-        try:
-            services.registration_request(
-                member=roles.member, community=community, note=form.cleaned_data["note"]
-            )
-        except services.MembersError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(
-                request,
-                _("Your registration with %(community)s is waiting for the staff to confirm.")
-                % {"community": community.name},
-            )
-        return redirect("members:dashboard")
-    # The page again with the form as typed and what is wrong with it.
-    return _render_dashboard(request, roles.member, form)
 
 
 @login_required
@@ -182,28 +106,19 @@ def registration_withdraw(request, pk):
         if registration.member.user_id != request.user.pk:
             raise PermissionDenied
         messages.error(request, services.MembersError("not_pending").message)
-        return redirect("members:dashboard")
+        return redirect("portal:dashboard")
     try:
         services.registration_withdraw(registration=registration, by=request.user)
     except services.MembersError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Your registration request has been withdrawn."))
-    return redirect("members:dashboard")
+    return redirect("portal:dashboard")
 
 
 # ---------------------------------------------------------------------------------------------
 # Staff pages
 # ---------------------------------------------------------------------------------------------
-def _staff_community(request) -> Community:
-    roles = get_roles(request.user)
-    if not roles.is_staff or not can(request.user, "members.community.manage"):
-        raise PermissionDenied
-    return Community.objects.select_related("subdistrict__district").get(
-        pk=roles.staff_community_id
-    )
-
-
 def _with_phone_flags(user, members):
     """Set `shown_phone` on each member: in full where the user may see it, else masked.
     Full numbers shown to someone other than the member are logged."""
@@ -219,31 +134,8 @@ def _with_phone_flags(user, members):
 
 
 @login_required
-def staff_home(request):
-    community = _staff_community(request)
-    pending = list(selectors.pending_registrations(community_id=community.pk))
-    counts = community.registrations.aggregate(
-        confirmed=Count("pk", filter=Q(state=CommunityRegistration.State.CONFIRMED)),
-    )
-    return render(
-        request,
-        "members/staff_home.html",
-        {
-            "community": community,
-            "pending": pending,
-            "waiting": selectors.staff_waiting(
-                community=community, pending_registrations=len(pending)
-            ),
-            "confirmed_count": counts["confirmed"],
-            "partnerships": list(selectors.community_partnerships(community=community)),
-            "decline_form": DeclineForm(),
-        },
-    )
-
-
-@login_required
 def staff_members(request):
-    community = _staff_community(request)
+    community = staff_community_or_403(request.user)
     search = request.GET.get("q", "").strip()[:40]
     page = Paginator(
         selectors.registered_members(community_id=community.pk, search=search), PAGE_SIZE
@@ -294,7 +186,7 @@ def _decision_response(request, registration, error=None, form=None, success=Non
         messages.error(request, error)
     if success:
         messages.success(request, success)
-    return redirect("members:staff_home")
+    return redirect("portal:staff_home")
 
 
 @login_required

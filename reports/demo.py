@@ -13,16 +13,9 @@ from django.utils import timezone
 
 from core.periods import last_ended
 from members.models import CommunityRegistration, CommunityStaff, OrganizationAdmin
+from records.models import PointRule, ServiceRecord
 
-from .models import (
-    Evaluation,
-    MemberReport,
-    PointRule,
-    Rating,
-    ReportState,
-    ReportTransition,
-    ServiceRecord,
-)
+from .models import Evaluation, MemberReport, Rating, ReportState, ReportTransition
 from .services import member_reports_prepare, organization_reports_prepare
 
 TITLES = [

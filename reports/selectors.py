@@ -3,108 +3,19 @@ queries, whatever the number of rows."""
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 
 from core.periods import Period
 from members.access import scope
-from members.models import CommunityRegistration, Member
+from members.models import Member
+from records.models import ServiceRecord
 
-from .models import Evaluation, MemberReport, ServiceRecord
+from .models import Evaluation, MemberReport
 from .services import registrations_overlapping
-
-
-@dataclass
-class HalfYear:
-    period: Period
-    records: list = field(default_factory=list)
-    hours: Decimal = Decimal(0)
-    points: int = 0
-
-
-def member_service_by_half_year(*, member: Member) -> list[HalfYear]:
-    """The member's records grouped by half-year, newest first (one query)."""
-    groups: OrderedDict[Period, HalfYear] = OrderedDict()
-    records = (
-        ServiceRecord.objects.filter(member=member)
-        .select_related("community")
-        .order_by("-served_on", "-pk")
-    )
-    for record in records:
-        period = Period.containing(record.served_on)
-        group = groups.setdefault(period, HalfYear(period=period))
-        group.records.append(record)
-        group.hours += record.hours
-        group.points += record.points
-    return list(groups.values())
-
-
-def _points_total():
-    """Each member's points over all their records, as a subquery (no join fan-out)."""
-    return Coalesce(
-        Subquery(
-            ServiceRecord.objects.filter(member_id=OuterRef("pk"))
-            .order_by()
-            .values("member_id")
-            .annotate(s=Sum("points"))
-            .values("s")[:1],
-            output_field=IntegerField(),
-        ),
-        Value(0),
-    )
-
-
-def _rank(members_qs, my_points: int) -> tuple[int, int]:
-    """(rank, size): 1 + the number of peers with more points, and the number of peers."""
-    row = (
-        members_qs.annotate(total=_points_total())
-        .order_by()
-        .aggregate(ahead=Count("pk", filter=Q(total__gt=my_points)), size=Count("pk"))
-    )
-    return row["ahead"] + 1, row["size"]
-
-
-@dataclass
-class Ranks:
-    points: int
-    community_rank: int | None
-    community_size: int
-    branch_rank: int
-    branch_size: int
-    community_name: str = ""
-
-
-def member_ranks(*, member: Member, my_points: int) -> Ranks:
-    """The member's rank by points among the members of their community and of their branch
-    (two annotated queries, plus one for the member's current community)."""
-    registration = (
-        CommunityRegistration.objects.filter(
-            member=member, state=CommunityRegistration.State.CONFIRMED
-        )
-        .select_related("community")
-        .first()
-    )
-    community_rank, community_size, community_name = None, 0, ""
-    if registration is not None:
-        peers = Member.objects.filter(
-            registrations__community_id=registration.community_id,
-            registrations__state=CommunityRegistration.State.CONFIRMED,
-        )
-        community_rank, community_size = _rank(peers, my_points)
-        community_name = registration.community.name
-    branch_rank, branch_size = _rank(Member.objects.filter(branch_id=member.branch_id), my_points)
-    return Ranks(
-        points=my_points,
-        community_rank=community_rank,
-        community_size=community_size,
-        branch_rank=branch_rank,
-        branch_size=branch_size,
-        community_name=community_name,
-    )
 
 
 def member_reports_for(*, user, member: Member):
@@ -178,18 +89,3 @@ def community_evaluation_rows(
         )
         for m in members
     ]
-
-
-def community_recent_records(*, community, limit: int = 30):
-    return (
-        ServiceRecord.objects.filter(community=community)
-        .select_related("member", "created_by")
-        .order_by("-created_at", "-pk")[:limit]
-    )
-
-
-def community_registered_members(*, community):
-    return Member.objects.filter(
-        registrations__community=community,
-        registrations__state=CommunityRegistration.State.CONFIRMED,
-    ).order_by("real_name", "pk")

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -29,17 +29,16 @@ from members.models import (
     Partnership,
 )
 from notifications.services import Message, notify, notify_many, occasion
+from records.models import ServiceRecord
 
 from .models import (
     Evaluation,
     MemberReport,
     OrganizationReport,
     OrganizationReportTransition,
-    PointRule,
     Rating,
     ReportState,
     ReportTransition,
-    ServiceRecord,
 )
 
 OPEN_STATES = (ReportState.DRAFT, ReportState.RETURNED)
@@ -66,123 +65,6 @@ class ReportsError(DomainError):
         "bad_rating": _("Choose one of the ratings."),
         "already_recorded": _("This service has already been recorded."),
     }
-
-
-# ---------------------------------------------------------------------------------------------
-# Points and service records
-# ---------------------------------------------------------------------------------------------
-def point_rule_in_force(*, kind: str, on: datetime.date) -> PointRule | None:
-    """The rule for `kind` in force on a date: the kind's own newest rule, else the default."""
-    rules = PointRule.objects.filter(Q(kind=kind) | Q(kind=""), effective_from__lte=on).order_by(
-        "-effective_from", "-pk"
-    )
-    own = next((r for r in rules[:20] if r.kind == kind), None)
-    if own is not None:
-        return own
-    return rules.filter(kind="").first()
-
-
-def points_for(*, kind: str, hours: Decimal, on: datetime.date) -> int:
-    """Points earned for service of `kind` and `hours` under the rules in force on `on`.
-
-    Without any rule, one point per hour (rounded down).
-    """
-    found = point_rule_in_force(kind=kind, on=on)
-    if found is None:
-        return int(Decimal(hours))
-    return found.points(hours)
-
-
-def service_record_create(
-    *,
-    member: Member,
-    community: Community,
-    served_on: datetime.date,
-    hours: Decimal,
-    kind: str,
-    source: str,
-    source_key: str,
-    title: str,
-    note: str = "",
-    created_by=None,
-) -> ServiceRecord | None:
-    """Record service once per (member, source_key); returns None if it was already recorded.
-
-    Points follow the rule in force on the day the record is created and are stored with it,
-    so that a later change of the rules never rewrites history.
-    """
-    hours = Decimal(hours)
-    try:
-        with transaction.atomic():
-            return ServiceRecord.objects.create(
-                member=member,
-                community=community,
-                served_on=served_on,
-                hours=hours,
-                points=points_for(kind=kind, hours=hours, on=timezone.localdate()),
-                kind=kind,
-                source=source,
-                source_key=source_key,
-                title=title[:200],
-                note=note,
-                created_by=created_by,
-            )
-    except IntegrityError:
-        return None
-
-
-def earliest_service_date() -> datetime.date:
-    """Staff may record service back to the start of the last half-year, whose reports are being
-    written; older periods are closed."""
-    return Period.current().previous().start
-
-
-def service_record_enter(
-    *,
-    by,
-    community: Community,
-    member: Member,
-    served_on: datetime.date,
-    hours,
-    kind: str,
-    title: str,
-    note: str = "",
-    token: str,
-) -> ServiceRecord:
-    """Staff record service that happened outside the system (`token` makes a resubmitted form
-    count once)."""
-    if not can(by, "reports.servicerecord.enter", community):
-        raise ReportsError("not_permitted")
-    try:
-        hours = Decimal(hours)
-    except (InvalidOperation, TypeError):
-        raise ReportsError("bad_hours") from None
-    if not (Decimal(0) < hours <= Decimal(24)):
-        raise ReportsError("bad_hours")
-    if served_on > timezone.localdate():
-        raise ReportsError("future_date")
-    if served_on < earliest_service_date():
-        raise ReportsError("too_old")
-    registered = CommunityRegistration.objects.filter(
-        member=member, community=community, state=CommunityRegistration.State.CONFIRMED
-    ).exists()
-    if not registered:
-        raise ReportsError("not_registered")
-    record = service_record_create(
-        member=member,
-        community=community,
-        served_on=served_on,
-        hours=hours,
-        kind=kind,
-        source=ServiceRecord.Source.STAFF,
-        source_key=f"manual:{token}"[:60],
-        title=title,
-        note=note,
-        created_by=by,
-    )
-    if record is None:
-        raise ReportsError("already_recorded")
-    return record
 
 
 # ---------------------------------------------------------------------------------------------

@@ -4,11 +4,9 @@ from . import views
 
 app_name = "reports"
 urlpatterns = [
-    path("my/service/", views.my_service, name="my_service"),
     path("my/", views.my_reports, name="my_reports"),
     path("<int:pk>/", views.report_detail, name="report_detail"),
     path("<int:pk>/print/", views.report_print, name="report_print"),
-    path("staff/records/", views.staff_records, name="staff_records"),
     path("staff/evaluations/", views.evaluations, name="evaluations"),
     path("staff/evaluations/<int:member_pk>/", views.evaluate, name="evaluate"),
 ]

@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.periods import Period, recent_periods
-from members.access import can, get_for_user_or_404, get_roles, scope, staff_community_or_403
+from members.access import can, get_for_user_or_404, get_roles, staff_community_or_403
 from members.models import Member
 
 from . import selectors, services
-from .forms import EvaluationForm, ReportAccountForm, ServiceRecordEntryForm
+from .forms import EvaluationForm, ReportAccountForm
 from .models import MemberReport
 from .services import ReportsError
 
@@ -27,26 +27,6 @@ def _member_or_404(user) -> Member:
     if member is None:
         raise Http404
     return member
-
-
-@login_required
-def my_service(request):
-    member = _member_or_404(request.user)
-    halves = selectors.member_service_by_half_year(member=member)
-    total_points = sum(h.points for h in halves)
-    total_hours = sum((h.hours for h in halves), start=0)
-    ranks = selectors.member_ranks(member=member, my_points=total_points)
-    return render(
-        request,
-        "reports/my_service.html",
-        {
-            "member": member,
-            "halves": halves,
-            "total_points": total_points,
-            "total_hours": total_hours,
-            "ranks": ranks,
-        },
-    )
 
 
 @login_required
@@ -116,46 +96,6 @@ def report_print(request, pk):
             "records": selectors.report_records(report=report),
             "transitions": report.transitions.select_related("by"),
             "printed_on": timezone.localdate(),
-        },
-    )
-
-
-@login_required
-def staff_records(request):
-    community = staff_community_or_403(request.user)
-    members = scope(request.user, selectors.community_registered_members(community=community))
-    form = ServiceRecordEntryForm(request.POST or None, members=members)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            record = services.service_record_enter(
-                by=request.user,
-                community=community,
-                member=data["member"],
-                served_on=data["served_on"],
-                hours=data["hours"],
-                kind=data["kind"],
-                title=data["title"],
-                note=data["note"],
-                token=data["token"],
-            )
-            messages.success(
-                request,
-                _("Recorded %(hours)s hours (%(points)s points) for %(name)s.")
-                % {"hours": record.hours, "points": record.points, "name": record.member},
-            )
-            return redirect("reports:staff_records")
-        except ReportsError as e:
-            messages.error(request, e.message)
-    return render(
-        request,
-        "reports/staff_records.html",
-        {
-            "community": community,
-            "form": form,
-            "records": selectors.community_recent_records(community=community),
-            "earliest": services.earliest_service_date(),
-            "today": timezone.localdate(),
         },
     )
 

@@ -19,7 +19,7 @@ from members.models import (
     Subdistrict,
     User,
 )
-from reports.models import ServiceRecord
+from records.models import ServiceRecord
 
 PASSWORD = "correct horse battery staple"
 

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.test import RequestFactory
 from django.urls import reverse
 
-from reports.models import ServiceRecord
+from records.models import ServiceRecord
 from tests import factories as f
 from tests.reports.factories import (
     EvaluationFactory,

@@ -6,11 +6,11 @@ from django.views.defaults import server_error
 
 
 def test_a_forbidden_page_explains_in_chinese_and_offers_a_way_back(login, member_user):
-    response = login(member_user).get(reverse("members:staff_home"))
+    response = login(member_user).get(reverse("portal:staff_home"))
     assert response.status_code == 403
     content = response.content.decode()
     assert "您的账号无法打开此页面" in content
-    assert reverse("members:dashboard") in content
+    assert reverse("portal:dashboard") in content
 
 
 def test_a_missing_page_is_shown_in_the_site_layout(client, db):

@@ -92,7 +92,7 @@ def test_mark_read_touches_only_own(member_user, staff, registration):
 
 def test_header_badge_counts_unread(login, member_user, registration):
     _send(member_user, registration)
-    response = login(member_user).get(reverse("members:home"))
+    response = login(member_user).get(reverse("portal:home"))
     assert response.context["unread_notification_count"] == 1
 
 
@@ -114,18 +114,18 @@ def test_admin_shows_a_user_only_their_own(login, staff, member_user):
 
 
 def test_every_page_offers_the_language_switcher(client, db):
-    content = client.get(reverse("members:home")).content.decode()
+    content = client.get(reverse("portal:home")).content.decode()
     assert f'action="{reverse("set_language")}"' in content and 'value="en"' in content
 
 
 def test_english_through_the_language_switcher(client, db):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    content = client.get(reverse("members:home")).content.decode()
+    content = client.get(reverse("portal:home")).content.decode()
     assert 'lang="en"' in content and "Communities" in content
 
 
 def test_chinese_by_default(client, db):
-    content = client.get(reverse("members:home")).content.decode()
+    content = client.get(reverse("portal:home")).content.decode()
     assert "社区" in content and 'lang="zh-hans"' in content
 
 

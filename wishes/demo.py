@@ -12,6 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from members.models import Community, CommunityRegistration, CommunityStaff
+from records.models import ServiceRecord
+from records.services import service_record_create
 
 from .models import Claim, HardshipCategory, Resident, Wish, WishTransition
 
@@ -95,8 +97,6 @@ class _Seeder:
         self.categories = list(HardshipCategory.objects.all())
 
     def run(self) -> int:
-        from reports.services import service_record_create
-
         made = 0
         members_by_community: dict[int, list] = {}
         for reg in CommunityRegistration.objects.filter(
@@ -121,8 +121,8 @@ class _Seeder:
                         community=community,
                         served_on=timezone.localdate(claim.fulfilled_at),
                         hours=wish.service_hours,
-                        kind="wish",
-                        source="wish",
+                        kind=ServiceRecord.Kind.WISH,
+                        source=ServiceRecord.Source.WISH,
                         source_key=f"wish:{wish.pk}",
                         title=f"微心愿：{wish.title}",
                         created_by=staff,

@@ -24,6 +24,8 @@ from core.transitions import state_move
 from members.access import can, get_roles
 from members.models import Community, CommunityStaff, Member, Organization, ServiceTeam
 from notifications.services import notify, occasion
+from records.models import ServiceRecord
+from records.services import service_record_create
 
 from .models import Claim, ContactAccessLog, ProofPhoto, Resident, Wish, WishTransition
 
@@ -525,8 +527,6 @@ def wish_confirm(
 ) -> Wish:
     """Staff confirm the fulfilment: the wish is completed and the service is recorded for the
     claimant (a member) or for every team/organization member ticked as having taken part."""
-    from reports.services import service_record_create
-
     hours = Decimal(hours)
     if not Decimal("0.5") <= hours <= Decimal("24"):
         raise WishError("bad_hours")
@@ -571,8 +571,8 @@ def wish_confirm(
             community=wish.community,
             served_on=served_on,
             hours=hours,
-            kind="wish",
-            source="wish",
+            kind=ServiceRecord.Kind.WISH,
+            source=ServiceRecord.Source.WISH,
             source_key=f"wish:{wish.pk}",
             title=str(_("Micro-wish: %(title)s") % {"title": wish.title}),
             created_by=by,

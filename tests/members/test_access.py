@@ -61,10 +61,18 @@ def test_a_committee_over_every_district_works_with_every_community(db, communit
     assert {community, other} <= set(worked)
 
 
+def _project_folders() -> list[Path]:
+    return [
+        Path(a.path)
+        for a in apps.get_app_configs()
+        if ROOT in Path(a.path).parents and "site-packages" not in Path(a.path).parts
+    ] + [ROOT / "templates", ROOT / "config"]
+
+
 def _sources() -> str:
     texts = []
-    for folder in ("config", "core", "members", "notifications", "records", "wishes", "reports"):
-        for path in (ROOT / folder).rglob("*"):
+    for folder in _project_folders():
+        for path in folder.rglob("*"):
             if path.suffix in (".py", ".html", ".txt") and "migrations" not in path.parts:
                 texts.append(path.read_text(encoding="utf-8"))
     return "\n".join(texts)

@@ -29,7 +29,7 @@ def _body(response):
 def test_log_in_by_username_or_email(client, member_user, name):
     response = client.post(reverse("account_login"), {"login": name, "password": PASSWORD})
     assert response.status_code == 302
-    assert response.url == reverse("members:dashboard")
+    assert response.url == reverse("portal:dashboard")
 
 
 def test_log_in_with_unverified_email_asks_for_verification(client, db, mailoutbox):

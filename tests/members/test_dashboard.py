@@ -25,7 +25,7 @@ def _in_november_2026():
 
 
 def _dashboard(client):
-    response = client.get(reverse("members:dashboard"))
+    response = client.get(reverse("portal:dashboard"))
     assert response.status_code == 200
     return response, response.content.decode()
 
@@ -54,7 +54,7 @@ def test_member_home_shows_this_half_years_hours_and_points(login, member, commu
     assert 'data-testid="home-hours">3.5<' in content
     assert 'data-testid="home-points">4<' in content
     assert "2026年下半年我的服务" in content
-    assert reverse("reports:my_service") in content
+    assert reverse("records:my_service") in content
 
 
 def test_member_home_shows_the_rank_in_the_community(login, member, community):
@@ -201,7 +201,7 @@ def waiting_elsewhere(other_community, other_branch):
 def test_staff_home_counts_what_waits_in_their_community(
     login, staff, waiting_here, waiting_elsewhere
 ):
-    response = login(staff).get(reverse("members:staff_home"))
+    response = login(staff).get(reverse("portal:staff_home"))
     waiting = response.context["waiting"]
     assert waiting.pending_registrations == 2
     assert waiting.submitted_wishes == 3
@@ -214,7 +214,7 @@ def test_staff_home_counts_what_waits_in_their_community(
 
 
 def test_staff_home_links_each_count_to_its_page(login, staff, waiting_here):
-    content = login(staff).get(reverse("members:staff_home")).content.decode()
+    content = login(staff).get(reverse("portal:staff_home")).content.decode()
     assert reverse("wishes:review_queue") in content
     assert f"{reverse('wishes:staff_list')}?state=fulfilled" in content
     assert f"{reverse('wishes:staff_list')}?state=claimed" in content
@@ -225,7 +225,7 @@ def test_staff_home_links_each_count_to_its_page(login, staff, waiting_here):
 def test_other_staff_sees_only_their_own_community(
     login, other_staff, waiting_here, waiting_elsewhere
 ):
-    waiting = login(other_staff).get(reverse("members:staff_home")).context["waiting"]
+    waiting = login(other_staff).get(reverse("portal:staff_home")).context["waiting"]
     assert (
         waiting.pending_registrations,
         waiting.submitted_wishes,
@@ -236,7 +236,7 @@ def test_other_staff_sees_only_their_own_community(
 
 
 def test_staff_home_with_nothing_waiting(login, staff):
-    response = login(staff).get(reverse("members:staff_home"))
+    response = login(staff).get(reverse("portal:staff_home"))
     assert response.context["waiting"].total == 0
     assert "暂时没有待办事项。" in response.content.decode()
 
@@ -248,7 +248,7 @@ def test_staff_home_with_nothing_waiting(login, staff):
     ("role", "status", "target"),
     [
         ("member", 200, None),
-        ("staff", 302, "members:staff_home"),  # staff without a member profile
+        ("staff", 302, "portal:staff_home"),  # staff without a member profile
         ("outsider", 302, "members:profile_edit"),
         ("anonymous", 302, "account_login"),
     ],
@@ -256,7 +256,7 @@ def test_staff_home_with_nothing_waiting(login, staff):
 def test_dashboard_permissions(client, login, as_user, role, status, target):
     user = as_user(role)
     c = client if role == "anonymous" else login(user)
-    response = c.get(reverse("members:dashboard"))
+    response = c.get(reverse("portal:dashboard"))
     assert response.status_code == status
     if target:
         assert response["Location"].startswith(reverse(target))
@@ -269,4 +269,4 @@ def test_dashboard_permissions(client, login, as_user, role, status, target):
 def test_staff_home_permissions(client, login, as_user, role, status):
     user = as_user(role)
     c = client if role == "anonymous" else login(user)
-    assert c.get(reverse("members:staff_home")).status_code == status
+    assert c.get(reverse("portal:staff_home")).status_code == status

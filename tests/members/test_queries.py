@@ -37,7 +37,7 @@ def _count(client, url, django_assert_num_queries, expected):
 def test_home_queries(client, community, n, django_assert_num_queries):
     _fill(n, community)
     # figures (3) + communities (1) + their current partnerships (1)
-    _count(client, reverse("members:home"), django_assert_num_queries, 5)
+    _count(client, reverse("portal:home"), django_assert_num_queries, 5)
 
 
 @pytest.mark.parametrize("n", SIZES)
@@ -52,7 +52,7 @@ def test_staff_home_queries(login, staff, community, n, django_assert_num_querie
     _fill(n, community)
     # + "waiting for you": wish counts (1), overdue claims (1), last half-year's members and
     # ratings (2)
-    response = _count(login(staff), reverse("members:staff_home"), django_assert_num_queries, 14)
+    response = _count(login(staff), reverse("portal:staff_home"), django_assert_num_queries, 14)
     assert len(response.context["pending"]) == n
 
 
@@ -85,7 +85,7 @@ def test_dashboard_history_queries(login, member, n, django_assert_num_queries):
             member=member, community=f.CommunityFactory(), state=CommunityRegistration.State.ENDED
         )
     # + the home's summary: records (1), ranks (3), open claims (1), latest report (1)
-    _count(login(member.user), reverse("members:dashboard"), django_assert_num_queries, 15)
+    _count(login(member.user), reverse("portal:dashboard"), django_assert_num_queries, 15)
 
 
 @pytest.mark.parametrize("n", SIZES)
@@ -102,7 +102,7 @@ def test_dashboard_summary_queries(login, member, community, n, django_assert_nu
         MemberReportFactory(member=member, year=2000 + i)
         Notification.objects.create(user=member.user, key=f"k{i}", subject="s", body="b")
     response = _count(
-        login(member.user), reverse("members:dashboard"), django_assert_num_queries, 15
+        login(member.user), reverse("portal:dashboard"), django_assert_num_queries, 15
     )
     assert len(response.context["home"].open_claims) == min(n, 5)
 
@@ -122,5 +122,5 @@ def test_staff_home_summary_queries(login, staff, community, branch, n, django_a
         WishFactory(resident=resident, state=Wish.State.SUBMITTED)
         ClaimFactory(wish__resident=resident, promised_date=datetime.date(2020, 1, 1))
         registered_since(f.MemberFactory(branch=branch), community, datetime.date(2020, 1, 1))
-    response = _count(login(staff), reverse("members:staff_home"), django_assert_num_queries, 14)
+    response = _count(login(staff), reverse("portal:staff_home"), django_assert_num_queries, 14)
     assert response.context["waiting"].submitted_wishes == n

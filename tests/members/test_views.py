@@ -32,22 +32,22 @@ def _url(request, name, obj=None):
 LOGIN = "login"
 GET_TABLE = [
     # (url name, object, role, expected status or "login")
-    ("members:home", None, "anonymous", 200),
-    ("members:home", None, "member", 200),
+    ("portal:home", None, "anonymous", 200),
+    ("portal:home", None, "member", 200),
     ("members:community_list", None, "anonymous", 200),
     ("members:community_detail", "community", "anonymous", 200),
     ("members:community_detail", "community", "other_staff", 200),
     ("members:community_detail", "inactive_community", "anonymous", 404),
-    ("members:dashboard", None, "anonymous", LOGIN),
-    ("members:dashboard", None, "member", 200),
+    ("portal:dashboard", None, "anonymous", LOGIN),
+    ("portal:dashboard", None, "member", 200),
     ("members:profile_edit", None, "anonymous", LOGIN),
     ("members:profile_edit", None, "member", 200),
     ("members:profile_edit", None, "outsider", 200),
-    ("members:staff_home", None, "anonymous", LOGIN),
-    ("members:staff_home", None, "staff", 200),
-    ("members:staff_home", None, "member", 403),
-    ("members:staff_home", None, "org_admin", 403),
-    ("members:staff_home", None, "outsider", 403),
+    ("portal:staff_home", None, "anonymous", LOGIN),
+    ("portal:staff_home", None, "staff", 200),
+    ("portal:staff_home", None, "member", 403),
+    ("portal:staff_home", None, "org_admin", 403),
+    ("portal:staff_home", None, "outsider", 403),
     ("members:staff_members", None, "staff", 200),
     ("members:staff_members", None, "member", 403),
     ("members:staff_members", None, "committee_admin", 403),
@@ -93,7 +93,7 @@ def test_home_shows_live_figures(client, member, other_member, pending, partners
         term_start=partnership.term_start.replace(year=partnership.term_start.year - 5),
         term_end=partnership.term_start.replace(year=partnership.term_start.year - 3),
     )
-    response = client.get(reverse("members:home"))
+    response = client.get(reverse("portal:home"))
     figures = response.context["figures"]
     # Two confirmed members (a pending one does not count); one organization with a current
     # partnership (its past one does not add a second).
@@ -103,7 +103,7 @@ def test_home_shows_live_figures(client, member, other_member, pending, partners
 
 
 def test_home_lists_communities_with_their_paired_organizations(client, partnership):
-    content = client.get(reverse("members:home")).content.decode()
+    content = client.get(reverse("portal:home")).content.decode()
     assert partnership.community.name in content
     assert partnership.organization.name in content
 
@@ -133,22 +133,22 @@ def test_community_detail_hides_members_from_other_staff(login, other_staff, mem
 # A member's pages
 # ------------------------------------------------------------------------------------------
 def test_dashboard_shows_the_current_registration(login, member_user, community):
-    response = login(member_user).get(reverse("members:dashboard"))
+    response = login(member_user).get(reverse("portal:dashboard"))
     assert response.context["current"].community == community
     assert "13812345678" in response.content.decode()  # the member sees their phone in full
 
 
 def test_dashboard_sends_a_user_without_profile_to_the_profile_form(login, outsider):
-    response = login(outsider).get(reverse("members:dashboard"))
+    response = login(outsider).get(reverse("portal:dashboard"))
     assert response.url == reverse("members:profile_edit")
 
 
 def test_dashboard_sends_staff_to_the_staff_page(login, staff):
-    assert login(staff).get(reverse("members:dashboard")).url == reverse("members:staff_home")
+    assert login(staff).get(reverse("portal:dashboard")).url == reverse("portal:staff_home")
 
 
 def test_dashboard_sends_organization_admins_to_their_partnerships(login, org_admin):
-    response = login(org_admin).get(reverse("members:dashboard"))
+    response = login(org_admin).get(reverse("portal:dashboard"))
     assert response.url == reverse("members:partnership_list")
 
 
@@ -191,7 +191,7 @@ def test_profile_form_offers_only_branches(login, outsider, branch, party_commit
 
 def test_register_to_a_community(login, applicant, community):
     login(applicant.user).post(
-        reverse("members:registration_create"), {"community": community.pk, "note": "3栋"}
+        reverse("portal:registration_create"), {"community": community.pk, "note": "3栋"}
     )
     r = applicant.registrations.get()
     assert (r.community, r.state, r.note) == (community, State.PENDING, "3栋")
@@ -199,9 +199,9 @@ def test_register_to_a_community(login, applicant, community):
 
 def test_register_twice_shows_a_message(login, applicant, community, other_community):
     client = login(applicant.user)
-    client.post(reverse("members:registration_create"), {"community": community.pk})
+    client.post(reverse("portal:registration_create"), {"community": community.pk})
     response = client.post(
-        reverse("members:registration_create"), {"community": other_community.pk}, follow=True
+        reverse("portal:registration_create"), {"community": other_community.pk}, follow=True
     )
     from members.services import MembersError
 
@@ -212,14 +212,14 @@ def test_register_twice_shows_a_message(login, applicant, community, other_commu
 
 def test_register_without_profile_goes_to_the_profile_form(login, outsider, community):
     response = login(outsider).post(
-        reverse("members:registration_create"), {"community": community.pk}
+        reverse("portal:registration_create"), {"community": community.pk}
     )
     assert response.url == reverse("members:profile_edit")
 
 
 def test_register_with_a_bad_community_keeps_the_note_and_says_what_is_wrong(login, applicant):
     response = login(applicant.user).post(
-        reverse("members:registration_create"), {"community": "nonsense", "note": "住在3栋"}
+        reverse("portal:registration_create"), {"community": "nonsense", "note": "住在3栋"}
     )
     assert response.status_code == 200
     assert response.context["form"].errors["community"]
@@ -255,7 +255,7 @@ def test_withdraw_needs_post(login, pending):
 def test_staff_home_lists_pending_registrations_of_their_community(
     login, staff, pending, other_pending
 ):
-    response = login(staff).get(reverse("members:staff_home"))
+    response = login(staff).get(reverse("portal:staff_home"))
     assert [r.pk for r in response.context["pending"]] == [pending.pk]
 
 
@@ -340,7 +340,7 @@ def test_staff_members_lists_only_confirmed_members_of_their_community(
 
 
 def test_staff_home_shows_partnerships(login, staff, partnership, other_partnership):
-    response = login(staff).get(reverse("members:staff_home"))
+    response = login(staff).get(reverse("portal:staff_home"))
     assert response.context["partnerships"] == [partnership]
 
 
@@ -385,7 +385,7 @@ def test_staff_are_notified_of_a_new_request(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         login(applicant.user).post(
-            reverse("members:registration_create"), {"community": community.pk}
+            reverse("portal:registration_create"), {"community": community.pk}
         )
     assert staff.notifications.count() == 1
     assert mailoutbox[0].to == [staff.email]
@@ -399,9 +399,9 @@ def test_a_partnership_stops_counting_when_its_term_ends(client, partnership):
     day_after = datetime.datetime.combine(
         partnership.term_end + datetime.timedelta(days=1), datetime.time(12)
     ).replace(tzinfo=datetime.UTC)
-    assert client.get(reverse("members:home")).context["figures"]["organizations"] == 1
+    assert client.get(reverse("portal:home")).context["figures"]["organizations"] == 1
     with time_machine.travel(day_after, tick=False):
-        assert client.get(reverse("members:home")).context["figures"]["organizations"] == 0
+        assert client.get(reverse("portal:home")).context["figures"]["organizations"] == 0
 
 
 def test_a_search_without_results_offers_every_community(client, community):

@@ -6,7 +6,8 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from reports.models import Evaluation, MemberReport, OrganizationReport, PointRule, Rating
+from records.models import PointRule
+from reports.models import Evaluation, MemberReport, OrganizationReport, Rating
 from tests import factories as f
 
 

@@ -238,9 +238,9 @@ def test_service_records_in_admin_are_scoped_to_the_staffs_community(
     login, staff, other_staff, member, community
 ):
     f.ServiceRecordFactory(member=member, community=community)
-    assert len(login(staff).get("/admin/reports/servicerecord/").context["cl"].result_list) == 1
+    assert len(login(staff).get("/admin/records/servicerecord/").context["cl"].result_list) == 1
     assert (
-        len(login(other_staff).get("/admin/reports/servicerecord/").context["cl"].result_list) == 0
+        len(login(other_staff).get("/admin/records/servicerecord/").context["cl"].result_list) == 0
     )
 
 

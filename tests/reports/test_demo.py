@@ -1,6 +1,7 @@
 import pytest
 
-from reports.models import MemberReport, ServiceRecord
+from records.models import ServiceRecord
+from reports.models import MemberReport
 
 pytestmark = pytest.mark.django_db
 

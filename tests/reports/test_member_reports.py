@@ -4,7 +4,6 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 
-from members.models import CommunityRegistration
 from notifications.models import Notification
 from reports.models import MemberReport, ReportState
 from reports.services import (
@@ -221,23 +220,3 @@ def test_rating_again_updates_the_one_evaluation(long_registered, staff, communi
             by=staff, community=community, member=long_registered, period=H1, rating=rating
         )
     assert list(Evaluation.objects.values_list("rating", flat=True)) == ["excellent"]
-
-
-def test_confirmed_registration_state_is_required_to_enter_service(staff, community, branch):
-    from reports.services import service_record_enter
-
-    pending = f.MemberFactory(branch=branch)
-    f.RegistrationFactory(member=pending, community=community)
-    with pytest.raises(ReportsError) as e:
-        service_record_enter(
-            by=staff,
-            community=community,
-            member=pending,
-            served_on=datetime.date(2026, 3, 1),
-            hours="2",
-            kind="other",
-            title="义诊",
-            token="t1",
-        )
-    assert e.value.code == "not_registered"
-    assert CommunityRegistration.objects.filter(member=pending).count() == 1

@@ -1,12 +1,10 @@
 import datetime
 
 import pytest
-import time_machine
 from django.urls import reverse
-from django.utils import timezone
 
-from members.models import CommunityRegistration, Member
-from reports.models import Evaluation, OrganizationReport, ReportState, ServiceRecord
+from members.models import CommunityRegistration
+from reports.models import Evaluation, ReportState
 from tests import factories as f
 from tests.reports.conftest import H1
 from tests.reports.factories import MemberReportFactory, aware, registered_since
@@ -47,7 +45,7 @@ def test_another_member_gets_404_for_a_report(login, report, other_member):
     ("role", "status"),
     [("member_user", 200), ("staff", 404), ("org_admin", 404), ("outsider", 404)],
 )
-@pytest.mark.parametrize("name", ["reports:my_service", "reports:my_reports"])
+@pytest.mark.parametrize("name", ["records:my_service", "reports:my_reports"])
 def test_only_members_have_a_service_page(request, login, role, status, name):
     client = login(request.getfixturevalue(role))
     assert client.get(reverse(name)).status_code == status
@@ -57,7 +55,7 @@ def test_only_members_have_a_service_page(request, login, role, status, name):
     ("role", "status"),
     [("staff", 200), ("member_user", 403), ("org_admin", 403), ("outsider", 403)],
 )
-@pytest.mark.parametrize("name", ["reports:staff_records", "reports:evaluations"])
+@pytest.mark.parametrize("name", ["records:staff_records", "reports:evaluations"])
 def test_only_staff_record_service_and_evaluate(request, login, role, status, name):
     client = login(request.getfixturevalue(role))
     assert client.get(reverse(name)).status_code == status
@@ -122,42 +120,6 @@ def test_print_page_has_a_print_stylesheet(login, member_user, report):
     assert "在职党员到社区报到服务半年报告" in content.decode()
 
 
-# The member's service page --------------------------------------------------------------------
-def test_service_page_groups_records_by_half_year_and_ranks_the_member(
-    login, member_user, member, community, branch
-):
-    f.ServiceRecordFactory(member=member, community=community, served_on=D(2026, 3, 1), points=5)
-    f.ServiceRecordFactory(member=member, community=community, served_on=D(2025, 9, 1), points=5)
-    rival = f.MemberFactory(branch=branch)
-    f.ConfirmedRegistrationFactory(member=rival, community=community)
-    f.ServiceRecordFactory(member=rival, community=community, points=30)
-    response = login(member_user).get(reverse("reports:my_service"))
-    halves = response.context["halves"]
-    assert [h.period.code for h in halves] == ["2026H1", "2025H2"]
-    ranks = response.context["ranks"]
-    assert (ranks.community_rank, ranks.community_size) == (2, 2)
-    assert (ranks.branch_rank, ranks.branch_size) == (2, 2)
-    assert response.context["total_points"] == 10
-
-
-def _records(member, community, n):
-    for i in range(n):
-        f.ServiceRecordFactory(
-            member=member, community=community, served_on=D(2025, 1, 1) + datetime.timedelta(i * 7)
-        )
-
-
-@pytest.mark.parametrize("n", [2, 40])
-def test_service_page_costs_a_fixed_number_of_queries(
-    login, member_user, member, community, n, django_assert_num_queries
-):
-    _records(member, community, n)
-    client = login(member_user)
-    # session, user, roles (3), notifications badge, records, registration, 2 ranks
-    with django_assert_num_queries(9):
-        assert client.get(reverse("reports:my_service")).status_code == 200
-
-
 @pytest.mark.parametrize("n", [1, 12])
 def test_my_reports_costs_a_fixed_number_of_queries(
     login, member_user, member, n, django_assert_num_queries
@@ -170,79 +132,10 @@ def test_my_reports_costs_a_fixed_number_of_queries(
 
 
 # Staff: entering service ----------------------------------------------------------------------
-def _entry(member, **extra):
-    return {
-        "member": member.pk,
-        "served_on": timezone.localdate().isoformat(),
-        "hours": "2.5",
-        "kind": "other",
-        "title": "义诊服务",
-        "note": "在社区广场",
-        "token": "abc123",
-        **extra,
-    }
-
-
-def test_staff_record_service_for_a_registered_member_once(login, staff, member):
-    client = login(staff)
-    for _ in range(2):  # a resubmitted form counts once
-        client.post(reverse("reports:staff_records"), _entry(member))
-    record = ServiceRecord.objects.get()
-    assert (record.hours, record.source, record.created_by) == (2.5, "staff", staff)
-    assert record.note == "在社区广场"
-
-
-def test_staff_cannot_record_for_a_member_of_another_community(login, staff, other_member):
-    response = login(staff).post(reverse("reports:staff_records"), _entry(other_member))
-    assert response.status_code == 200
-    assert response.context["form"].errors["member"]
-    assert not ServiceRecord.objects.exists()
-
-
-@pytest.mark.parametrize(
-    ("field", "value"), [("hours", "30"), ("hours", "abc"), ("served_on", "2999-01-01")]
-)
-def test_bad_input_keeps_the_form_and_never_fails(login, staff, member, field, value):
-    response = login(staff).post(reverse("reports:staff_records"), _entry(member, **{field: value}))
-    assert response.status_code == 200
-    assert response.context["form"].errors[field]
-    assert "义诊服务" in response.content.decode()
-
-
-@pytest.mark.parametrize("served_on", ["0001-01-01", "2025-12-31"])
-@time_machine.travel(datetime.datetime(2026, 11, 22, 10, tzinfo=datetime.UTC))
-def test_service_before_the_last_half_year_is_refused_and_the_form_kept(
-    login, staff, member, served_on
-):
-    response = login(staff).post(
-        reverse("reports:staff_records"), _entry(member, served_on=served_on)
-    )
-    assert response.status_code == 200
-    assert "义诊服务" in response.content.decode()
-    assert not ServiceRecord.objects.exists()
-
-
-@time_machine.travel(datetime.datetime(2026, 11, 22, 10, tzinfo=datetime.UTC))
-def test_service_in_the_last_half_year_can_be_recorded(login, staff, member):
-    login(staff).post(reverse("reports:staff_records"), _entry(member, served_on="2026-01-01"))
-    assert ServiceRecord.objects.get().served_on == datetime.date(2026, 1, 1)
-
-
 @pytest.mark.parametrize("period", ["0000H1", "0001H2", "9999H2"])
 def test_evaluation_page_with_an_impossible_year_shows_the_current_half_year(login, staff, period):
     response = login(staff).get(reverse("reports:evaluations") + f"?period={period}")
     assert response.status_code == 200
-
-
-@pytest.mark.parametrize("n", [1, 25])
-def test_staff_records_page_costs_a_fixed_number_of_queries(
-    login, staff, member, community, n, django_assert_num_queries
-):
-    _records(member, community, n)
-    client = login(staff)
-    # session, user, roles (3), badge, community, member choices, recent records
-    with django_assert_num_queries(9):
-        assert client.get(reverse("reports:staff_records")).status_code == 200
 
 
 # Staff: evaluations ---------------------------------------------------------------------------
@@ -343,20 +236,6 @@ def test_the_printable_page_of_a_decided_report_names_the_reviewer(login, member
     response = login(member_user).get(reverse("reports:report_print", args=[report.pk]))
     assert reviewer.get_full_name() in response.content.decode()
     assert "2026-08-01" in response.content.decode()
-
-
-def test_service_record_labels_are_not_taken_from_another_apps_catalogue():
-    """allauth translates "Note" as 注意 and members "title" as 职务: ours carry a context."""
-    from django.utils import translation
-
-    from reports.forms import ServiceRecordEntryForm
-
-    with translation.override("zh-hans"):
-        form = ServiceRecordEntryForm(members=Member.objects.none())
-        assert str(form.fields["note"].label) == "备注"
-        assert str(ServiceRecord._meta.get_field("title").verbose_name) == "服务内容"
-        members_total = OrganizationReport._meta.get_field("members_total")
-        assert str(members_total.verbose_name) == "党员人数"
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from core.images import image_process
-from reports.models import ServiceRecord
+from records.models import ServiceRecord
 from tests.wishes.conftest import make_image
 from tests.wishes.factories import (
     ClaimFactory,

@@ -4,8 +4,8 @@ from decimal import Decimal
 import pytest
 import time_machine
 
-from reports.models import PointRule, ServiceRecord
-from reports.services import points_for, service_record_create
+from records.models import PointRule, ServiceRecord
+from records.services import points_for, service_record_create
 from tests.reports.factories import PointRuleFactory, aware
 
 D = datetime.date
@@ -84,7 +84,7 @@ def test_a_committee_admin_cannot_edit_a_rule_already_in_force(login, committee_
     rule = PointRuleFactory(kind="wish", points_per_record=5, effective_from=D(2020, 1, 1))
     client = login(committee_admin)
     response = client.post(
-        f"/admin/reports/pointrule/{rule.pk}/change/",
+        f"/admin/records/pointrule/{rule.pk}/change/",
         {
             "kind": "wish",
             "points_per_record": 99,
@@ -100,7 +100,7 @@ def test_a_committee_admin_cannot_edit_a_rule_already_in_force(login, committee_
 def test_a_committee_admin_adds_a_rule_from_tomorrow_but_not_from_the_past(login, committee_admin):
     client = login(committee_admin)
     past = client.post(
-        "/admin/reports/pointrule/add/",
+        "/admin/records/pointrule/add/",
         {
             "kind": "wish",
             "points_per_record": 9,
@@ -111,7 +111,7 @@ def test_a_committee_admin_adds_a_rule_from_tomorrow_but_not_from_the_past(login
     assert past.status_code == 200  # the form again, with the error
     tomorrow = datetime.date.today() + datetime.timedelta(days=1)
     response = client.post(
-        "/admin/reports/pointrule/add/",
+        "/admin/records/pointrule/add/",
         {
             "kind": "wish",
             "points_per_record": 9,
@@ -124,5 +124,5 @@ def test_a_committee_admin_adds_a_rule_from_tomorrow_but_not_from_the_past(login
 
 
 def test_an_organization_admin_cannot_add_point_rules(login, org_admin):
-    response = login(org_admin).get("/admin/reports/pointrule/add/")
+    response = login(org_admin).get("/admin/records/pointrule/add/")
     assert response.status_code == 403

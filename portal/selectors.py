@@ -1,0 +1,90 @@
+"""The home pages compose the selectors of the apps below: a member's half-year, rank, open
+claims and report; what waits for a community's staff."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils import timezone
+
+from core.periods import Period, last_ended
+from members.models import Community, Member
+from records import selectors as records_selectors
+from reports import selectors as reports_selectors
+from wishes import selectors as wishes_selectors
+from wishes.models import Claim
+
+# ---------------------------------------------------------------------------------------------
+# The home pages: what is waiting for the member or the staff, read from the apps below.
+# ---------------------------------------------------------------------------------------------
+HOME_CLAIMS = 5
+
+
+@dataclass
+class MemberHome:
+    period: object  # core.periods.Period, the half-year we are in
+    hours: Decimal
+    points: int
+    ranks: object  # records.selectors.Ranks (by points over all time, as on "My service")
+    open_claims: list = field(default_factory=list)
+    more_claims: bool = False
+    report: object = None  # the member's latest half-year report, if any
+
+
+def member_home(*, user, member: Member) -> MemberHome:
+    """This half-year's service, rank, open claims and latest report of a member
+    (a fixed set of queries: records, ranks, open claims, latest report)."""
+
+    period = Period.current()
+    halves = records_selectors.member_service_by_half_year(member=member)
+    this_half = next((h for h in halves if h.period == period), None)
+    ranks = records_selectors.member_ranks(member=member, my_points=sum(h.points for h in halves))
+    claims = list(
+        wishes_selectors.my_claims(user=user).filter(state__in=Claim.OPEN_STATES)[: HOME_CLAIMS + 1]
+    )
+    return MemberHome(
+        period=period,
+        hours=this_half.hours if this_half else Decimal(0),
+        points=this_half.points if this_half else 0,
+        ranks=ranks,
+        open_claims=claims[:HOME_CLAIMS],
+        more_claims=len(claims) > HOME_CLAIMS,
+        report=reports_selectors.member_reports_for(user=user, member=member).first(),
+    )
+
+
+@dataclass
+class StaffWaiting:
+    pending_registrations: int
+    submitted_wishes: int
+    fulfilled_wishes: int
+    overdue_claims: int
+    evaluation_period: object  # core.periods.Period, the last half-year that ended
+    not_evaluated: int
+
+    @property
+    def total(self) -> int:
+        return (
+            self.pending_registrations
+            + self.submitted_wishes
+            + self.fulfilled_wishes
+            + self.not_evaluated
+        )
+
+
+def staff_waiting(*, community: Community, pending_registrations: int) -> StaffWaiting:
+    """What waits for the staff of one community (a fixed set of queries: the wish counts,
+    the overdue claims, the members and ratings of the last half-year)."""
+
+    wishes = wishes_selectors.wishes_waiting_for_staff(community=community)
+    period = last_ended(timezone.localdate())
+    rows = reports_selectors.community_evaluation_rows(community=community, period=period)
+    return StaffWaiting(
+        pending_registrations=pending_registrations,
+        submitted_wishes=wishes["submitted"],
+        fulfilled_wishes=wishes["fulfilled"],
+        overdue_claims=wishes["overdue"],
+        evaluation_period=period,
+        not_evaluated=sum(1 for r in rows if r.evaluation is None),
+    )

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "portal"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("me/", views.dashboard, name="dashboard"),
+    path("me/registrations/", views.registration_create, name="registration_create"),
+    path("staff/", views.staff_home, name="staff_home"),
+]

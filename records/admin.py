@@ -1,0 +1,107 @@
+"""The ledger in admin: committee admins set the point rules; records are read here, written by
+the services (a completed wish, a check-in, staff's entry on the site)."""
+
+import datetime
+
+from django import forms
+from django.contrib import admin
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from members.access import ScopedModelAdmin
+
+from .models import PointRule, ServiceRecord
+
+
+class PointRuleForm(forms.ModelForm):
+    class Meta:
+        model = PointRule
+        fields = ["kind", "points_per_record", "points_per_hour", "effective_from", "note"]
+
+    def clean_effective_from(self):
+        day = self.cleaned_data["effective_from"]
+        if day < timezone.localdate():
+            raise forms.ValidationError(
+                gettext("A rule cannot start in the past: records already made keep their points.")
+            )
+        return day
+
+
+@admin.register(PointRule)
+class PointRuleAdmin(ScopedModelAdmin):
+    form = PointRuleForm
+    list_display = [
+        "kind_label",
+        "points_per_record",
+        "points_per_hour",
+        "effective_from",
+        "in_force",
+        "note",
+    ]
+    list_filter = ["kind"]
+    fields = ["kind", "points_per_record", "points_per_hour", "effective_from", "note"]
+    ordering = ["kind", "-effective_from"]
+
+    @admin.display(description=_("kind of service"), ordering="kind")
+    def kind_label(self, obj):
+        return obj.get_kind_display() if obj.kind else gettext("Every kind (default)")
+
+    @admin.display(description=_("in force"), boolean=True)
+    def in_force(self, obj):
+        return obj.effective_from <= timezone.localdate()
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        field = form.base_fields.get("effective_from")
+        if field is not None:
+            field.help_text = gettext(
+                "Records created from this date on use this rule; records already made keep "
+                "their points. A rule cannot start in the past."
+            )
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def get_changeform_initial_data(self, request):
+        return {"effective_from": timezone.localdate() + datetime.timedelta(days=1)}
+
+
+@admin.register(ServiceRecord)
+class ServiceRecordAdmin(ScopedModelAdmin):
+    list_display = [
+        "served_on",
+        "member",
+        "community",
+        "title",
+        "kind",
+        "hours",
+        "points",
+        "source",
+    ]
+    list_filter = ["kind", "source", "served_on"]
+    search_fields = ["member__real_name", "title"]
+    search_help_text = _("Search by the member's name or what was done.")
+    list_select_related = ["member", "community"]
+    list_per_page = 50
+    date_hierarchy = "served_on"
+    readonly_fields = [
+        "member",
+        "community",
+        "served_on",
+        "hours",
+        "points",
+        "kind",
+        "source",
+        "source_key",
+        "created_by",
+        "created_at",
+    ]
+    fields = [*readonly_fields[:8], "title", "note", "created_by", "created_at"]
+
+    def has_add_permission(self, request):
+        # Staff record service with the site's form, which checks the member's registration.
+        return False

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RecordsConfig(AppConfig):
+    name = "records"
+    verbose_name = _("Service records")
+
+    def ready(self):
+        from . import permissions  # noqa: F401  (registers the rules)

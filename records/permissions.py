@@ -1,0 +1,71 @@
+"""Rules and scopers of the ledger (service records and point rules)."""
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from members.access import Roles, admin_verbs, nobody, rule, scoper, unscoped, uses_admin
+
+from .models import PointRule, ServiceRecord
+
+
+def _own(roles: Roles, member_id: int | None) -> bool:
+    return roles.member is not None and member_id == roles.member.pk
+
+
+# Service records ------------------------------------------------------------------------------
+def _view_record(roles: Roles, record: ServiceRecord | None) -> bool:
+    if record is None:
+        return roles.is_staff or roles.is_org_admin or roles.is_member
+    return (
+        _own(roles, record.member_id)
+        or roles.staffs(record.community_id)
+        or roles.administers(record.member.branch)
+    )
+
+
+admin_verbs(
+    "records.servicerecord",
+    view=_view_record,
+    change=lambda r, o: r.is_staff and (o is None or r.staffs(o.community_id)),
+    delete=nobody,
+)
+
+
+@rule("records.servicerecord.enter")
+def _enter_record(roles: Roles, community) -> bool:
+    """Staff enter service that happened outside the system, for their own community."""
+    if community is None:
+        return roles.is_staff
+    return roles.staffs(community.pk)
+
+
+@scoper(ServiceRecord)
+def _scope_records(roles: Roles, qs: QuerySet) -> QuerySet:
+    q = Q(pk__in=[])
+    if roles.member:
+        q |= Q(member_id=roles.member.pk)
+    if roles.staff_community_id:
+        q |= Q(community_id=roles.staff_community_id)
+    if roles.is_org_admin:
+        q |= roles.org_q("member__branch__")
+    return qs.filter(q)
+
+
+# Point rules ----------------------------------------------------------------------------------
+def _change_point_rule(roles: Roles, rule_obj: PointRule | None) -> bool:
+    """Committee admins set the rules; a rule already in force is history and stays as it is."""
+    if not roles.is_committee_admin:
+        return False
+    if rule_obj is None or rule_obj.pk is None:
+        return True
+    return rule_obj.effective_from > timezone.localdate()
+
+
+admin_verbs(
+    "records.pointrule",
+    view=uses_admin,
+    change=_change_point_rule,
+    add=lambda r, o: r.is_committee_admin,
+    delete=_change_point_rule,
+)
+scoper(PointRule)(unscoped)
