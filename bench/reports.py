@@ -121,7 +121,7 @@ def run(n: int) -> dict:
     from django.test import override_settings
 
     from core.periods import Period
-    from reports.reminders import send_member_reminders
+    from reports.jobs import send_member_reminders
     from reports.services import member_reports_prepare
 
     period = Period(2026, 1)

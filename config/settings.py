@@ -263,39 +263,41 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-# Every periodic job, in one place. `python manage.py sync_schedules` copies this into the
-# database scheduler (editable in admin); it never overwrites a schedule an admin has changed.
-CELERY_BEAT_SCHEDULE = {
+# Every periodic job, in one place: when each "<app>.<job>" of the apps' jobs.py runs (through
+# the one task core.run_job). The database scheduler owns the schedules: `manage.py
+# sync_schedules` adds a job that is not there yet and never changes one an admin has edited.
+# (Not CELERY_BEAT_SCHEDULE: celery beat would write that over the admin's edits at every start.)
+PERIODIC_JOBS = {
     "wishes-remind-overdue-claims": {
-        "task": "wishes.tasks.remind_overdue_claims",
+        "job": "wishes.remind_overdue_claims",
         "schedule": crontab(minute=0, hour=9),
     },
     "wishes-release-overdue-claims": {
-        "task": "wishes.tasks.release_overdue_claims",
+        "job": "wishes.release_overdue_claims",
         "schedule": crontab(minute=30, hour=1),
     },
     "wishes-expire-unclaimed": {
-        "task": "wishes.tasks.expire_unclaimed_wishes",
+        "job": "wishes.expire_unclaimed_wishes",
         "schedule": crontab(minute=0, hour=1),
     },
     "wishes-daily-digest": {
-        "task": "wishes.tasks.send_staff_digests",
+        "job": "wishes.send_staff_digests",
         "schedule": crontab(minute=0, hour=8),
     },
     "reports-prepare-drafts": {
-        "task": "reports.tasks.prepare_due_drafts",
+        "job": "reports.prepare_due_drafts",
         "schedule": crontab(minute=0, hour=2),
     },
     "reports-remind-members": {
-        "task": "reports.tasks.send_member_reminders",
+        "job": "reports.send_member_reminders",
         "schedule": crontab(minute=0, hour=9),
     },
     "reports-weekly-review-digest": {
-        "task": "reports.tasks.send_review_digests",
+        "job": "reports.send_review_digests",
         "schedule": crontab(minute=0, hour=8, day_of_week="mon"),
     },
     "reports-monthly-overdue-summary": {
-        "task": "reports.tasks.send_overdue_summaries",
+        "job": "reports.send_overdue_summaries",
         "schedule": crontab(minute=0, hour=8, day_of_month="1"),
     },
 }

@@ -1,6 +1,7 @@
 """Hooks into django-allauth and django-axes."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from axes.handlers.proxy import AxesProxyHandler
 from django.shortcuts import render
 
 
@@ -11,8 +12,6 @@ class AccountAdapter(DefaultAccountAdapter):
     def pre_authenticate(self, request, **credentials):
         """Ask django-axes first, so that a locked-out login name gets the one lockout page
         (the same for every name) instead of allauth's own rate-limit message."""
-        from axes.handlers.proxy import AxesProxyHandler
-
         if AxesProxyHandler.is_locked(request, credentials):
             request.axes_locked_out = True
             request.axes_credentials = credentials

@@ -9,9 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
 from members.access import ScopedInline, ScopedModelAdmin, own_community
+from notifications.models import Notification
 
 from . import services
-from .access import can, get_roles
+from .access import can, get_roles, scope
 from .forms import DeclineForm, PartnershipForm
 from .models import (
     Community,
@@ -248,8 +249,6 @@ class MemberAdmin(ScopedModelAdmin):
         if db_field.name == "branch":
             kwargs["queryset"] = Organization.objects.filter(kind=Organization.Kind.BRANCH)
             if not request.user.is_superuser:
-                from .access import scope
-
                 kwargs["queryset"] = scope(request.user, kwargs["queryset"])
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
@@ -373,3 +372,22 @@ class TeamMembershipAdmin(ScopedModelAdmin):
     list_select_related = ["member", "team"]
     autocomplete_fields = ["member"]
     fk_choices = {"team": _own_teams}
+
+
+# Notifications (the app below members has no access to the engine; its admin is here)
+@admin.register(Notification)
+class NotificationAdmin(ScopedModelAdmin):
+    list_display = ["subject", "user", "created_at", "read_at", "emailed_at"]
+    list_filter = ["created_at"]
+    search_fields = ["subject", "user__username", "key"]
+    list_select_related = ["user"]
+    readonly_fields = [
+        "user",
+        "key",
+        "subject",
+        "body",
+        "url",
+        "created_at",
+        "read_at",
+        "emailed_at",
+    ]

@@ -11,11 +11,13 @@ import datetime
 import random
 from dataclasses import dataclass
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from faker import Faker
 
 from .models import (
     Community,
@@ -246,8 +248,6 @@ def seed(*, size: str = "default", stdout=None) -> bool:
 
 class _Seeder:
     def __init__(self, spec: Size):
-        from faker import Faker
-
         self.spec = spec
         self.rng = random.Random(20240701)  # noqa: S311 - demo data
         self.fake = Faker("zh_CN")
@@ -340,7 +340,6 @@ class _Seeder:
                 for i in range(1, self.spec.members + 1)
             ]
         )
-        from allauth.account.models import EmailAddress
 
         EmailAddress.objects.bulk_create(
             [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users]
@@ -504,8 +503,6 @@ class _Seeder:
 
 def ensure_demo_accounts() -> int:
     """The five demo logins (one per role) on top of the demo data. Returns how many were made."""
-    from allauth.account.models import EmailAddress
-
     committee = Organization.objects.filter(name=COMMITTEE_NAME).first()
     if committee is None:
         return 0

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from notifications.models import Notification
+
 from .access import Roles, admin_verbs, nobody, rule, scoper, unscoped, uses_admin, work_scoper
 from .models import (
     Community,
@@ -391,3 +393,19 @@ admin_verbs(
 )
 scoper(ServiceTeam)(unscoped)
 scoper(TeamMembership)(unscoped)
+
+
+# ---------------------------------------------------------------------------------------------
+# Notifications (the app below members: its rules are registered here, with the engine)
+# ---------------------------------------------------------------------------------------------
+admin_verbs(
+    "notifications.notification",
+    # In admin, a user sees only their own notifications (the scoper narrows the rows).
+    view=lambda r, o: r.may_use_admin and (o is None or o.user_id == r.user_id),
+    change=nobody,
+)
+
+
+@scoper(Notification)
+def _scope_notifications(roles: Roles, qs: QuerySet) -> QuerySet:
+    return qs.filter(user_id=roles.user_id) if roles.is_authenticated else qs.none()

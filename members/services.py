@@ -7,12 +7,14 @@ from and raises `MembersError` with a machine-readable code that a view turns in
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
 from notifications.services import notify, occasion
 
+from .access import forget_roles
 from .models import Community, CommunityRegistration, Member, Organization, Partnership
 
 
@@ -124,8 +126,6 @@ def registration_end(*, registration: CommunityRegistration, by=None) -> Communi
 
 def _notify_staff(registration: CommunityRegistration) -> None:
     """Tell the community's staff that a request waits for them."""
-    from django.urls import reverse
-
     for staff in registration.community.staff.select_related("user"):
         notify(
             user=staff.user,
@@ -137,8 +137,6 @@ def _notify_staff(registration: CommunityRegistration) -> None:
 
 
 def _notify_member(registration: CommunityRegistration, template: str) -> None:
-    from django.urls import reverse
-
     notify(
         user=registration.member.user,
         key=occasion("registration", registration.pk, registration.state),
@@ -173,7 +171,6 @@ def member_profile_save(
             },
         )
         member.service_categories.set(service_categories)
-    from .access import forget_roles
 
     forget_roles(user)
     return member

@@ -1,19 +1,20 @@
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from members.access import scope
+from core.pagination import page_of
 
 from .models import Notification
 from .services import notifications_mark_read
 
+PAGE_SIZE = 20
+
 
 @login_required
 def notification_list(request):
-    page = Paginator(scope(request.user, Notification.objects.all()), 20).get_page(
-        request.GET.get("page")
-    )
+    # A user's own notifications are all they may see of them (members.permissions says the
+    # same to the admin).
+    page = page_of(request, Notification.objects.filter(user=request.user), PAGE_SIZE)
     return render(request, "notifications/list.html", {"page": page})
 
 

@@ -16,7 +16,12 @@ from members.models import CommunityRegistration, CommunityStaff, OrganizationAd
 from records.models import PointRule, ServiceRecord
 
 from .models import Evaluation, MemberReport, Rating, ReportState, ReportTransition
-from .services import member_reports_prepare, organization_reports_prepare
+from .services import (
+    _evaluation_texts,
+    member_reports_prepare,
+    organization_reports_prepare,
+    registrations_overlapping,
+)
 
 TITLES = [
     ("入户走访独居老人", "other"),
@@ -211,8 +216,6 @@ def _states(rng: random.Random, period) -> None:
 
 
 def _evaluations(rng: random.Random, period) -> int:
-    from .services import registrations_overlapping
-
     staff_by_community = dict(CommunityStaff.objects.values_list("community_id", "user_id"))
     pairs = set(
         registrations_overlapping(period).values_list("member_id", "community_id").distinct()
@@ -238,7 +241,6 @@ def _evaluations(rng: random.Random, period) -> int:
         )
     Evaluation.objects.bulk_create(rows, batch_size=2000)
     # The prepared reports show the ratings to their reviewers.
-    from .services import _evaluation_texts
 
     texts = _evaluation_texts(period)
     reports = [

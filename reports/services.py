@@ -11,6 +11,7 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.urls import reverse
@@ -115,7 +116,6 @@ def _evaluation_texts(period: Period, member_id: int | None = None) -> dict[int,
     qs = Evaluation.objects.filter(year=period.year, half=period.half)
     if member_id is not None:
         qs = qs.filter(member_id=member_id)
-    from django.conf import settings
 
     # A stored snapshot: written in the site's language, whoever triggered it.
     with translation.override(settings.LANGUAGE_CODE):
@@ -484,8 +484,6 @@ def _apply_org_figures(report: OrganizationReport, f: dict) -> None:
 
 def organization_reports_prepare(*, year: int) -> list[int]:
     """A yearly draft for each organization below a working committee that has none yet."""
-    from django.conf import settings
-
     now = timezone.now()
     due = datetime.date(year, 12, 31) + datetime.timedelta(days=settings.REPORT_DUE_DAYS)
     with transaction.atomic():

@@ -1,6 +1,8 @@
 """Admin for every wishes model, scoped by role through members.permissions."""
 
 from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from members.access import ScopedInline, ScopedModelAdmin, own_community
@@ -20,9 +22,6 @@ from .models import (
 def _photo_preview(kind: str, pk: int):
     """A photo through the page that checks who may see it: media files are not public (the
     web server keeps /media/wishes/ internal), so admin never links to them directly."""
-    from django.urls import reverse
-    from django.utils.html import format_html
-
     full = reverse("wishes:photo", args=[kind, pk, "full"])
     thumb = reverse("wishes:photo", args=[kind, pk, "thumb"])
     return format_html(

@@ -13,9 +13,11 @@ from django.utils.translation import pgettext_lazy
 
 from core.images import image_process
 from core.widgets import DateInput, PlainSelect
-from members.models import Community, phone_validator
+from members.access import get_roles
+from members.models import Community, Organization, ServiceTeam, phone_validator
 
 from .models import HardshipCategory, Resident, Wish
+from .services import MAX_PROMISE_DAYS, participant_choices
 
 IMAGE_ACCEPT = "image/jpeg,image/png,image/webp"
 # Descriptions and fulfilment notes: a few paragraphs, not a book.
@@ -194,9 +196,6 @@ class PublicWishForm(BootstrapMixin, forms.Form):
 def claim_as_choices(user) -> list[tuple[str, str]]:
     """Whom the user may claim for: themselves, the teams they captain, the organizations they
     administer."""
-    from members.access import get_roles
-    from members.models import Organization, ServiceTeam
-
     roles = get_roles(user)
     choices = []
     if roles.member:
@@ -215,7 +214,6 @@ class ClaimForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, user, wish=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from .services import MAX_PROMISE_DAYS
 
         today = timezone.localdate()
         latest = today + datetime.timedelta(days=MAX_PROMISE_DAYS)
@@ -238,8 +236,6 @@ class ClaimForm(BootstrapMixin, forms.Form):
 
     def claimant(self):
         """(team, organization) for the chosen option."""
-        from members.models import Organization, ServiceTeam
-
         value = self.cleaned_data["claim_as"]
         if value.startswith("team:"):
             return ServiceTeam.objects.select_related("captain").get(pk=int(value[5:])), None
@@ -283,8 +279,6 @@ class ConfirmForm(BootstrapMixin, forms.Form):
     )
 
     def __init__(self, *args, claim, **kwargs):
-        from .services import participant_choices
-
         super().__init__(*args, **kwargs)
         photos = claim.photos.all()
         if photos:

@@ -9,7 +9,7 @@ from django.db.models.lookups import Exact, GreaterThanOrEqual, In
 from django.utils import timezone
 
 from core.queries import Unindexed
-from members.access import get_roles, work_scope
+from members.access import get_for_user_or_404, get_roles, work_scope
 
 from .models import Claim, ProofPhoto, Wish, WishTransition
 from .permissions import claimant_q
@@ -69,8 +69,6 @@ def story_wishes() -> QuerySet:
 
 def wish_for_page(*, user, pk: int) -> Wish:
     """One wish as `user` may see it (404 otherwise), with what its page shows."""
-    from members.access import get_for_user_or_404
-
     return get_for_user_or_404(
         user,
         Wish.objects.select_related("community", "resident", "community__subdistrict"),

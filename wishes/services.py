@@ -12,6 +12,7 @@ import datetime
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -22,12 +23,20 @@ from core.errors import DomainError
 from core.images import ProcessedImage
 from core.transitions import state_move
 from members.access import can, get_roles
-from members.models import Community, CommunityStaff, Member, Organization, ServiceTeam
+from members.models import (
+    Community,
+    CommunityRegistration,
+    CommunityStaff,
+    Member,
+    Organization,
+    ServiceTeam,
+)
 from notifications.services import notify, occasion
 from records.models import ServiceRecord
 from records.services import service_record_create
 
 from .models import Claim, ContactAccessLog, ProofPhoto, Resident, Wish, WishTransition
+from .selectors import wishes_waiting_for_staff
 
 S = Wish.State
 
@@ -103,8 +112,6 @@ def _lock(wish: Wish) -> None:
 
 def member_serves(member: Member, community_id: int) -> bool:
     """A member claims in the community they are registered (confirmed) with."""
-    from members.models import CommunityRegistration
-
     return CommunityRegistration.objects.filter(
         member=member, community_id=community_id, state=CommunityRegistration.State.CONFIRMED
     ).exists()
@@ -340,8 +347,6 @@ def wish_claim(
     and the database's partial unique constraint allows one open claim per wish. Of many
     simultaneous claims exactly one wins; the others raise `already_claimed` and change nothing.
     """
-    from django.conf import settings
-
     today = timezone.localdate()
     if promised_date < today:
         raise WishError("promised_in_past")
@@ -637,7 +642,6 @@ def claim_remind_overdue(*, claim: Claim, today: datetime.date | None = None) ->
         if not claimed:
             return False
         claim = Claim.objects.select_related("wish", "member__user", "claimed_by").get(pk=claim.pk)
-        from django.conf import settings
 
         release_on = today + datetime.timedelta(days=settings.WISH_OVERDUE_GRACE_DAYS)
         _notify_claimant(
@@ -652,8 +656,6 @@ def claim_remind_overdue(*, claim: Claim, today: datetime.date | None = None) ->
 
 def claim_release_if_overdue(*, claim: Claim, now: datetime.datetime | None = None) -> bool:
     """Release an overdue claim whose reminder is older than the grace period."""
-    from django.conf import settings
-
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=settings.WISH_OVERDUE_GRACE_DAYS)
     claim = (
@@ -672,8 +674,6 @@ def claim_release_if_overdue(*, claim: Claim, now: datetime.datetime | None = No
 
 def staff_digest_send(*, community: Community, today: datetime.date | None = None) -> int:
     """Tell each staff member of `community` what waits for them today; once per day."""
-    from .selectors import wishes_waiting_for_staff
-
     today = today or timezone.localdate()
     waiting = wishes_waiting_for_staff(community=community)
     if not any(waiting.values()):
@@ -704,8 +704,6 @@ def overdue_claims_remind(*, today: datetime.date | None = None) -> int:
 
 
 def overdue_claims_release(*, now: datetime.datetime | None = None) -> int:
-    from django.conf import settings
-
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=settings.WISH_OVERDUE_GRACE_DAYS)
     pks = Claim.objects.filter(state=Claim.State.ACTIVE, reminded_at__lte=cutoff).values_list(

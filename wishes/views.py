@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -157,8 +158,6 @@ def detail(request, pk):
 
 def submit(request):
     """群众点单: a resident without an account submits a wish for the staff to review."""
-    from django.conf import settings
-
     if request.method == "POST":
         form = PublicWishForm(request.POST, request.FILES)
         limit = {

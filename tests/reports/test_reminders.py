@@ -8,14 +8,14 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from notifications.models import Notification
-from reports.models import MemberReport, OrganizationReport, ReportState
-from reports.reminders import (
+from reports.jobs import (
     prepare_due_drafts,
     reminder_step,
     send_member_reminders,
     send_overdue_summaries,
     send_review_digests,
 )
+from reports.models import MemberReport, OrganizationReport, ReportState
 from tests import factories as f
 from tests.reports.factories import MemberReportFactory, aware, registered_since
 
@@ -111,14 +111,14 @@ def test_a_whole_reminder_season_sends_each_step_once(
 def test_the_celery_task_retried_on_the_same_frozen_day_notifies_once(
     draft, member_user, django_capture_on_commit_callbacks
 ):
-    from reports.tasks import send_member_reminders as task
+    from core.tasks import run_job
 
     with (
         time_machine.travel(aware(D(2026, 7, 15), 9), tick=False),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        task.delay()
-        task.delay()
+        run_job.delay("reports.send_member_reminders")
+        run_job.delay("reports.send_member_reminders")
     assert _reminders(member_user) == [f"report:{draft.pk}:remind:due"]
     assert len(mail.outbox) == 1
 
@@ -234,17 +234,17 @@ def test_yearly_organization_reports_are_prepared_after_december(
     }
 
 
-def test_run_report_job_runs_a_job_for_a_given_date(draft, member_user, capsys):
-    call_command("run_report_job", "send_member_reminders", "--date", "2026-07-15")
-    assert "send_member_reminders (2026-07-15): 1" in capsys.readouterr().out
+def test_run_job_runs_a_reports_job_for_a_given_date(draft, member_user, capsys):
+    call_command("run_job", "reports.send_member_reminders", "--date", "2026-07-15")
+    assert "reports.send_member_reminders (2026-07-15): 1" in capsys.readouterr().out
     assert _reminders(member_user) == [f"report:{draft.pk}:remind:due"]
 
 
-def test_run_report_job_rejects_a_bad_date():
+def test_run_job_rejects_a_bad_date():
     from django.core.management import CommandError
 
     with pytest.raises(CommandError):
-        call_command("run_report_job", "send_member_reminders", "--date", "15/07/2026")
+        call_command("run_job", "reports.send_member_reminders", "--date", "15/07/2026")
 
 
 # Schedules --------------------------------------------------------------------------------------
@@ -252,12 +252,15 @@ def test_sync_schedules_creates_the_report_jobs_and_keeps_an_admins_change(setti
     from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
     call_command("sync_schedules")
-    names = {t.name: t.task for t in PeriodicTask.objects.filter(task__startswith="reports.tasks.")}
-    assert set(names.values()) == {
-        "reports.tasks.prepare_due_drafts",
-        "reports.tasks.send_member_reminders",
-        "reports.tasks.send_review_digests",
-        "reports.tasks.send_overdue_summaries",
+    jobs = {
+        t.args
+        for t in PeriodicTask.objects.filter(task="core.run_job", name__startswith="reports-")
+    }
+    assert jobs == {
+        '["reports.prepare_due_drafts"]',
+        '["reports.send_member_reminders"]',
+        '["reports.send_review_digests"]',
+        '["reports.send_overdue_summaries"]',
     }
     task = PeriodicTask.objects.get(name="reports-remind-members")
     changed, _ = CrontabSchedule.objects.get_or_create(

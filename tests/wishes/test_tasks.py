@@ -1,21 +1,20 @@
-"""The periodic jobs, run directly under a frozen clock: each idempotent and safe to retry."""
+"""The periodic jobs of the wishes app, run under a frozen clock: each idempotent and safe to
+retry."""
 
 import datetime
-import io
 import os
 import time
 
 import pytest
 import time_machine
 from django.core import mail
-from django.core.management import call_command
 from django.utils import timezone
-from django_celery_beat.models import PeriodicTask
 
 from config.celery_app import app
+from core.jobs import run_job
+from core.tasks import run_job as run_job_task
 from notifications.models import Notification
 from tests.wishes.factories import ClaimFactory, WishFactory
-from wishes import tasks
 from wishes.models import Claim, Wish, WishTransition
 
 pytestmark = pytest.mark.django_db
@@ -40,9 +39,9 @@ def test_an_overdue_claim_is_reminded_once(
 ):
     with time_machine.travel(at(1), tick=False):
         with django_capture_on_commit_callbacks(execute=True):
-            assert tasks.remind_overdue_claims() == 1
+            assert run_job("wishes.remind_overdue_claims") == 1
         with django_capture_on_commit_callbacks(execute=True):
-            assert tasks.remind_overdue_claims() == 0
+            assert run_job("wishes.remind_overdue_claims") == 0
     assert Notification.objects.filter(user=member.user, key__endswith=":overdue").count() == 1
     assert len(mail.outbox) == 1
     assert "已逾期" in mail.outbox[0].subject
@@ -50,19 +49,19 @@ def test_an_overdue_claim_is_reminded_once(
 
 def test_a_claim_not_yet_due_is_not_reminded(overdue_claim):
     with time_machine.travel(at(0), tick=False):
-        assert tasks.remind_overdue_claims() == 0
+        assert run_job("wishes.remind_overdue_claims") == 0
     assert not Notification.objects.exists()
 
 
 def test_an_overdue_claim_is_released_after_the_grace_period(settings, overdue_claim, member):
     settings.WISH_OVERDUE_GRACE_DAYS = 3
     with time_machine.travel(at(1), tick=False):
-        tasks.remind_overdue_claims()
+        run_job("wishes.remind_overdue_claims")
     with time_machine.travel(at(3), tick=False):
-        assert tasks.release_overdue_claims() == 0  # still within the grace period
+        assert run_job("wishes.release_overdue_claims") == 0  # still within the grace period
     with time_machine.travel(at(4, hour=10), tick=False):
-        assert tasks.release_overdue_claims() == 1
-        assert tasks.release_overdue_claims() == 0  # a retry changes nothing
+        assert run_job("wishes.release_overdue_claims") == 1
+        assert run_job("wishes.release_overdue_claims") == 0  # a retry changes nothing
     overdue_claim.refresh_from_db()
     wish = overdue_claim.wish
     wish.refresh_from_db()
@@ -74,7 +73,7 @@ def test_an_overdue_claim_is_released_after_the_grace_period(settings, overdue_c
 
 def test_a_claim_never_reminded_is_not_released(overdue_claim):
     with time_machine.travel(at(30), tick=False):
-        assert tasks.release_overdue_claims() == 0
+        assert run_job("wishes.release_overdue_claims") == 0
     overdue_claim.refresh_from_db()
     assert overdue_claim.state == Claim.State.ACTIVE
 
@@ -82,8 +81,8 @@ def test_a_claim_never_reminded_is_not_released(overdue_claim):
 def test_a_fulfilled_claim_is_neither_reminded_nor_released(overdue_claim):
     Claim.objects.filter(pk=overdue_claim.pk).update(state=Claim.State.FULFILLED)
     with time_machine.travel(at(30), tick=False):
-        assert tasks.remind_overdue_claims() == 0
-        assert tasks.release_overdue_claims() == 0
+        assert run_job("wishes.remind_overdue_claims") == 0
+        assert run_job("wishes.release_overdue_claims") == 0
 
 
 def test_unclaimed_wishes_past_their_deadline_expire_once(resident):
@@ -92,8 +91,8 @@ def test_unclaimed_wishes_past_their_deadline_expire_once(resident):
         later = WishFactory(resident=resident, deadline=DAY0.date() + datetime.timedelta(days=5))
         claimed = WishFactory(resident=resident, deadline=DAY0.date(), state=Wish.State.CLAIMED)
     with time_machine.travel(at(1), tick=False):
-        assert tasks.expire_unclaimed_wishes() == 1
-        assert tasks.expire_unclaimed_wishes() == 0
+        assert run_job("wishes.expire_unclaimed_wishes") == 1
+        assert run_job("wishes.expire_unclaimed_wishes") == 0
     states = dict(Wish.objects.values_list("pk", "state"))
     assert states[due.pk] == Wish.State.EXPIRED
     assert states[later.pk] == Wish.State.PUBLISHED
@@ -108,33 +107,16 @@ def test_staff_get_one_digest_a_day(
         WishFactory(resident=resident, state=Wish.State.SUBMITTED)
         WishFactory(resident=resident, state=Wish.State.FULFILLED)
         with django_capture_on_commit_callbacks(execute=True):
-            assert tasks.send_staff_digests() == 1
+            assert run_job("wishes.send_staff_digests") == 1
         with django_capture_on_commit_callbacks(execute=True):
-            assert tasks.send_staff_digests() == 0
+            assert run_job("wishes.send_staff_digests") == 0
     digest = Notification.objects.get(user=staff)
     assert "待审核：1 个" in digest.body and "待确认：1 个" in digest.body
     # The other community has nothing waiting: no digest.
     assert not Notification.objects.filter(user=other_staff).exists()
     assert len(mail.outbox) == 1
     with time_machine.travel(at(1), tick=False):
-        assert tasks.send_staff_digests() == 1
-
-
-def test_every_scheduled_task_is_registered_with_the_celery_app(settings):
-    app.loader.import_default_modules()
-    missing = [
-        entry["task"]
-        for entry in settings.CELERY_BEAT_SCHEDULE.values()
-        if entry["task"] not in app.tasks
-    ]
-    assert missing == []
-
-
-def test_sync_schedules_creates_a_periodic_task_for_every_schedule(settings):
-    call_command("sync_schedules", stdout=io.StringIO())
-    stored = dict(PeriodicTask.objects.values_list("name", "task"))
-    expected = {name: entry["task"] for name, entry in settings.CELERY_BEAT_SCHEDULE.items()}
-    assert {name: stored.get(name) for name in expected} == expected
+        assert run_job("wishes.send_staff_digests") == 1
 
 
 @pytest.mark.worker
@@ -162,7 +144,7 @@ def test_a_task_runs_through_a_real_worker_on_redis(resident):
     app.conf.update(task_always_eager=False, broker_url=redis_url)
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            tasks.expire_unclaimed_wishes.delay()
+            run_job_task.delay("wishes.expire_unclaimed_wishes")
             # No result backend is needed: the worker's effect is in the database.
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline:

@@ -1,8 +1,9 @@
 """The periodic jobs of the reports app: drafts when a period ends, reminders, digests.
 
-Each job takes `today` so that it can be run by hand for any date (`manage.py run_report_job`)
-and is safe to run twice: every message has an occasion key that is unique per user, so a retried
-or overlapping run notifies nobody twice.
+Each job takes `today` so that it can be run by hand for any date
+(`manage.py run_job reports.send_member_reminders --date 2026-07-08`) and is safe to run twice:
+every message has an occasion key that is unique per user, so a retried or overlapping run
+notifies nobody twice.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
+from django.conf import settings
 from django.db.models import Count, Q
 from django.urls import reverse
 
@@ -48,8 +50,6 @@ def reminder_step(*, due_on: datetime.date, today: datetime.date) -> str | None:
     it: "due"; after it: "overdue-W" each full week W overdue. A day the job did not run is caught
     up the next day, and each step is sent once.
     """
-    from django.conf import settings
-
     days_left = (due_on - today).days
     if days_left > 0:
         for days in sorted(settings.REPORT_REMINDER_DAYS_BEFORE):
@@ -63,8 +63,6 @@ def reminder_step(*, due_on: datetime.date, today: datetime.date) -> str | None:
 
 def send_member_reminders(*, today: datetime.date) -> int:
     """Remind every member whose report is not submitted; returns the number notified."""
-    from django.conf import settings
-
     horizon = today + datetime.timedelta(days=max(settings.REPORT_REMINDER_DAYS_BEFORE, default=0))
     # Weekly reminders stop when the next half-year's report falls due; the monthly summary to
     # the admins keeps listing the report after that.
