@@ -209,16 +209,6 @@ class Wish(models.Model):
     def category_label(self):
         return self.Category(self.category).label
 
-    @property
-    def state_badge(self) -> str:
-        return {
-            self.State.PUBLISHED: "success",
-            self.State.CLAIMED: "primary",
-            self.State.FULFILLED: "info",
-            self.State.COMPLETED: "secondary",
-            self.State.SUBMITTED: "warning",
-        }.get(self.state, "dark")
-
 
 class Claim(models.Model):
     """A claim (认领) on a wish by a member, a team (through its captain) or an organization

@@ -1,0 +1,117 @@
+"""Rules for the templates of every app: one state badge with one colour map."""
+
+import re
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.template.loader import render_to_string
+
+from core.templatetags.core_tags import DEFAULT_COLOUR, STATE_COLOURS, state_badge
+from wishes.models import Wish
+
+ROOT = Path(settings.BASE_DIR)
+BOOTSTRAP_CSS = ROOT / "static" / "vendor" / "bootstrap" / "bootstrap.min.css"
+ADMIN_CSS = ROOT / "static" / "css" / "admin.css"
+
+
+def template_files():
+    """Every template of the project: templates/ and each of our apps' templates/."""
+    folders = [Path(d) for d in settings.TEMPLATES[0]["DIRS"]]
+    folders += [
+        Path(app.path) / "templates"
+        for app in apps.get_app_configs()
+        if Path(app.path).is_relative_to(ROOT) and ".venv" not in Path(app.path).parts
+    ]
+    return sorted(p for folder in folders if folder.is_dir() for p in folder.rglob("*.*"))
+
+
+def _where(path: Path, text: str, index: int) -> str:
+    return f"{path.relative_to(ROOT)}:{text.count(chr(10), 0, index) + 1}"
+
+
+def test_the_walk_finds_the_templates_of_every_app():
+    found = {p.relative_to(ROOT).parts[0] for p in template_files()}
+    assert {"templates", "members", "notifications", "wishes", "reports"} <= found
+
+
+# ---------------------------------------------------------------------------------------------
+# State badges
+# ---------------------------------------------------------------------------------------------
+def _bootstrap_colours(css: str) -> dict[str, tuple[str, str]]:
+    """{"primary": (text colour, background colour)} of each `.text-bg-*` class, as hex."""
+    rgb = dict(re.findall(r"--bs-([a-z]+)-rgb:(\d+,\d+,\d+)", css))
+    colours = {}
+    for name, text in re.findall(r"\.text-bg-([a-z]+)\{color:(#[0-9a-f]{3,6})!important", css):
+        background = "#" + "".join(f"{int(c):02x}" for c in rgb[name].split(","))
+        colours[name] = (_hex6(text), background)
+    return colours
+
+
+def _hex6(colour: str) -> str:
+    colour = colour.lower()
+    return "#" + "".join(c * 2 for c in colour[1:]) if len(colour) == 4 else colour
+
+
+def _contrast(a: str, b: str) -> float:
+    def luminance(colour):
+        def channel(c):
+            c = int(c, 16) / 255
+            return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+        r, g, b = (channel(colour[i : i + 2]) for i in (1, 3, 5))
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    light, dark = sorted((luminance(a), luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_every_badge_colour_keeps_its_text_readable():
+    bootstrap = _bootstrap_colours(BOOTSTRAP_CSS.read_text())
+    used = {DEFAULT_COLOUR} | {c for states in STATE_COLOURS.values() for c in states.values()}
+    for colour in used:
+        text, background = bootstrap[colour]
+        assert _contrast(text, background) >= 4.5, colour
+
+
+def test_the_admin_shows_the_badges_in_bootstraps_colours():
+    admin = {
+        name: (_hex6(text), _hex6(background))
+        for name, text, background in re.findall(
+            r"\.text-bg-([a-z]+) \{ color: (#[0-9a-f]+); background-color: (#[0-9a-f]+); \}",
+            ADMIN_CSS.read_text(),
+        )
+    }
+    bootstrap = _bootstrap_colours(BOOTSTRAP_CSS.read_text())
+    assert admin == bootstrap
+
+
+def test_the_colour_map_names_real_models_and_states():
+    for label, colours in STATE_COLOURS.items():
+        model = apps.get_model(label)
+        states = {value for value, _label in model._meta.get_field("state").choices}
+        assert set(colours) <= states, label
+
+
+def test_the_badge_shows_the_state_label_in_its_colour():
+    wish = Wish(state=Wish.State.SUBMITTED)
+    html = render_to_string(
+        "partials/state_badge.html", state_badge(wish, css="fs-6", testid="wish-state")
+    )
+    assert html == (
+        f'<span class="badge text-bg-warning fs-6" data-testid="wish-state">'
+        f"{wish.get_state_display()}</span>"
+    )
+
+
+def test_no_template_colours_a_badge_itself():
+    """A colour chosen in a template (`text-bg-{% if … %}`, `text-bg-{{ … }}`) bypasses the
+    map; only the badge partial fills in `text-bg-` from a variable."""
+    partial = ROOT / "templates" / "partials" / "state_badge.html"
+    found = []
+    for path in template_files():
+        if path == partial:
+            continue
+        text = path.read_text()
+        found += [_where(path, text, m.start()) for m in re.finditer(r"text-bg-\{", text)]
+    assert not found, found
