@@ -17,7 +17,6 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -113,7 +112,6 @@ def _render_dashboard(request, member, form):
             "can_register": pending is None and can(request.user, "members.registration.create"),
             "form": form,
             "home": selectors.member_home(user=request.user, member=member),
-            "today": timezone.localdate(),
         },
     )
 

@@ -65,7 +65,7 @@ def _without_stale_review(fieldsets, obj):
     """The review section only while the report stands decided: before a decision, or after a
     returned report was submitted again, it would read as a decision on what is shown (the
     history keeps every earlier comment)."""
-    if obj is not None and obj.state in (ReportState.APPROVED, ReportState.RETURNED):
+    if obj is not None and obj.is_decided:
         return fieldsets
     return [fs for fs in fieldsets if fs[0] != _("Review")]
 

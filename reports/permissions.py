@@ -9,7 +9,6 @@ from .models import (
     MemberReport,
     OrganizationReport,
     PointRule,
-    ReportState,
     ServiceRecord,
 )
 
@@ -105,10 +104,7 @@ rule("reports.memberreport.read")(_view_member_report)
 @rule("reports.memberreport.edit")
 def _edit_member_report(roles: Roles, report: MemberReport) -> bool:
     """The member edits and submits their own report while it is a draft or returned."""
-    return _own(roles, report.member_id) and report.state in (
-        ReportState.DRAFT,
-        ReportState.RETURNED,
-    )
+    return _own(roles, report.member_id) and report.is_editable
 
 
 @rule("reports.memberreport.reviewer")
@@ -124,7 +120,7 @@ def _review_member_report(roles: Roles, report: MemberReport | None) -> bool:
     """May approve or return it now: a reviewer, and the report waits for review."""
     if report is None:
         return roles.is_org_admin
-    return _reviewer_of(roles, report) and report.state == ReportState.SUBMITTED
+    return _reviewer_of(roles, report) and report.awaits_review
 
 
 @rule("reports.memberreport.see_evaluation")
@@ -191,10 +187,7 @@ admin_verbs(
 @rule("reports.organizationreport.edit")
 def _edit_org_report(roles: Roles, report: OrganizationReport) -> bool:
     """The organization's own admins write and submit its account while it is open."""
-    return (
-        report.state in (ReportState.DRAFT, ReportState.RETURNED)
-        and report.organization_id in roles.admin_org_ids
-    )
+    return report.is_editable and report.organization_id in roles.admin_org_ids
 
 
 @rule("reports.organizationreport.review")
@@ -204,7 +197,7 @@ def _review_org_report(roles: Roles, report: OrganizationReport | None) -> bool:
         return roles.is_org_admin
     parent = report.organization.parent
     return (
-        report.state == ReportState.SUBMITTED
+        report.awaits_review
         and parent is not None
         and roles.administers(parent)
         and report.organization_id not in roles.admin_org_ids

@@ -40,7 +40,7 @@ from .models import (
 )
 from .periods import Period
 
-OPEN_STATES = (ReportState.DRAFT, ReportState.RETURNED)
+OPEN_STATES = MemberReport.OPEN_STATES
 DONE_STATES = (ReportState.SUBMITTED, ReportState.APPROVED)
 BATCH = 5000
 
@@ -716,6 +716,6 @@ def _notify_org_admins(report: OrganizationReport, step: str) -> None:
             user=admin.user,
             key=f"orgreport:{report.pk}:{step}",
             template="reports/email/org_report_decided",
-            context={"report": report},
+            context={"report": report, "approved": report.is_approved},
             url=reverse("admin:reports_organizationreport_change", args=[report.pk]),
         )

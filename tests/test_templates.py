@@ -1,11 +1,14 @@
-"""Rules for the templates of every app: one state badge with one colour map."""
+"""Rules for the templates of every app: they read flags and never compare states; one state
+badge with one colour map."""
 
 import re
 from pathlib import Path
 
+import pytest
 from django.apps import apps
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils.text import smart_split
 
 from core.templatetags.core_tags import DEFAULT_COLOUR, STATE_COLOURS, state_badge
 from wishes.models import Wish
@@ -33,6 +36,75 @@ def _where(path: Path, text: str, index: int) -> str:
 def test_the_walk_finds_the_templates_of_every_app():
     found = {p.relative_to(ROOT).parts[0] for p in template_files()}
     assert {"templates", "members", "notifications", "wishes", "reports"} <= found
+
+
+# ---------------------------------------------------------------------------------------------
+# Flags, not states
+# ---------------------------------------------------------------------------------------------
+IF_TAG = re.compile(r"\{%-?\s*(?:el)?if\s+(.*?)\s*-?%\}")
+# A state, a `from_state`, a list of `states`… with any filters after it.
+STATE = re.compile(r"^[\w.]*?(?:^|[._])states?(?:\|.*)?$")
+COMPARISONS = {"==", "!=", "in"}
+
+
+def state_comparisons(text: str) -> list[int]:
+    """The offsets of the `{% if %}` / `{% elif %}` tags in `text` that compare a state with
+    ==, != or (not) in: a rule that belongs in a view, a selector or a model's property."""
+    found = []
+    for tag in IF_TAG.finditer(text):
+        tokens = list(smart_split(tag.group(1)))
+        for i, token in enumerate(tokens):
+            if token not in COMPARISONS:
+                continue
+            before = tokens[:i]
+            if token == "in" and before[-1:] == ["not"]:
+                before = before[:-1]
+            if any(STATE.match(operand) for operand in before[-1:] + tokens[i + 1 : i + 2]):
+                found.append(tag.start())
+                break
+    return found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{% if wish.state == "published" %}',
+        "{% elif r.state != 'pending' and x %}",
+        '{% if "approved" == report.state %}',
+        "{% if claim.state in open_states %}",
+        "{% if claim.state not in open_states %}",
+        '{% if a and t.to_state|lower == "claimed" %}',
+        '{% if "draft" in allowed_states %}',
+        '{% if state == "approved" %}',
+    ],
+)
+def test_the_check_finds_a_state_comparison(text):
+    assert state_comparisons(text) == [0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{% if can_cancel %}",
+        "{% if wish.awaits_review or report.is_editable %}",
+        '{% if wish.state_label == "x" %}',
+        '{% if statement == "x" %}',
+        "{% if claim.promised_date < today %}",
+        "{{ wish.state }} is {% translate 'state' %}",
+    ],
+)
+def test_the_check_leaves_flags_alone(text):
+    assert state_comparisons(text) == []
+
+
+def test_templates_read_flags_and_never_compare_states():
+    """A template that compares states restates a rule the services hold; the view (or a
+    selector, or a model property such as `Claim.is_open`) computes a flag instead."""
+    found = []
+    for path in template_files():
+        text = path.read_text()
+        found += [_where(path, text, offset) for offset in state_comparisons(text)]
+    assert not found, "compare states in the view, not in:\n" + "\n".join(found)
 
 
 # ---------------------------------------------------------------------------------------------

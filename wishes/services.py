@@ -255,7 +255,7 @@ def wish_update(*, wish: Wish, by, photo: ProcessedImage | None = None, **fields
     state = (
         Wish.objects.select_for_update().filter(pk=wish.pk).values_list("state", flat=True).first()
     )
-    if state not in (S.SUBMITTED, S.PUBLISHED):
+    if state not in Wish.EDITABLE_STATES:
         raise WishError("not_editable")
     resident = fields.get("resident")
     if resident is not None and resident.community_id != wish.community_id:
@@ -300,7 +300,7 @@ def wish_cancel(*, wish: Wish, by, reason: str) -> Wish:
     claim = Claim.objects.filter(wish=wish, state=Claim.State.ACTIVE).first()
     _move(
         wish,
-        from_states=[S.SUBMITTED, S.PUBLISHED, S.CLAIMED],
+        from_states=Wish.CANCELLABLE_STATES,
         to=S.CANCELLED,
         by=by,
         error="cannot_cancel",
