@@ -130,7 +130,9 @@ def report_print(request, pk):
 def staff_records(request):
     community = staff_community_or_403(request.user)
     members = scope(request.user, selectors.community_registered_members(community=community))
-    form = ServiceRecordEntryForm(request.POST or None, members=members)
+    form = ServiceRecordEntryForm(
+        request.POST or None, members=members, earliest=services.earliest_service_date()
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -160,8 +162,6 @@ def staff_records(request):
             "community": community,
             "form": form,
             "records": selectors.community_recent_records(community=community),
-            "earliest": services.earliest_service_date(),
-            "today": timezone.localdate(),
         },
     )
 

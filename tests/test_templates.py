@@ -1,10 +1,11 @@
 """Rules for the templates of every app: they read flags and never compare states; one state
-badge with one colour map."""
+badge with one colour map; one field template for every form."""
 
 import re
 from pathlib import Path
 
 import pytest
+from django import forms
 from django.apps import apps
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -187,3 +188,87 @@ def test_no_template_colours_a_badge_itself():
         text = path.read_text()
         found += [_where(path, text, m.start()) for m in re.finditer(r"text-bg-\{", text)]
     assert not found, found
+
+
+# ---------------------------------------------------------------------------------------------
+# Form fields
+# ---------------------------------------------------------------------------------------------
+FIELD_TEMPLATES = {
+    ROOT / "templates" / "partials" / "field.html",
+    # ConfirmForm.approved_photos: a thumbnail above each checkbox.
+    ROOT / "wishes" / "templates" / "wishes" / "_photo_choices.html",
+    # allauth's element for the fields its templates write out without a form field.
+    ROOT / "templates" / "allauth" / "elements" / "field.html",
+}
+
+
+def test_only_the_field_templates_render_a_fields_errors():
+    """A field's label, widget, help and errors come from the renderer's field template
+    (`{{ form }}`, `{{ field.as_field_group }}`), not from markup written out page by page.
+    The admin's pages keep the admin's own markup (it has no Bootstrap)."""
+    found = []
+    for path in template_files():
+        text = path.read_text()
+        if path in FIELD_TEMPLATES or '{% extends "admin/' in text:
+            continue
+        for m in re.finditer(r"invalid-feedback|\bfield\.errors\b|\b\w+\.\w+\.errors\b", text):
+            found.append(_where(path, text, m.start()))
+    assert not found, found
+
+
+class Example(forms.Form):
+    control_size = "lg"
+    name = forms.CharField(label="Name", help_text="As on the ID card.")
+    kind = forms.ChoiceField(label="Kind", choices=[("a", "A"), ("b", "B")])
+    note = forms.CharField(label="Note", required=False, widget=forms.Textarea)
+    agree = forms.BooleanField(label="I agree", required=False)
+    days = forms.MultipleChoiceField(
+        label="Days", choices=[("mon", "Monday")], widget=forms.CheckboxSelectMultiple
+    )
+    token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+def _html(text: str) -> str:
+    return " ".join(text.split()).replace("> <", "><")
+
+
+def test_every_form_renders_through_the_projects_field_template():
+    assert settings.FORM_RENDERER == "core.forms.FormRenderer"
+    html = _html(str(Example()))
+    assert (
+        '<label class="form-label fw-semibold" for="id_name">Name</label>'
+        '<span class="text-danger" aria-hidden="true">*</span>'
+    ) in html
+    assert 'class="form-control form-control-lg" required aria-describedby="id_name_helptext"' in (
+        html
+    )
+    assert '<div class="form-text" id="id_name_helptext">As on the ID card.</div>' in html
+    assert '<select name="kind" class="form-select form-select-lg"' in html
+    assert 'for="id_note">Note</label>' in html  # no marker on an optional field
+    assert (
+        '<div class="form-check"><input type="checkbox" name="agree" class="form-check-input" '
+        'id="id_agree"><label class="form-check-label" for="id_agree">I agree</label></div>'
+    ) in html
+    assert '<legend class="form-label fw-semibold fs-6">Days' in html
+    assert 'id="id_days_0" class="form-check-input">' in html
+    assert '<input type="hidden" name="token" id="id_token">' in html
+
+
+def test_a_field_with_errors_is_marked_invalid_and_says_why():
+    form = Example(data={"kind": "z", "days": ["x"]})
+    html = _html(str(form))
+    assert 'class="form-control form-control-lg is-invalid" required aria-invalid="true"' in html
+    assert (
+        '<div id="id_name_error"><div class="invalid-feedback d-block">'
+        f"{form.errors['name'][0]}</div></div>"
+    ) in html
+    assert 'class="form-select form-select-lg is-invalid"' in html
+    assert 'class="form-check-input is-invalid" aria-invalid="true"' in html
+    assert html.count("invalid-feedback") == 3
+
+
+def test_non_field_errors_come_first():
+    form = Example(data={})
+    form.add_error(None, "Nothing matches.")
+    html = _html(str(form))
+    assert html.startswith('<div class="alert alert-danger" role="alert"><div>Nothing matches.')

@@ -228,6 +228,14 @@ def test_service_in_the_last_half_year_can_be_recorded(login, staff, member):
     assert ServiceRecord.objects.get().served_on == datetime.date(2026, 1, 1)
 
 
+@time_machine.travel(datetime.datetime(2026, 11, 22, 10, tzinfo=datetime.UTC))
+def test_the_date_picker_offers_the_days_service_may_be_recorded_for(login, staff, member):
+    content = login(staff).get(reverse("reports:staff_records")).content.decode()
+    assert 'type="date" name="served_on" value="2026-11-22" max="2026-11-22" min="2026-01-01"' in (
+        content
+    )
+
+
 @pytest.mark.parametrize("period", ["0000H1", "0001H2", "9999H2"])
 def test_evaluation_page_with_an_impossible_year_shows_the_current_half_year(login, staff, period):
     response = login(staff).get(reverse("reports:evaluations") + f"?period={period}")
@@ -240,8 +248,9 @@ def test_staff_records_page_costs_a_fixed_number_of_queries(
 ):
     _records(member, community, n)
     client = login(staff)
-    # session, user, roles (3), badge, community, member choices, recent records
-    with django_assert_num_queries(9):
+    # user, roles (3), badge, community, member choices, recent records (the session is in the
+    # cache)
+    with django_assert_num_queries(8):
         assert client.get(reverse("reports:staff_records")).status_code == 200
 
 
