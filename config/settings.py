@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, for FORM_RENDERER
     "allauth",
     "allauth.account",
     "axes",
@@ -94,6 +95,8 @@ TEMPLATES = [
         },
     },
 ]
+# Every form renders its fields with templates/partials/field.html (Bootstrap's markup).
+FORM_RENDERER = "core.forms.FormRenderer"
 
 # ---------------------------------------------------------------------------------------------
 # Database, cache, sessions

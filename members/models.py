@@ -399,6 +399,11 @@ class CommunityRegistration(models.Model):
     def is_active(self):
         return self.state in (self.State.PENDING, self.State.CONFIRMED)
 
+    @property
+    def is_pending(self) -> bool:
+        """Waiting for the staff: they may confirm or decline it, the member withdraw it."""
+        return self.state == self.State.PENDING
+
 
 def agreement_upload_to(instance, filename):
     return f"agreements/{instance.organization_id}/{filename}"

@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -65,7 +64,6 @@ def _render_dashboard(request, member, form):
             "can_register": pending is None and can(request.user, "members.registration.create"),
             "form": form,
             "home": selectors.member_home(user=request.user, member=member),
-            "today": timezone.localdate(),
         },
     )
 

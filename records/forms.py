@@ -9,6 +9,7 @@ from .models import ServiceRecord
 
 
 class ServiceRecordEntryForm(forms.Form):
+    control_size = "lg"
     member = forms.ModelChoiceField(label=_("Member"), queryset=None, empty_label=_("Choose…"))
     served_on = forms.DateField(
         label=_("Date of service"),
@@ -31,9 +32,13 @@ class ServiceRecordEntryForm(forms.Form):
     )
     token = forms.CharField(widget=forms.HiddenInput, max_length=40)
 
-    def __init__(self, *args, members, **kwargs):
+    def __init__(self, *args, members, earliest=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = members
+        # The date picker offers the days a record may be entered for (`earliest` on).
+        self.fields["served_on"].widget.attrs["max"] = timezone.localdate().isoformat()
+        if earliest is not None:
+            self.fields["served_on"].widget.attrs["min"] = earliest.isoformat()
         if not self.is_bound:
             self.initial.setdefault("token", uuid.uuid4().hex)
             self.initial.setdefault("served_on", timezone.localdate())

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.access import get_roles, scope, staff_community_or_403
@@ -49,7 +48,9 @@ def my_service(request):
 def staff_records(request):
     community = staff_community_or_403(request.user)
     members = scope(request.user, selectors.community_registered_members(community=community))
-    form = ServiceRecordEntryForm(request.POST or None, members=members)
+    form = ServiceRecordEntryForm(
+        request.POST or None, members=members, earliest=services.earliest_service_date()
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -79,7 +80,5 @@ def staff_records(request):
             "community": community,
             "form": form,
             "records": selectors.community_recent_records(community=community),
-            "earliest": services.earliest_service_date(),
-            "today": timezone.localdate(),
         },
     )

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.exports import xlsx_response
 from core.periods import Period
+from core.templatetags import core_tags
 from members.access import ScopedModelAdmin, can, get_for_user_or_404, scope
 from members.models import Organization
 
@@ -34,21 +35,16 @@ from .services import ReportsError
 
 SUBMIT_BUTTON = "_submit_report"
 
-STATE_COLOURS = {
-    ReportState.DRAFT: "#6c757d",
-    ReportState.SUBMITTED: "#0d6efd",
-    ReportState.RETURNED: "#b58105",
-    ReportState.APPROVED: "#198754",
-}
-
 
 def state_badge(obj):
-    return format_html(
-        '<span style="color:#fff;background:{};padding:2px 8px;border-radius:8px;'
-        'white-space:nowrap">{}</span>',
-        STATE_COLOURS.get(obj.state, "#6c757d"),
-        obj.get_state_display(),
+    """The site's state badge (the admin has no Bootstrap: `ADMIN_CSS` gives it its colours)."""
+    return mark_safe(  # noqa: S308 - rendered by the template engine, which escapes
+        render_to_string("partials/state_badge.html", core_tags.state_badge(obj))
     )
+
+
+# The badge colours in the admin, which has no Bootstrap of its own.
+ADMIN_CSS = {"all": ["css/admin.css"]}
 
 
 def _nowrap_date(day):
@@ -59,7 +55,7 @@ def _without_stale_review(fieldsets, obj):
     """The review section only while the report stands decided: before a decision, or after a
     returned report was submitted again, it would read as a decision on what is shown (the
     history keeps every earlier comment)."""
-    if obj is not None and obj.state in (ReportState.APPROVED, ReportState.RETURNED):
+    if obj is not None and obj.is_decided:
         return fieldsets
     return [fs for fs in fieldsets if fs[0] != _("Review")]
 
@@ -206,6 +202,9 @@ class MemberReportAdmin(ScopedModelAdmin):
         "records_table",
         "history_table",
     ]
+
+    class Media:
+        css = ADMIN_CSS
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("member__branch", "reviewed_by")
@@ -547,6 +546,9 @@ class OrganizationReportAdmin(ScopedModelAdmin):
         "reviewed_at",
         "history_table",
     ]
+
+    class Media:
+        css = ADMIN_CSS
 
     def get_readonly_fields(self, request, obj=None):
         return self._figures

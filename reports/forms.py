@@ -5,6 +5,7 @@ from .models import Rating
 
 
 class ReportAccountForm(forms.Form):
+    control_size = "lg"
     did = forms.CharField(
         label=_("What I did"),
         required=False,

@@ -37,6 +37,8 @@ class ReviewedReport(models.Model):
     the state of the review and who decided it when. The steps are recorded by a `Transition`."""
 
     State = ReportState
+    # Open: its authors write and submit it (the services and the edit rules read this).
+    OPEN_STATES = (ReportState.DRAFT, ReportState.RETURNED)
 
     state = models.CharField(
         _("state"), max_length=10, choices=ReportState.choices, default=ReportState.DRAFT
@@ -61,7 +63,26 @@ class ReviewedReport(models.Model):
 
     @property
     def is_editable(self) -> bool:
-        return self.state in (ReportState.DRAFT, ReportState.RETURNED)
+        return self.state in self.OPEN_STATES
+
+    @property
+    def is_returned(self) -> bool:
+        """Returned by the reviewers: open again, with their comment."""
+        return self.state == ReportState.RETURNED
+
+    @property
+    def awaits_review(self) -> bool:
+        """Submitted: the reviewers approve it or return it (`_report_decide`)."""
+        return self.state == ReportState.SUBMITTED
+
+    @property
+    def is_approved(self) -> bool:
+        return self.state == ReportState.APPROVED
+
+    @property
+    def is_decided(self) -> bool:
+        """Approved or returned: the review (who, when, the comment) stands."""
+        return self.is_approved or self.is_returned
 
     @property
     def is_overdue(self) -> bool:

@@ -4,7 +4,7 @@ from django.db.models import Q, QuerySet
 
 from members.access import Roles, admin_verbs, nobody, rule, scoper
 
-from .models import Evaluation, MemberReport, OrganizationReport, ReportState
+from .models import Evaluation, MemberReport, OrganizationReport
 
 
 def _own(roles: Roles, member_id: int | None) -> bool:
@@ -31,10 +31,7 @@ admin_verbs(
 @rule("reports.memberreport.edit")
 def _edit_member_report(roles: Roles, report: MemberReport) -> bool:
     """The member edits and submits their own report while it is a draft or returned."""
-    return _own(roles, report.member_id) and report.state in (
-        ReportState.DRAFT,
-        ReportState.RETURNED,
-    )
+    return _own(roles, report.member_id) and report.is_editable
 
 
 @rule("reports.memberreport.reviewer")
@@ -50,7 +47,7 @@ def _review_member_report(roles: Roles, report: MemberReport | None) -> bool:
     """May approve or return it now: a reviewer, and the report waits for review."""
     if report is None:
         return roles.is_org_admin
-    return _reviewer_of(roles, report) and report.state == ReportState.SUBMITTED
+    return _reviewer_of(roles, report) and report.awaits_review
 
 
 @rule("reports.memberreport.see_evaluation")
@@ -117,10 +114,7 @@ admin_verbs(
 @rule("reports.organizationreport.edit")
 def _edit_org_report(roles: Roles, report: OrganizationReport) -> bool:
     """The organization's own admins write and submit its account while it is open."""
-    return (
-        report.state in (ReportState.DRAFT, ReportState.RETURNED)
-        and report.organization_id in roles.admin_org_ids
-    )
+    return report.is_editable and report.organization_id in roles.admin_org_ids
 
 
 @rule("reports.organizationreport.review")
@@ -130,7 +124,7 @@ def _review_org_report(roles: Roles, report: OrganizationReport | None) -> bool:
         return roles.is_org_admin
     parent = report.organization.parent
     return (
-        report.state == ReportState.SUBMITTED
+        report.awaits_review
         and parent is not None
         and roles.administers(parent)
         and report.organization_id not in roles.admin_org_ids

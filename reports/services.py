@@ -42,7 +42,7 @@ from .models import (
     ReportTransition,
 )
 
-OPEN_STATES = (ReportState.DRAFT, ReportState.RETURNED)
+OPEN_STATES = MemberReport.OPEN_STATES
 DONE_STATES = (ReportState.SUBMITTED, ReportState.APPROVED)
 BATCH = 5000
 
@@ -579,6 +579,6 @@ def _notify_org_admins(report: OrganizationReport, step: str) -> None:
             user=admin.user,
             key=occasion("orgreport", report.pk, step),
             template="reports/email/org_report_decided",
-            context={"report": report},
+            context={"report": report, "approved": report.is_approved},
             url=reverse("admin:reports_organizationreport_change", args=[report.pk]),
         )

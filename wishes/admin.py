@@ -111,7 +111,7 @@ class WishAdmin(ScopedModelAdmin):
     actions = ["publish_selected"]
 
     def get_readonly_fields(self, request, obj=None):
-        if obj is not None and obj.state not in services.EDITABLE_STATES:
+        if obj is not None and not obj.is_editable:
             # Claimed, fulfilled or closed: the details are what the claimant agreed to.
             editable = [
                 f.name for f in obj._meta.fields if f.editable and f.name not in self.exclude

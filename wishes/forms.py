@@ -64,29 +64,10 @@ class MultiplePhotoField(forms.FileField):
         return [image_process(super(MultiplePhotoField, self).clean(f, initial)) for f in files]
 
 
-class BootstrapMixin:
-    """Bootstrap classes on every widget; large targets. A form that adds or replaces fields
-    after `__init__` calls `_style()` again (it keeps the classes already set)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
-
-    def _style(self):
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
-                widget.attrs.setdefault("class", "form-check-input")
-                continue
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "form-select form-select-lg")
-            else:
-                widget.attrs.setdefault("class", "form-control form-control-lg")
-
-
-class WishDetailsForm(BootstrapMixin, forms.ModelForm):
+class WishDetailsForm(forms.ModelForm):
+    # Large controls, as on every form of this app: they are filled in on phones, by staff and
+    # members of every age (read by the project's field template, see core.forms).
+    control_size = "lg"
     photo = PhotoField(label=_("Photo"), required=False)
 
     class Meta:
@@ -139,7 +120,6 @@ class WishDetailsForm(BootstrapMixin, forms.ModelForm):
         order = ["resident", "new_name", "new_phone", "new_address", "new_hardship"]
         last = ["photo", "photo_is_public"]
         self.order_fields(order + [n for n in self.fields if n not in order + last] + last)
-        self._style()
 
     def clean_deadline(self):
         deadline = self.cleaned_data.get("deadline")
@@ -156,8 +136,10 @@ class WishDetailsForm(BootstrapMixin, forms.ModelForm):
         return data
 
 
-class PublicWishForm(BootstrapMixin, forms.Form):
+class PublicWishForm(forms.Form):
     """群众点单: what a resident without an account may submit."""
+
+    control_size = "lg"
 
     community = forms.ModelChoiceField(
         label=_("Your community"),
@@ -182,7 +164,9 @@ class PublicWishForm(BootstrapMixin, forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=Wish.Category.choices)
     photo = PhotoField(label=_("Photo (optional)"), required=False)
     # A field people never see (hidden by CSS); bots fill it in.
-    website = forms.CharField(label=_("Leave this empty"), required=False)
+    website = forms.CharField(
+        label=_("Leave this empty"), required=False, template_name="wishes/_honeypot_field.html"
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -208,7 +192,8 @@ def claim_as_choices(user) -> list[tuple[str, str]]:
     return choices
 
 
-class ClaimForm(BootstrapMixin, forms.Form):
+class ClaimForm(forms.Form):
+    control_size = "lg"
     promised_date = forms.DateField(label=_("I promise to fulfil it by"), widget=DateInput())
     claim_as = forms.ChoiceField(label=_("Claim as"))
 
@@ -232,7 +217,6 @@ class ClaimForm(BootstrapMixin, forms.Form):
             # member claims for the organization).
             self.fields["claim_as"].widget = forms.HiddenInput()
             self.fields["claim_as"].initial = choices[0][0]
-        self._style()
 
     def claimant(self):
         """(team, organization) for the chosen option."""
@@ -244,7 +228,8 @@ class ClaimForm(BootstrapMixin, forms.Form):
         return None, None
 
 
-class FulfilForm(BootstrapMixin, forms.Form):
+class FulfilForm(forms.Form):
+    control_size = "lg"
     note = forms.CharField(
         label=_("How was the wish fulfilled?"),
         max_length=DESCRIPTION_MAX_LENGTH,
@@ -253,11 +238,13 @@ class FulfilForm(BootstrapMixin, forms.Form):
     photos = MultiplePhotoField(label=_("Proof photos"), required=False)
 
 
-class ReasonForm(BootstrapMixin, forms.Form):
+class ReasonForm(forms.Form):
+    control_size = "lg"
     reason = forms.CharField(label=_("Reason"), max_length=300)
 
 
-class ConfirmForm(BootstrapMixin, forms.Form):
+class ConfirmForm(forms.Form):
+    control_size = "lg"
     hours = forms.DecimalField(
         label=_("Service hours"),
         initial=2,
@@ -276,6 +263,7 @@ class ConfirmForm(BootstrapMixin, forms.Form):
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        template_name="wishes/_photo_choices.html",
     )
 
     def __init__(self, *args, claim, **kwargs):
@@ -289,10 +277,10 @@ class ConfirmForm(BootstrapMixin, forms.Form):
             del self.fields["participants"]
         else:
             self.fields["participants"].queryset = participant_choices(claim).order_by("real_name")
-        self._style()
 
 
-class SatisfactionForm(BootstrapMixin, forms.Form):
+class SatisfactionForm(forms.Form):
+    control_size = "lg"
     score = forms.TypedChoiceField(
         label=_("Resident's satisfaction"),
         choices=[(i, str(i)) for i in range(5, 0, -1)],

@@ -111,6 +111,9 @@ class Wish(models.Model):
 
     # States the public may see.
     PUBLIC_STATES = (State.PUBLISHED, State.CLAIMED, State.FULFILLED, State.COMPLETED)
+    # The states staff may edit a wish in (wish_update) and cancel it from (wish_cancel).
+    EDITABLE_STATES = (State.SUBMITTED, State.PUBLISHED)
+    CANCELLABLE_STATES = (State.SUBMITTED, State.PUBLISHED, State.CLAIMED)
 
     community = models.ForeignKey(
         Community, models.PROTECT, related_name="wishes", verbose_name=_("community")
@@ -209,15 +212,30 @@ class Wish(models.Model):
     def category_label(self):
         return self.Category(self.category).label
 
+    # What the pages offer, by the rules the services apply (templates read these, never the
+    # state itself).
     @property
-    def state_badge(self) -> str:
-        return {
-            self.State.PUBLISHED: "success",
-            self.State.CLAIMED: "primary",
-            self.State.FULFILLED: "info",
-            self.State.COMPLETED: "secondary",
-            self.State.SUBMITTED: "warning",
-        }.get(self.state, "dark")
+    def is_open_to_claims(self) -> bool:
+        """wish_claim moves a published wish only."""
+        return self.state == self.State.PUBLISHED
+
+    @property
+    def awaits_review(self) -> bool:
+        """Submitted by a resident: staff publish it or reject it (wish_publish, wish_reject)."""
+        return self.state == self.State.SUBMITTED
+
+    @property
+    def awaits_confirmation(self) -> bool:
+        """Reported fulfilled: staff confirm it or send it back (wish_confirm, wish_send_back)."""
+        return self.state == self.State.FULFILLED
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in self.EDITABLE_STATES
+
+    @property
+    def is_cancellable(self) -> bool:
+        return self.state in self.CANCELLABLE_STATES
 
 
 class Claim(models.Model):
@@ -324,6 +342,20 @@ class Claim(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in self.OPEN_STATES
+
+    @property
+    def is_active(self) -> bool:
+        """Not reported yet: the claimant may report it fulfilled or give it up (claim_fulfil,
+        claim_release)."""
+        return self.state == self.State.ACTIVE
+
+    @property
+    def awaits_confirmation(self) -> bool:
+        return self.state == self.State.FULFILLED
+
+    @property
+    def is_completed(self) -> bool:
+        return self.state == self.State.COMPLETED
 
     @property
     def state_label(self):

@@ -106,7 +106,7 @@ def _claim_wish(roles: Roles, wish: Wish | None) -> bool:
     """Offer the claim form: members and organization admins, on a published wish."""
     if not (roles.is_member or roles.is_org_admin):
         return False
-    return wish is None or wish.state == Wish.State.PUBLISHED
+    return wish is None or wish.is_open_to_claims
 
 
 @rule("wishes.claim.act")

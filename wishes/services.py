@@ -42,8 +42,6 @@ S = Wish.State
 
 # A claimant promises to fulfil a wish within this many days (and by its deadline, if any).
 MAX_PROMISE_DAYS = 180
-# Staff edit a wish's details while it is under review or open to claims (site and admin alike).
-EDITABLE_STATES = (S.SUBMITTED, S.PUBLISHED)
 
 
 class WishError(DomainError):
@@ -241,7 +239,7 @@ def wish_update(*, wish: Wish, by, photo: ProcessedImage | None = None, **fields
     state = (
         Wish.objects.select_for_update().filter(pk=wish.pk).values_list("state", flat=True).first()
     )
-    if state not in EDITABLE_STATES:
+    if state not in Wish.EDITABLE_STATES:
         raise WishError("not_editable")
     resident = fields.get("resident")
     if resident is not None and resident.community_id != wish.community_id:
@@ -292,7 +290,7 @@ def wish_cancel(*, wish: Wish, by, reason: str) -> Wish:
     claim = Claim.objects.filter(wish=wish, state=Claim.State.ACTIVE).first()
     _move(
         wish,
-        from_states=[S.SUBMITTED, S.PUBLISHED, S.CLAIMED],
+        from_states=Wish.CANCELLABLE_STATES,
         to=S.CANCELLED,
         by=by,
         error="cannot_cancel",

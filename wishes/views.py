@@ -102,9 +102,7 @@ def detail(request, pk):
     open_claim = open_claim_of(wish)
     acts_for_open_claim = bool(open_claim) and can(user, "wishes.claim.act", open_claim)
     may_claim = (
-        user.is_authenticated
-        and wish.state == Wish.State.PUBLISHED
-        and can(user, "wishes.wish.claim", wish)
+        user.is_authenticated and wish.is_open_to_claims and can(user, "wishes.wish.claim", wish)
     )
     claim_form = ClaimForm(user=user, wish=wish) if may_claim else None
     elsewhere = False
@@ -139,7 +137,12 @@ def detail(request, pk):
         "open_claim": open_claim,
         "completed_claim": completed_claim,
         "acts_for_open_claim": acts_for_open_claim,
+        "can_fulfil": acts_for_open_claim and open_claim.is_active,
         "may_claim": may_claim,
+        "login_to_claim": not user.is_authenticated and wish.is_open_to_claims,
+        "can_edit": is_staff and wish.is_editable,
+        "can_confirm": is_staff and wish.awaits_confirmation,
+        "can_cancel": is_staff and wish.is_cancellable,
         "claim_form": claim_form,
         "claim_elsewhere": elsewhere,
         "photos": photos,
@@ -279,8 +282,7 @@ def _claim_for_actor(request, pk) -> Claim:
 def my_claims(request):
     claims = selectors.my_claims(user=request.user)
     page = _page(request, claims)
-    today = timezone.localdate()
-    return render(request, "wishes/my_claims.html", {"page": page, "today": today})
+    return render(request, "wishes/my_claims.html", {"page": page})
 
 
 @login_required
@@ -432,7 +434,7 @@ def post_wish(request):
 def review(request, pk):
     """Edit a submitted wish, then publish it or reject it with a reason."""
     wish = _staff_wish(request, pk)
-    if wish.state not in (Wish.State.SUBMITTED, Wish.State.PUBLISHED):
+    if not wish.is_editable:
         messages.error(request, _("This wish can no longer be edited."))
         return redirect(wish)
     reject_form = ReasonForm()
@@ -467,10 +469,7 @@ def review(request, pk):
                         deadline=data["deadline"],
                         photo_is_public=data["photo_is_public"],
                     )
-                    if (
-                        request.POST.get("action") == "publish"
-                        and wish.state == Wish.State.SUBMITTED
-                    ):
+                    if request.POST.get("action") == "publish" and wish.awaits_review:
                         services.wish_publish(wish=wish, by=request.user)
             except WishError as error:
                 messages.error(request, error.message)

@@ -314,6 +314,24 @@ def test_a_returned_yearly_report_needs_a_comment_and_is_resubmitted_by_the_bran
     ]
 
 
+@pytest.mark.parametrize(
+    ("step", "subject"),
+    [("approve", "2026年度报告已审核通过"), ("return", "2026年度报告被退回修改")],
+)
+def test_the_branch_reads_whether_its_yearly_report_was_approved_or_returned(
+    login, secretary, org_admin, branch_report, django_capture_on_commit_callbacks, step, subject
+):
+    from notifications.models import Notification
+
+    OrganizationReport.objects.filter(pk=branch_report.pk).update(state=ReportState.SUBMITTED)
+    step_url = reverse("admin:reports_organizationreport_step", args=[branch_report.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        login(org_admin).post(step_url, {"step": step, "comment": "请补充志愿服务时长"})
+    notification = Notification.objects.get(user=secretary)
+    assert subject in notification.subject
+    assert ("已审核通过" in notification.body) == (step == "approve")
+
+
 def test_the_yearly_report_can_only_be_submitted_with_an_account(login, secretary, branch_report):
     url = f"/admin/reports/organizationreport/{branch_report.pk}/change/"
     response = login(secretary).post(
