@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.models import TransitionRecord
 from core.periods import Period
 from members.models import Community, Member, Organization
 
@@ -89,26 +90,17 @@ class ReviewedReport(models.Model):
         return self.is_editable and self.due_on < timezone.localdate()
 
 
-class Transition(models.Model):
+class Transition(TransitionRecord):
     """One step of a report: who moved it from which state to which, when and why. Concrete
     subclasses add the `report` foreign key."""
 
     from_state = models.CharField(_("from"), max_length=10, choices=ReportState.choices, blank=True)
     to_state = models.CharField(_("to"), max_length=10, choices=ReportState.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
     comment = models.TextField(_("comment"), blank=True)
+    note = None
 
-    class Meta:
+    class Meta(TransitionRecord.Meta):
         abstract = True
-        ordering = ["at", "pk"]
 
     def __str__(self):
         return f"{self.report_id}: {self.from_state or '-'} → {self.to_state}"

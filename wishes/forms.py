@@ -13,11 +13,11 @@ from django.utils.translation import pgettext_lazy
 
 from core.images import image_process
 from core.widgets import DateInput, PlainSelect
-from members.access import get_roles
-from members.models import Community, Organization, ServiceTeam, phone_validator
+from members.claimants import claimant_choices, claimant_from_choice, participants
+from members.models import Community, phone_validator
 
 from .models import HardshipCategory, Resident, Wish
-from .services import MAX_PROMISE_DAYS, participant_choices
+from .services import MAX_PROMISE_DAYS
 
 IMAGE_ACCEPT = "image/jpeg,image/png,image/webp"
 # Descriptions and fulfilment notes: a few paragraphs, not a book.
@@ -177,21 +177,6 @@ class PublicWishForm(forms.Form):
         return bool(self.data.get("website"))
 
 
-def claim_as_choices(user) -> list[tuple[str, str]]:
-    """Whom the user may claim for: themselves, the teams they captain, the organizations they
-    administer."""
-    roles = get_roles(user)
-    choices = []
-    if roles.member:
-        choices.append(("member", _("Myself")))
-        for team in ServiceTeam.objects.filter(captain=roles.member).order_by("name"):
-            choices.append((f"team:{team.pk}", _("Team: %(name)s") % {"name": team.name}))
-    if roles.admin_org_ids:
-        for org in Organization.objects.filter(pk__in=roles.admin_org_ids).order_by("path"):
-            choices.append((f"org:{org.pk}", _("Organization: %(name)s") % {"name": org.name}))
-    return choices
-
-
 class ClaimForm(forms.Form):
     control_size = "lg"
     promised_date = forms.DateField(label=_("I promise to fulfil it by"), widget=DateInput())
@@ -210,7 +195,7 @@ class ClaimForm(forms.Form):
         self.fields["promised_date"].widget.attrs.update(
             {"min": today.isoformat(), "max": latest.isoformat()}
         )
-        self.fields["claim_as"].choices = claim_as_choices(user)
+        self.fields["claim_as"].choices = claimant_choices(user)
         choices = self.fields["claim_as"].choices
         if len(choices) == 1:
             # Nothing to choose: claim as the only option (an organization admin who is not a
@@ -220,12 +205,7 @@ class ClaimForm(forms.Form):
 
     def claimant(self):
         """(team, organization) for the chosen option."""
-        value = self.cleaned_data["claim_as"]
-        if value.startswith("team:"):
-            return ServiceTeam.objects.select_related("captain").get(pk=int(value[5:])), None
-        if value.startswith("org:"):
-            return None, Organization.objects.get(pk=int(value[4:]))
-        return None, None
+        return claimant_from_choice(self.cleaned_data["claim_as"])
 
 
 class FulfilForm(forms.Form):
@@ -276,7 +256,7 @@ class ConfirmForm(forms.Form):
         if claim.claimant_kind == claim.ClaimantKind.MEMBER:
             del self.fields["participants"]
         else:
-            self.fields["participants"].queryset = participant_choices(claim).order_by("real_name")
+            self.fields["participants"].queryset = participants(claim).order_by("real_name")
 
 
 class SatisfactionForm(forms.Form):

@@ -11,7 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from members.models import Community, Member, Organization, ServiceTeam, phone_validator
+from core.models import TransitionRecord
+from members.claimants import ClaimantFields
+from members.models import Community, phone_validator
 
 
 class HardshipCategory(models.Model):
@@ -238,9 +240,10 @@ class Wish(models.Model):
         return self.state in self.CANCELLABLE_STATES
 
 
-class Claim(models.Model):
+class Claim(ClaimantFields):
     """A claim (认领) on a wish by a member, a team (through its captain) or an organization
-    (through its admin). At most one claim per wish is open (active or fulfilled)."""
+    (through its admin): the claimant fields come from `members.claimants`. At most one claim
+    per wish is open (active or fulfilled)."""
 
     class State(models.TextChoices):
         ACTIVE = "active", _("Active")
@@ -249,42 +252,9 @@ class Claim(models.Model):
         RELEASED = "released", _("Released")
         CANCELLED = "cancelled", _("Cancelled")
 
-    class ClaimantKind(models.TextChoices):
-        MEMBER = "member", _("Member")
-        TEAM = "team", _("Service team")
-        ORGANIZATION = "organization", _("Organization")
-
     OPEN_STATES = (State.ACTIVE, State.FULFILLED)
 
     wish = models.ForeignKey(Wish, models.PROTECT, related_name="claims", verbose_name=_("wish"))
-    claimant_kind = models.CharField(
-        _("claimed as"), max_length=12, choices=ClaimantKind.choices, default=ClaimantKind.MEMBER
-    )
-    member = models.ForeignKey(
-        Member,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="wish_claims",
-        verbose_name=_("member"),
-        help_text=_("The claiming member, or the captain who claimed for a team."),
-    )
-    team = models.ForeignKey(
-        ServiceTeam,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="wish_claims",
-        verbose_name=_("service team"),
-    )
-    organization = models.ForeignKey(
-        Organization,
-        models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="wish_claims",
-        verbose_name=pgettext_lazy("claimant", "organization"),
-    )
     claimed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.PROTECT,
@@ -300,23 +270,18 @@ class Claim(models.Model):
     created_at = models.DateTimeField(_("claimed at"), default=timezone.now)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
 
-    class Meta:
+    class Meta(ClaimantFields.Meta):
         verbose_name = _("claim")
         verbose_name_plural = _("claims")
         ordering = ["-created_at", "-pk"]
         constraints = [
+            *ClaimantFields.Meta.constraints,
             # The database itself refuses a second open claim on a wish: with the conditional
             # UPDATE in wish_claim this makes simultaneous claims race-free on any backend.
             models.UniqueConstraint(
                 fields=["wish"],
                 condition=Q(state__in=["active", "fulfilled"]),
                 name="claim_one_open_per_wish",
-            ),
-            models.CheckConstraint(
-                condition=Q(claimant_kind="member", member__isnull=False)
-                | Q(claimant_kind="team", team__isnull=False, member__isnull=False)
-                | Q(claimant_kind="organization", organization__isnull=False),
-                name="claim_has_its_claimant",
             ),
         ]
         indexes = [
@@ -333,11 +298,7 @@ class Claim(models.Model):
 
     @property
     def claimant_name(self) -> str:
-        if self.claimant_kind == self.ClaimantKind.TEAM and self.team_id:
-            return str(self.team)
-        if self.claimant_kind == self.ClaimantKind.ORGANIZATION and self.organization_id:
-            return str(self.organization)
-        return str(self.member) if self.member_id else str(self.claimed_by)
+        return super().claimant_name or str(self.claimed_by)
 
     @property
     def is_open(self) -> bool:
@@ -393,7 +354,7 @@ class ProofPhoto(models.Model):
         return f"{self.claim} #{self.pk}"
 
 
-class WishTransition(models.Model):
+class WishTransition(TransitionRecord):
     """One step of a wish's life: who moved it from which state to which, when and why."""
 
     wish = models.ForeignKey(
@@ -409,28 +370,13 @@ class WishTransition(models.Model):
     )
     from_state = models.CharField(_("from"), max_length=12, choices=Wish.State.choices, blank=True)
     to_state = models.CharField(_("to"), max_length=12, choices=Wish.State.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-        help_text=_("Empty when the platform did it (an expiry or an automatic release)."),
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
+    note = None
 
-    class Meta:
+    class Meta(TransitionRecord.Meta):
         verbose_name = _("wish transition")
         verbose_name_plural = _("wish transitions")
-        ordering = ["at", "pk"]
         indexes = [models.Index(fields=["wish", "at"], name="transition_by_wish")]
-
-    def __str__(self):
-        # In the language of the reader (admin shows it above each row of a wish's history).
-        start = self.get_from_state_display() if self.from_state else "—"
-        return f"{start} → {self.get_to_state_display()}"
 
 
 class ContactAccessLog(models.Model):

@@ -16,6 +16,7 @@ from operator import attrgetter
 from django.db.models import Q, QuerySet
 
 from members.access import Roles, Rule, admin_verbs, nobody, rule, scoper, unscoped, work_scoper
+from members.claimants import acts_for, claimant_q
 from members.models import Organization
 
 from .models import (
@@ -32,35 +33,6 @@ from .models import (
 # ---------------------------------------------------------------------------------------------
 # Claimants
 # ---------------------------------------------------------------------------------------------
-def acts_for_claim(roles: Roles, claim: Claim | None) -> bool:
-    """The member who claimed, the team's captain, or an admin of the claiming organization."""
-    if claim is None or not roles.is_authenticated:
-        return False
-    if claim.claimant_kind == Claim.ClaimantKind.ORGANIZATION:
-        return claim.organization_id is not None and roles.administers(claim.organization)
-    if claim.claimant_kind == Claim.ClaimantKind.TEAM:
-        return (
-            roles.member is not None
-            and claim.team_id is not None
-            and claim.team.captain_id == roles.member.pk
-        )
-    return roles.member is not None and claim.member_id == roles.member.pk
-
-
-def claimant_q(roles: Roles, prefix: str = "") -> Q:
-    """Claims (at `prefix`) made by the user as a member, a captain or an organization admin."""
-    q = Q(pk__in=[])
-    if roles.member is not None:
-        q |= Q(**{f"{prefix}member_id": roles.member.pk, f"{prefix}claimant_kind": "member"})
-        q |= Q(**{f"{prefix}team__captain_id": roles.member.pk, f"{prefix}claimant_kind": "team"})
-    if roles.is_org_admin:
-        org_q = Q(pk__in=[])
-        for path in roles.admin_paths:
-            org_q |= Q(**{f"{prefix}organization__path__startswith": path})
-        q |= org_q & Q(**{f"{prefix}claimant_kind": "organization"})
-    return q
-
-
 def open_claim_of(wish: Wish) -> Claim | None:
     """The wish's open claim, cached on the wish for the rest of the request."""
     if not hasattr(wish, "_open_claim"):
@@ -112,7 +84,7 @@ def _claim_wish(roles: Roles, wish: Wish | None) -> bool:
 @rule("wishes.claim.act")
 def _act_on_claim(roles: Roles, claim: Claim) -> bool:
     """Fulfil or release a claim: whoever acts for the claimant."""
-    return acts_for_claim(roles, claim)
+    return acts_for(roles, claim)
 
 
 @rule("wishes.claim.claim_for_organization")
@@ -127,7 +99,7 @@ def _view_contact(roles: Roles, wish: Wish) -> bool:
     if roles.staffs(wish.community_id):
         return True
     claim = open_claim_of(wish)
-    return claim is not None and acts_for_claim(roles, claim)
+    return claim is not None and acts_for(roles, claim)
 
 
 @rule("wishes.wish.view_history")

@@ -14,7 +14,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from core.errors import DomainError
 from core.images import ProcessedImage
 from core.transitions import state_move
+from members import claimants
 from members.access import can, get_roles
 from members.models import (
     Community,
@@ -508,17 +508,6 @@ def wish_send_back(*, wish: Wish, by, reason: str) -> Wish:
     return wish
 
 
-def participant_choices(claim: Claim):
-    """Members staff may tick as having taken part in a team's or organization's claim."""
-    if claim.claimant_kind == Claim.ClaimantKind.TEAM:
-        return Member.objects.filter(
-            Q(team_memberships__team_id=claim.team_id) | Q(pk=claim.team.captain_id)
-        ).distinct()
-    if claim.claimant_kind == Claim.ClaimantKind.ORGANIZATION:
-        return Member.objects.filter(branch__path__startswith=claim.organization.path)
-    return Member.objects.filter(pk=claim.member_id)
-
-
 @transaction.atomic
 def wish_confirm(
     *,
@@ -548,7 +537,7 @@ def wish_confirm(
         if not members:
             raise WishError("no_participants")
         allowed = set(
-            participant_choices(claim)
+            claimants.participants(claim)
             .filter(pk__in=[m.pk for m in members])
             .values_list("pk", flat=True)
         )
