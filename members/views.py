@@ -6,7 +6,6 @@ and turn a `MembersError` into a translated message.
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from django.contrib import messages
@@ -19,14 +18,14 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.audit import personal_data_viewed
+
 from . import selectors, services
 from .access import can, get_for_user_or_404, get_roles, scope, staff_community_or_403
 from .forms import DeclineForm, MemberProfileForm
 from .models import Community, CommunityRegistration, Partnership
 
 PAGE_SIZE = 30
-# Who saw whose personal data (full phone numbers, agreements): one line per page shown.
-personal_data_log = logging.getLogger("members.personal_data")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -129,7 +128,7 @@ def _with_phone_flags(user, members):
         if full and m.user_id != user.pk:
             shown.append(m.pk)
     if shown:
-        personal_data_log.info("user=%s viewed phones of members=%s", user.pk, shown)
+        personal_data_viewed(user=user, what="member phones", ids=shown)
     return members
 
 
@@ -276,7 +275,7 @@ def partnership_agreement(request, pk):
     partnership = get_for_user_or_404(request.user, Partnership.objects.all(), pk=pk)
     if not partnership.agreement_file:
         raise Http404
-    personal_data_log.info("user=%s downloaded agreement of partnership=%s", request.user.pk, pk)
+    personal_data_viewed(user=request.user, what="partnership agreement", ids=[pk])
     return FileResponse(
         partnership.agreement_file.open("rb"),
         as_attachment=True,

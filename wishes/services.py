@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.audit import personal_data_viewed
 from core.errors import DomainError
 from core.images import ProcessedImage
 from core.transitions import state_move
@@ -607,6 +608,7 @@ def contact_access_record(
     """Log that `user` was shown the contact details of a resident (the wish's, or `resident`)."""
     resident_id = resident.pk if resident is not None else wish.resident_id
     community_id = resident.community_id if resident is not None else wish.community_id
+    personal_data_viewed(user=user, what="resident contact", ids=[resident_id], purpose=purpose)
     return ContactAccessLog.objects.create(
         user=user,
         resident_id=resident_id,

@@ -375,9 +375,9 @@ def test_agreement_download_without_a_file_is_404(login, staff, partnership):
 
 
 def test_full_phones_shown_to_staff_are_logged(login, staff, member, caplog):
-    with caplog.at_level("INFO", logger="members.personal_data"):
+    with caplog.at_level("INFO", logger="personal_data"):
         login(staff).get(reverse("members:staff_members"))
-    assert f"viewed phones of members=[{member.pk}]" in caplog.text
+    assert f"viewed member phones ids=[{member.pk}]" in caplog.text
 
 
 def test_staff_are_notified_of_a_new_request(
