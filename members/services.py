@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
+from core.transitions import state_move
 from notifications.services import notify, occasion
 
 from .access import forget_roles
@@ -64,15 +65,15 @@ def registration_request(
 
 
 def registration_withdraw(*, registration: CommunityRegistration, by) -> CommunityRegistration:
-    with transaction.atomic():
-        updated = CommunityRegistration.objects.filter(
-            pk=registration.pk, state=CommunityRegistration.State.PENDING
-        ).update(
-            state=CommunityRegistration.State.WITHDRAWN, decided_at=timezone.now(), decided_by=by
-        )
-        if not updated:
-            raise MembersError("not_pending")
-    registration.refresh_from_db()
+    left = state_move(
+        registration,
+        from_states=[CommunityRegistration.State.PENDING],
+        to=CommunityRegistration.State.WITHDRAWN,
+        decided_at=timezone.now(),
+        decided_by=by,
+    )
+    if left is None:
+        raise MembersError("not_pending")
     return registration
 
 
@@ -97,18 +98,16 @@ def registration_confirm(*, registration: CommunityRegistration, by) -> Communit
 def registration_decline(
     *, registration: CommunityRegistration, by, reason: str = ""
 ) -> CommunityRegistration:
-    with transaction.atomic():
-        updated = CommunityRegistration.objects.filter(
-            pk=registration.pk, state=CommunityRegistration.State.PENDING
-        ).update(
-            state=CommunityRegistration.State.DECLINED,
-            decided_at=timezone.now(),
-            decided_by=by,
-            decline_reason=reason[:200],
-        )
-        if not updated:
-            raise MembersError("not_pending")
-    registration.refresh_from_db()
+    left = state_move(
+        registration,
+        from_states=[CommunityRegistration.State.PENDING],
+        to=CommunityRegistration.State.DECLINED,
+        decided_at=timezone.now(),
+        decided_by=by,
+        decline_reason=reason[:200],
+    )
+    if left is None:
+        raise MembersError("not_pending")
     transaction.on_commit(
         lambda: _notify_member(registration, "members/email/registration_declined")
     )
@@ -117,10 +116,12 @@ def registration_decline(
 
 def registration_end(*, registration: CommunityRegistration, by=None) -> CommunityRegistration:
     """The member leaves the community (or staff end the registration)."""
-    CommunityRegistration.objects.filter(
-        pk=registration.pk, state=CommunityRegistration.State.CONFIRMED
-    ).update(state=CommunityRegistration.State.ENDED, ended_at=timezone.now())
-    registration.refresh_from_db()
+    state_move(
+        registration,
+        from_states=[CommunityRegistration.State.CONFIRMED],
+        to=CommunityRegistration.State.ENDED,
+        ended_at=timezone.now(),
+    )
     return registration
 
 

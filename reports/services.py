@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
 from core.periods import Period
+from core.transitions import state_move
 from members.access import can
 from members.models import (
     Community,
@@ -295,23 +296,18 @@ def _report_decide(*, report, by, to_state: str, comment: str, notify):
         raise ReportsError("comment_required")
     now = timezone.now()
     with transaction.atomic():
-        updated = (
-            type(report)
-            .objects.filter(pk=report.pk, state=ReportState.SUBMITTED)
-            .update(
-                state=to_state,
-                review_comment=comment,
-                reviewed_by=by,
-                reviewed_at=now,
-                updated_at=now,
-            )
+        left = state_move(
+            report,
+            from_states=[ReportState.SUBMITTED],
+            to=to_state,
+            review_comment=comment,
+            reviewed_by=by,
+            reviewed_at=now,
+            updated_at=now,
         )
-        if not updated:
+        if left is None:
             raise ReportsError("not_submitted")
-        report.refresh_from_db()
-        report.transitions.create(
-            from_state=ReportState.SUBMITTED, to_state=to_state, by=by, comment=comment
-        )
+        report.transitions.create(from_state=left, to_state=to_state, by=by, comment=comment)
         step = f"{to_state}:{report.transitions.count()}"
         transaction.on_commit(lambda: notify(report, step))
     return report
