@@ -1,4 +1,4 @@
-"""The client's address, one answer for the rate limiter and for django-axes.
+"""The client's address, one answer for the rate limiter, django-axes and allauth.
 
 Behind `settings.TRUSTED_PROXY_COUNT` reverse proxies, the client is the address the outermost
 trusted proxy saw: the N-th entry from the right of `X-Forwarded-For`. Entries further left were
@@ -7,14 +7,26 @@ written by the client and are not believed. With no proxy configured the header 
 
 from __future__ import annotations
 
+import ipaddress
+
 from django.conf import settings
 
 
-def client_ip(request) -> str:
+def _valid(address: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(address.strip()))
+    except ValueError:
+        return None
+
+
+def client_ip(request) -> str | None:
+    """The client's IP address, or None where there is none to be had (a request made in
+    code, a header that holds no address): axes stores it in an address column."""
+    meta = getattr(request, "META", None) or {}
     proxies = settings.TRUSTED_PROXY_COUNT
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    forwarded = meta.get("HTTP_X_FORWARDED_FOR", "")
     if proxies and forwarded:
         hops = [h.strip() for h in forwarded.split(",") if h.strip()]
         if len(hops) >= proxies:
-            return hops[-proxies]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+            return _valid(hops[-proxies])
+    return _valid(meta.get("REMOTE_ADDR", "") or "")

@@ -7,4 +7,4 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members and communities")
 
     def ready(self):
-        from . import permissions  # noqa: F401  (registers the rules)
+        from . import permissions  # noqa: F401  (registers the rules once the models are loaded)

@@ -7,4 +7,4 @@ class RecordsConfig(AppConfig):
     verbose_name = _("Service records")
 
     def ready(self):
-        from . import permissions  # noqa: F401  (registers the rules)
+        from . import permissions  # noqa: F401  (registers the rules once the models are loaded)

@@ -7,4 +7,4 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Service and reports")
 
     def ready(self):
-        from . import permissions  # noqa: F401
+        from . import permissions  # noqa: F401  (registers the rules once the models are loaded)

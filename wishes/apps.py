@@ -7,4 +7,4 @@ class WishesConfig(AppConfig):
     verbose_name = _("Micro-wishes")
 
     def ready(self):
-        from . import permissions  # noqa: F401
+        from . import permissions  # noqa: F401  (registers the rules once the models are loaded)

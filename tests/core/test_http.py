@@ -37,3 +37,15 @@ def test_axes_sees_the_same_client_as_the_rate_limiter(settings, proxies, forwar
     settings.TRUSTED_PROXY_COUNT = proxies
     request = request_from("10.0.0.2", forwarded)
     assert get_client_ip_address(request) == client_ip(request) == expected
+
+
+def test_a_request_without_an_address_has_no_client_address(settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    request = RequestFactory().get("/")
+    request.META.pop("REMOTE_ADDR")
+    assert client_ip(request) is None
+
+
+def test_a_forwarded_value_that_is_no_address_is_not_taken_for_one(settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert client_ip(request_from("10.0.0.2", "1.2.3.4, <script>")) is None
