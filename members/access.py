@@ -159,6 +159,14 @@ def staff_community_or_403(user) -> Community:
     )
 
 
+def member_or_404(user) -> Member:
+    """The member profile of `user`; a page that is a member's own is a 404 for anyone else."""
+    member = get_roles(user).member
+    if member is None:
+        raise Http404
+    return member
+
+
 def forget_roles(user) -> None:
     """Drop the cached facts after a role changed within the same request."""
     if hasattr(user, "_roles_cache"):

@@ -256,7 +256,10 @@ def _scope_members(roles: Roles, qs: QuerySet) -> QuerySet:
 
 
 @scoper(CommunityRegistration)
-def _scope_registrations(roles: Roles, qs: QuerySet) -> QuerySet:
+def member_community_rows(roles: Roles, qs: QuerySet) -> QuerySet:
+    """Rows of a member in a community (`member`, `community`): the member's own, those of the
+    staff's community and those of the members of an administered subtree. Registrations, and
+    the service records of the apps above."""
     q = Q(pk__in=[])
     if roles.member:
         q |= Q(member_id=roles.member.pk)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.audit import personal_data_viewed
+from core.views import run_service
 
 from . import selectors, services
 from .access import can, get_for_user_or_404, get_roles, scope, staff_community_or_403
@@ -106,12 +107,13 @@ def registration_withdraw(request, pk):
             raise PermissionDenied
         messages.error(request, services.MembersError("not_pending").message)
         return redirect("portal:dashboard")
-    try:
-        services.registration_withdraw(registration=registration, by=request.user)
-    except services.MembersError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Your registration request has been withdrawn."))
+    run_service(
+        request,
+        services.registration_withdraw,
+        registration=registration,
+        by=request.user,
+        success=_("Your registration request has been withdrawn."),
+    )
     return redirect("portal:dashboard")
 
 

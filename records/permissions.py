@@ -1,9 +1,9 @@
 """Rules and scopers of the ledger (service records and point rules)."""
 
-from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from members.access import Roles, admin_verbs, nobody, rule, scoper, unscoped, uses_admin
+from members.permissions import member_community_rows
 
 from .models import PointRule, ServiceRecord
 
@@ -39,16 +39,7 @@ def _enter_record(roles: Roles, community) -> bool:
     return roles.staffs(community.pk)
 
 
-@scoper(ServiceRecord)
-def _scope_records(roles: Roles, qs: QuerySet) -> QuerySet:
-    q = Q(pk__in=[])
-    if roles.member:
-        q |= Q(member_id=roles.member.pk)
-    if roles.staff_community_id:
-        q |= Q(community_id=roles.staff_community_id)
-    if roles.is_org_admin:
-        q |= roles.org_q("member__branch__")
-    return qs.filter(q)
+scoper(ServiceRecord)(member_community_rows)
 
 
 # Point rules ----------------------------------------------------------------------------------

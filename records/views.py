@@ -5,28 +5,19 @@ Thin: each view fetches through members.access, calls a service and renders.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from members.access import get_roles, scope, staff_community_or_403
-from members.models import Member
+from members.access import member_or_404, scope, staff_community_or_403
 
 from . import selectors, services
 from .forms import ServiceRecordEntryForm
 from .services import RecordsError
 
 
-def _member_or_404(user) -> Member:
-    member = get_roles(user).member
-    if member is None:
-        raise Http404
-    return member
-
-
 @login_required
 def my_service(request):
-    member = _member_or_404(request.user)
+    member = member_or_404(request.user)
     halves = selectors.member_service_by_half_year(member=member)
     total_points = sum(h.points for h in halves)
     total_hours = sum((h.hours for h in halves), start=0)

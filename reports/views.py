@@ -13,8 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.periods import Period, recent_periods
-from members.access import can, get_for_user_or_404, get_roles, staff_community_or_403
-from members.models import Member
+from members.access import (
+    can,
+    get_for_user_or_404,
+    member_or_404,
+    staff_community_or_403,
+)
 
 from . import selectors, services
 from .forms import EvaluationForm, ReportAccountForm
@@ -22,16 +26,9 @@ from .models import MemberReport
 from .services import ReportsError
 
 
-def _member_or_404(user) -> Member:
-    member = get_roles(user).member
-    if member is None:
-        raise Http404
-    return member
-
-
 @login_required
 def my_reports(request):
-    member = _member_or_404(request.user)
+    member = member_or_404(request.user)
     reports = selectors.member_reports_for(user=request.user, member=member)
     return render(request, "reports/my_reports.html", {"member": member, "reports": reports})
 

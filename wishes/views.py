@@ -1,5 +1,5 @@
 """Pages of the micro-wishes app. Thin: fetch through the permission module, call a service,
-turn a `WishError` into a message."""
+turn a domain error into a message (core.views.run_service)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from core.exports import xlsx_response
 from core.http import client_ip
 from core.pagination import CachedCountPaginator, page_of
 from core.ratelimit import rate_limit_count, rate_limit_reached
+from core.views import run_service
 from members.access import can, get_for_user_or_404, get_roles, staff_community_or_403
 
 from . import selectors, services
@@ -51,17 +52,6 @@ def _errors_as_messages(request, form) -> None:
     for errors in form.errors.values():
         for error in errors:
             messages.error(request, error)
-
-
-def _run(request, service, *, success: str, **arguments) -> bool:
-    """Call a service; say `success`, or turn its `WishError` into an error message."""
-    try:
-        service(**arguments)
-    except WishError as error:
-        messages.error(request, error.message)
-        return False
-    messages.success(request, success)
-    return True
 
 
 def _querystring(request) -> str:
@@ -254,7 +244,7 @@ def claim(request, pk):
         _errors_as_messages(request, form)
         return redirect(wish)
     team, organization = form.claimant()
-    _run(
+    run_service(
         request,
         services.wish_claim,
         wish=wish,
@@ -291,7 +281,7 @@ def fulfil(request, pk):
     if request.method == "POST":
         form = FulfilForm(request.POST, request.FILES)
         if form.is_valid():
-            _run(
+            run_service(
                 request,
                 services.claim_fulfil,
                 claim=claim,
@@ -310,7 +300,7 @@ def fulfil(request, pk):
 @require_POST
 def release(request, pk):
     claim = _claim_for_actor(request, pk)
-    _run(
+    run_service(
         request,
         services.claim_release,
         claim=claim,
@@ -441,7 +431,7 @@ def review(request, pk):
     if request.method == "POST" and request.POST.get("action") == "reject":
         reject_form = ReasonForm(request.POST)
         form = WishDetailsForm(instance=wish, community=wish.community)
-        if reject_form.is_valid() and _run(
+        if reject_form.is_valid() and run_service(
             request,
             services.wish_reject,
             wish=wish,
@@ -491,7 +481,7 @@ def cancel(request, pk):
     if not form.is_valid():
         messages.error(request, _("Please give a reason."))
         return redirect(wish)
-    _run(
+    run_service(
         request,
         services.wish_cancel,
         wish=wish,
@@ -518,7 +508,7 @@ def confirm(request, pk):
     if request.method == "POST" and request.POST.get("action") == "send_back":
         form = ConfirmForm(claim=claim)
         reason_form = ReasonForm(request.POST)
-        if reason_form.is_valid() and _run(
+        if reason_form.is_valid() and run_service(
             request,
             services.wish_send_back,
             wish=wish,
@@ -570,7 +560,7 @@ def satisfaction(request, pk):
     if not form.is_valid():
         messages.error(request, _("Choose a score from 1 to 5."))
         return redirect(wish)
-    _run(
+    run_service(
         request,
         services.wish_record_satisfaction,
         wish=wish,
