@@ -31,7 +31,7 @@ def _populate(n: int) -> None:
         Subdistrict,
         User,
     )
-    from reports.models import ServiceRecord
+    from records.models import ServiceRecord
 
     tag = f"bench{n}"
     district = District.objects.create(name=f"{tag}区")

@@ -180,10 +180,9 @@ AXES_USERNAME_CALLABLE = "members.adapters.axes_username"
 AXES_LOCKOUT_CALLABLE = "members.adapters.axes_lockout_response"
 AXES_RESET_ON_SUCCESS = True
 # The reverse proxies in front of the site: the client is the address the outermost trusted one
-# saw (core.http.client_ip, for axes and the rate limiter alike).
+# saw (core.http.client_ip, for axes, allauth (members.adapters) and the rate limiter alike).
 TRUSTED_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "core.http.client_ip"
-ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 AXES_VERBOSE = False
 
 # ---------------------------------------------------------------------------------------------

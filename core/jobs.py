@@ -10,26 +10,20 @@ runs), by the one Celery task `core.run_job` and by `manage.py run_job`.
 from __future__ import annotations
 
 import datetime
-import importlib
 from collections.abc import Callable
 
-from django.apps import apps
 from django.utils import timezone
+
+from .discovery import project_modules
 
 
 def all_jobs() -> dict[str, Callable]:
-    """Every job of every installed app that has a `jobs` module."""
-    found = {}
-    for config in apps.get_app_configs():
-        try:
-            module = importlib.import_module(f"{config.name}.jobs")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.jobs":
-                raise
-            continue
-        for name, function in getattr(module, "JOBS", {}).items():
-            found[f"{config.label}.{name}"] = function
-    return found
+    """Every job of every app of the project that has a `jobs` module."""
+    return {
+        f"{label}.{name}": function
+        for label, module in project_modules("jobs")
+        for name, function in getattr(module, "JOBS", {}).items()
+    }
 
 
 def run_job(name: str, *, today: datetime.date | None = None):

@@ -23,7 +23,7 @@ class TransitionRecord(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("by"),
-        help_text=_("Empty when the platform did it (an expiry or an automatic release)."),
+        help_text=_("Empty when the platform did it by itself (a periodic job)."),
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
     note = models.TextField(_("note"), blank=True)

@@ -1,8 +1,8 @@
 """Moving an object from one state to another, so that of two simultaneous moves one wins.
 
-    left = state_move(wish, from_states=[S.PUBLISHED], to=S.CLAIMED, claimed_at=now)
+    left = state_move(wish, from_states=[S.SUBMITTED], to=S.PUBLISHED, published_at=now)
     if left is None:
-        raise WishError("already_claimed")
+        raise WishError("not_submitted")
 
 The row is locked (PostgreSQL; SQLite serializes write transactions anyway) and moved with one
 conditional UPDATE from the states it may leave. The caller records the step in its transition

@@ -103,9 +103,10 @@ class Roles:
         q = Q(pk__in=[])
         for d in self.committee_district_ids:
             if d is None:
-                # Every community. Not an empty Q(): OR-ed with another Q, an empty one is
-                # dropped and the whole condition would match nothing.
-                return ~Q(pk__in=[])
+                # Every community (not an empty Q(): OR-ed with another Q, an empty one is
+                # dropped, and the whole condition would match nothing), and only rows that
+                # have one.
+                return Q(**{f"{prefix}pk__isnull": False})
             q |= Q(**{f"{prefix}subdistrict__district_id": d})
         return q
 

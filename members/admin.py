@@ -1,5 +1,5 @@
-"""Admin for every model of the members app. Rows, choices and verbs come from
-`members.permissions` through ScopedModelAdmin; state changes go through the services."""
+"""Admin for every model of the members app. Rows, choices and verbs come from the permission
+modules through ScopedModelAdmin (members.access); state changes go through the services."""
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin

@@ -346,6 +346,9 @@ class CommunityRegistration(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")
         ENDED = "ended", _("Ended")
 
+    # The badge colour of each state (core.badges).
+    STATE_COLOURS = {State.PENDING: "warning", State.CONFIRMED: "success", State.DECLINED: "danger"}
+
     member = models.ForeignKey(
         Member, models.CASCADE, related_name="registrations", verbose_name=_("member")
     )

@@ -1,6 +1,6 @@
 """Pages of the members app: public home and communities, a member's own pages, staff pages.
 
-Views are thin: they fetch through `members.permissions`, validate with a form, call a service
+Views are thin: they fetch through `members.access`, validate with a form, call a service
 and turn a `MembersError` into a translated message.
 """
 
@@ -11,7 +11,6 @@ from pathlib import Path
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.audit import personal_data_viewed
+from core.pagination import page_of
 from core.views import run_service
 
 from . import selectors, services
@@ -34,9 +34,7 @@ PAGE_SIZE = 30
 # ---------------------------------------------------------------------------------------------
 def community_list(request):
     search = request.GET.get("q", "").strip()[:60]
-    page = Paginator(selectors.community_list(search=search), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(request, selectors.community_list(search=search), PAGE_SIZE)
     return render(
         request,
         "members/community_list.html",
@@ -138,9 +136,9 @@ def _with_phone_flags(user, members):
 def staff_members(request):
     community = staff_community_or_403(request.user)
     search = request.GET.get("q", "").strip()[:40]
-    page = Paginator(
-        selectors.registered_members(community_id=community.pk, search=search), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    page = page_of(
+        request, selectors.registered_members(community_id=community.pk, search=search), PAGE_SIZE
+    )
     _with_phone_flags(request.user, page.object_list)
     return render(
         request,
@@ -246,7 +244,7 @@ def partnership_list(request):
             "organization", "community__subdistrict__district"
         ).order_by("-term_end", "pk"),
     )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, qs, PAGE_SIZE)
     return render(
         request,
         "members/partnership_list.html",

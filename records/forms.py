@@ -5,16 +5,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.widgets import DateInput
+
 from .models import ServiceRecord
 
 
 class ServiceRecordEntryForm(forms.Form):
     control_size = "lg"
     member = forms.ModelChoiceField(label=_("Member"), queryset=None, empty_label=_("Choose…"))
-    served_on = forms.DateField(
-        label=_("Date of service"),
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
-    )
+    served_on = forms.DateField(label=_("Date of service"), widget=DateInput())
     hours = forms.DecimalField(
         label=pgettext_lazy("service record", "Hours"),
         min_value=0.5,

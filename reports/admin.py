@@ -22,9 +22,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core.badges import state_badge_html
 from core.exports import xlsx_response
 from core.periods import Period
-from core.templatetags import core_tags
 from members.access import ScopedModelAdmin, can, get_for_user_or_404, scope
 from members.models import Organization
 
@@ -38,9 +38,7 @@ SUBMIT_BUTTON = "_submit_report"
 
 def state_badge(obj):
     """The site's state badge (the admin has no Bootstrap: `ADMIN_CSS` gives it its colours)."""
-    return mark_safe(  # noqa: S308 - rendered by the template engine, which escapes
-        render_to_string("partials/state_badge.html", core_tags.state_badge(obj))
-    )
+    return state_badge_html(obj)
 
 
 # The badge colours in the admin, which has no Bootstrap of its own.

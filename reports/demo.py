@@ -17,7 +17,7 @@ from records.models import PointRule, ServiceRecord
 
 from .models import Evaluation, MemberReport, Rating, ReportState, ReportTransition
 from .services import (
-    _evaluation_texts,
+    evaluation_texts,
     member_reports_prepare,
     organization_reports_prepare,
     registrations_overlapping,
@@ -242,7 +242,7 @@ def _evaluations(rng: random.Random, period) -> int:
     Evaluation.objects.bulk_create(rows, batch_size=2000)
     # The prepared reports show the ratings to their reviewers.
 
-    texts = _evaluation_texts(period)
+    texts = evaluation_texts(period)
     reports = [
         r
         for r in MemberReport.objects.filter(year=period.year, half=period.half)

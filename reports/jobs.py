@@ -22,8 +22,8 @@ from notifications.services import Message, notify_many, occasion
 from .models import MemberReport, ReportState
 from .services import (
     OPEN_STATES,
-    _notify_reports,
     member_reports_prepare,
+    notify_reports,
     organization_reports_prepare,
 )
 
@@ -77,7 +77,7 @@ def send_member_reminders(*, today: datetime.date) -> int:
             steps[pk] = f"remind:{step}"
     if not steps:
         return 0
-    return _notify_reports(
+    return notify_reports(
         reports,
         step="",
         steps=steps,

@@ -38,6 +38,12 @@ class ReviewedReport(models.Model):
     the state of the review and who decided it when. The steps are recorded by a `Transition`."""
 
     State = ReportState
+    # The badge colour of each state (core.badges).
+    STATE_COLOURS = {
+        ReportState.SUBMITTED: "primary",
+        ReportState.RETURNED: "warning",
+        ReportState.APPROVED: "success",
+    }
     # Open: its authors write and submit it (the services and the edit rules read this).
     OPEN_STATES = (ReportState.DRAFT, ReportState.RETURNED)
 

@@ -1,4 +1,4 @@
-"""Rules and scopers of the reports app (service records, reports, evaluations, point rules)."""
+"""Rules and scopers of the reports app (member and organization reports, evaluations)."""
 
 from django.db.models import Q, QuerySet
 

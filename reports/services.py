@@ -106,14 +106,14 @@ def evaluation_set(
             },
         )
         # The prepared report shows the evaluation to its reviewer.
-        text = _evaluation_texts(period, member_id=member.pk).get(member.pk, "")
+        text = evaluation_texts(period, member_id=member.pk).get(member.pk, "")
         MemberReport.objects.filter(member=member, year=period.year, half=period.half).exclude(
             state=ReportState.APPROVED
         ).update(evaluation=text)
     return evaluation
 
 
-def _evaluation_texts(period: Period, member_id: int | None = None) -> dict[int, str]:
+def evaluation_texts(period: Period, member_id: int | None = None) -> dict[int, str]:
     qs = Evaluation.objects.filter(year=period.year, half=period.half)
     if member_id is not None:
         qs = qs.filter(member_id=member_id)
@@ -164,7 +164,7 @@ def _member_figures(period: Period, member_id: int | None = None) -> dict[int, d
         figures[mid]["communities"].add(name)
     for mid, name in registrations.values_list("member_id", "community__name").distinct():
         figures[mid]["communities"].add(name)
-    for mid, text in _evaluation_texts(period, member_id).items():
+    for mid, text in evaluation_texts(period, member_id).items():
         figures[mid]["evaluation"] = text
     return figures
 
@@ -215,7 +215,7 @@ def member_reports_prepare(*, period: Period, notify: bool = True) -> list[int]:
         )
         ids = [r.pk for r in created]
         if notify:
-            _notify_reports(
+            notify_reports(
                 MemberReport.objects.filter(year=period.year, half=period.half, created_at=now),
                 step="prepared",
                 template="reports/email/report_prepared",
@@ -223,7 +223,7 @@ def member_reports_prepare(*, period: Period, notify: bool = True) -> list[int]:
     return ids
 
 
-def _notify_reports(
+def notify_reports(
     reports_qs, *, step: str, template: str, steps: dict | None = None, key_contains: str = ""
 ) -> int:
     """Notify each report's member once for `step` (or for `steps[report.pk]`)."""

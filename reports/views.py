@@ -1,6 +1,6 @@
 """Pages of the reports app: a member's service and reports, staff's records and evaluations.
 
-Thin: each view fetches its object through members.permissions, calls a service and renders.
+Thin: each view fetches its object through members.access, calls a service and renders.
 """
 
 from django.contrib import messages

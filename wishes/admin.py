@@ -1,6 +1,7 @@
-"""Admin for every wishes model, scoped by role through members.permissions."""
+"""Admin for every wishes model, scoped by role through members.access and wishes.permissions."""
 
-from django.contrib import admin, messages
+from django import forms
+from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -82,8 +83,21 @@ class ClaimInline(ScopedInline, admin.TabularInline):
     extra = 0
 
 
+class WishAdminForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        # Claimed while the page was open (a claimed wish's page is read-only): say so, and
+        # keep what was typed, instead of saving over the claim.
+        if self.instance.pk:
+            state = Wish.objects.filter(pk=self.instance.pk).values_list("state", flat=True)
+            if state.first() not in Wish.EDITABLE_STATES:
+                raise forms.ValidationError(services.WishError("not_editable").message)
+        return cleaned
+
+
 @admin.register(Wish)
 class WishAdmin(ScopedModelAdmin):
+    form = WishAdminForm
     fk_choices = {"community": own_community}
     list_display = ["title", "community", "resident", "state", "deadline", "created_at"]
     list_filter = ["state", "category", "source"]
@@ -110,15 +124,6 @@ class WishAdmin(ScopedModelAdmin):
     inlines = [ClaimInline, TransitionInline]
     actions = ["publish_selected"]
 
-    def get_readonly_fields(self, request, obj=None):
-        if obj is not None and not obj.is_editable:
-            # Claimed, fulfilled or closed: the details are what the claimant agreed to.
-            editable = [
-                f.name for f in obj._meta.fields if f.editable and f.name not in self.exclude
-            ]
-            return [*self.readonly_fields, *(n for n in editable if n not in self.readonly_fields)]
-        return self.readonly_fields
-
     def save_model(self, request, obj, form, change):
         if not change:
             return super().save_model(request, obj, form, change)
@@ -126,10 +131,8 @@ class WishAdmin(ScopedModelAdmin):
         # state, so a claim made while the page was open stands), and the edit is recorded.
         editable = {f.name for f in obj._meta.concrete_fields}
         edited = {n: form.cleaned_data[n] for n in form.changed_data if n in editable}
-        try:
+        if edited:
             services.wish_update(wish=obj, by=request.user, **edited)
-        except services.WishError as exc:
-            self.message_user(request, exc.message, messages.ERROR)
 
     @admin.display(description=_("photo"))
     def photo_preview(self, obj):

@@ -99,6 +99,18 @@ class Wish(models.Model):
         EXPIRED = "expired", _("Expired")
         REJECTED = "rejected", _("Rejected")
 
+    # The badge colour of each state (core.badges).
+    STATE_COLOURS = {
+        State.SUBMITTED: "warning",
+        State.PUBLISHED: "success",
+        State.CLAIMED: "primary",
+        State.FULFILLED: "info",
+        State.COMPLETED: "secondary",
+        State.CANCELLED: "dark",
+        State.EXPIRED: "dark",
+        State.REJECTED: "dark",
+    }
+
     class Category(models.TextChoices):
         DAILY = "daily", _("Daily necessities")
         STUDY = "study", _("Study supplies")
@@ -207,10 +219,6 @@ class Wish(models.Model):
 
     # Lists show these for every row: an enum lookup, not get_FOO_display's hashing of choices.
     @property
-    def state_label(self):
-        return self.State(self.state).label
-
-    @property
     def category_label(self):
         return self.Category(self.category).label
 
@@ -253,6 +261,7 @@ class Claim(ClaimantFields):
         CANCELLED = "cancelled", _("Cancelled")
 
     OPEN_STATES = (State.ACTIVE, State.FULFILLED)
+    STATE_COLOURS = {State.ACTIVE: "primary", State.FULFILLED: "info", State.COMPLETED: "success"}
 
     wish = models.ForeignKey(Wish, models.PROTECT, related_name="claims", verbose_name=_("wish"))
     claimed_by = models.ForeignKey(
@@ -317,10 +326,6 @@ class Claim(ClaimantFields):
     @property
     def is_completed(self) -> bool:
         return self.state == self.State.COMPLETED
-
-    @property
-    def state_label(self):
-        return self.State(self.state).label
 
     @property
     def released_on(self):

@@ -116,10 +116,16 @@ def _staff_or_overseer(roles: Roles, community) -> bool:
     return roles.staffs(community.pk) or roles.oversees_community(community)
 
 
+def _edit_wish(roles: Roles, wish: Wish | None) -> bool:
+    """Staff edit a wish's details while it is editable (under review or open to claims): once
+    claimed, the details are what the claimant agreed to."""
+    return _staff_of_community(roles, wish) and (wish is None or wish.is_editable)
+
+
 admin_verbs(
     "wishes.wish",
     view=_staff_or_overseer_of(attrgetter("community")),
-    change=_staff_of_community,
+    change=_edit_wish,
     # Wishes are posted on the site (wish_post records the first transition).
     add=nobody,
 )
@@ -170,8 +176,6 @@ def _community_q(roles: Roles, prefix: str) -> Q:
     if roles.staff_community_id:
         q |= Q(**{f"{prefix}community_id": roles.staff_community_id})
     if roles.is_committee_admin:
-        if None in roles.committee_district_ids:  # a committee over every district
-            return Q(**{f"{prefix}community__isnull": False})
         q |= roles.overseen_community_q(f"{prefix}community__")
     return q
 

@@ -42,10 +42,6 @@ from .services import WishError
 PAGE_SIZE = 20
 
 
-def _page(request, queryset, size=PAGE_SIZE):
-    return page_of(request, queryset, size)
-
-
 def _errors_as_messages(request, form) -> None:
     """For forms posted from another page (the claim box, the bulk bar): their errors travel
     as messages to the page the user is sent back to."""
@@ -78,7 +74,7 @@ def wall(request):
 
 def stories(request):
     """Fulfilled wishes with the proof photos staff approved."""
-    page = _page(request, selectors.story_wishes(), size=12)
+    page = page_of(request, selectors.story_wishes(), 12)
     return render(request, "wishes/stories.html", {"page": page})
 
 
@@ -271,7 +267,7 @@ def _claim_for_actor(request, pk) -> Claim:
 @login_required
 def my_claims(request):
     claims = selectors.my_claims(user=request.user)
-    page = _page(request, claims)
+    page = page_of(request, claims, PAGE_SIZE)
     return render(request, "wishes/my_claims.html", {"page": page})
 
 
@@ -329,7 +325,7 @@ def staff_list(request):
     filterset = StaffWishFilter(
         request.GET or None, queryset=selectors.staff_wishes(user=request.user)
     )
-    page = _page(request, filterset.qs)
+    page = page_of(request, filterset.qs, PAGE_SIZE)
     return render(
         request,
         "wishes/staff_list.html",
@@ -374,7 +370,7 @@ def staff_bulk(request):
 def review_queue(request):
     staff_community_or_403(request.user)
     wishes = selectors.staff_wishes(user=request.user).filter(state=Wish.State.SUBMITTED)
-    page = _page(request, wishes)
+    page = page_of(request, wishes, PAGE_SIZE)
     return render(request, "wishes/review_queue.html", {"page": page})
 
 

@@ -10,11 +10,23 @@ from django.db import migrations, models
 MODELS = ("servicerecord", "pointrule")
 
 
-def _move_content_types(apps, from_app, to_app):
+def _move_content_types(apps, schema_editor, from_app, to_app):
+    db = schema_editor.connection.alias
     ContentType = apps.get_model("contenttypes", "ContentType")
+    LogEntry = apps.get_model("admin", "LogEntry")
     for model in MODELS:
-        if not ContentType.objects.filter(app_label=to_app, model=model).exists():
-            ContentType.objects.filter(app_label=from_app, model=model).update(app_label=to_app)
+        old = ContentType.objects.using(db).filter(app_label=from_app, model=model).first()
+        if old is None:
+            continue
+        new = ContentType.objects.using(db).filter(app_label=to_app, model=model).first()
+        if new is None:
+            old.app_label = to_app
+            old.save(update_fields=["app_label"])
+            continue
+        # Both exist (the new one was made before this ran): the admin history follows the
+        # new one, and the old one goes with its permissions (roles are the platform's own).
+        LogEntry.objects.using(db).filter(content_type=old).update(content_type=new)
+        old.delete()
 
 
 class Migration(migrations.Migration):
@@ -25,6 +37,7 @@ class Migration(migrations.Migration):
         ('members', '0002_service_teams'),
         ('reports', '0002_memberreport_organizationreport_and_more'),
         ('contenttypes', '0002_remove_content_type_name'),
+        ('admin', '0003_logentry_add_action_flag_choices'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -81,7 +94,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.SeparateDatabaseAndState(state_operations=state_operations),
         migrations.RunPython(
-            lambda apps, schema: _move_content_types(apps, "reports", "records"),
-            lambda apps, schema: _move_content_types(apps, "records", "reports"),
+            lambda apps, schema: _move_content_types(apps, schema, "reports", "records"),
+            lambda apps, schema: _move_content_types(apps, schema, "records", "reports"),
         ),
     ]

@@ -1,4 +1,4 @@
-# The report transitions now extend core.models.TransitionRecord: only the help text of `by`.
+# The report transitions extend core.models.TransitionRecord: only the help text of `by`.
 
 import django.db.models.deletion
 from django.conf import settings
@@ -16,11 +16,11 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='organizationreporttransition',
             name='by',
-            field=models.ForeignKey(blank=True, help_text='Empty when the platform did it (an expiry or an automatic release).', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by'),
+            field=models.ForeignKey(blank=True, help_text='Empty when the platform did it by itself (a periodic job).', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by'),
         ),
         migrations.AlterField(
             model_name='reporttransition',
             name='by',
-            field=models.ForeignKey(blank=True, help_text='Empty when the platform did it (an expiry or an automatic release).', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by'),
+            field=models.ForeignKey(blank=True, help_text='Empty when the platform did it by itself (a periodic job).', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by'),
         ),
     ]

@@ -72,3 +72,13 @@ def test_restarting_the_scheduler_keeps_an_admins_edit_of_a_schedule(settings, m
     task.refresh_from_db()
     assert (task.crontab.hour, task.crontab.minute) == ("6", "45")
     assert PeriodicTask.objects.filter(name="reports-remind-members").count() == 1
+
+
+def test_the_former_task_names_still_run_their_jobs():
+    from core.tasks import FORMER_TASKS
+
+    app.loader.import_default_modules()
+    assert all(name in app.tasks for name in FORMER_TASKS)
+    assert "reports.tasks.email_notifications" in app.tasks
+    assert set(FORMER_TASKS.values()) <= set(all_jobs())
+    assert app.tasks["wishes.tasks.expire_unclaimed_wishes"]() == 0

@@ -104,3 +104,13 @@ def _strip_rule_registrations(sources: str) -> str:
     that registering an action does not count as using it."""
     sources = re.sub(r"rule\(\s*(?:[\"'][^\"']+[\"'],?\s*)+\)", "", sources)
     return re.sub(r"admin_verbs\(\s*[\"'][^\"']+[\"']", "", sources)
+
+
+def test_a_committee_over_every_district_does_not_work_on_teams_of_no_community(
+    db, committee_admin, community
+):
+    from members.models import ServiceTeam
+
+    serving = ServiceTeamFactory(community=community)
+    ServiceTeamFactory(community=None)
+    assert list(work_scope(committee_admin, ServiceTeam.objects.all())) == [serving]

@@ -190,7 +190,7 @@ def test_the_admin_login_error_is_plain_chinese(client, db):
 
 
 def test_behind_a_proxy_one_clients_failures_do_not_lock_out_another(client, member_user, settings):
-    settings.TRUSTED_PROXY_COUNT = settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXY_COUNT = 1
     attacker = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "198.51.100.66"}
     owner = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "198.51.100.7"}
     url = reverse("account_login")
@@ -200,4 +200,15 @@ def test_behind_a_proxy_one_clients_failures_do_not_lock_out_another(client, mem
         client.post(url, {"login": "zhangwei", "password": "wrong"}, **attacker).status_code == 429
     )
     response = client.post(url, {"login": "zhangwei", "password": PASSWORD}, **owner)
+    assert response.status_code == 302
+
+
+def test_a_login_with_fewer_proxy_hops_than_configured_is_answered(client, member_user, settings):
+    settings.TRUSTED_PROXY_COUNT = 2
+    response = client.post(
+        reverse("account_login"),
+        {"login": "zhangwei", "password": PASSWORD},
+        REMOTE_ADDR="198.51.100.7",
+        HTTP_X_FORWARDED_FOR="203.0.113.5",
+    )
     assert response.status_code == 302

@@ -202,10 +202,21 @@ def test_an_admin_edit_goes_through_the_service_and_leaves_a_step_in_the_history
     assert "标题" in step.reason
 
 
-def test_a_claimed_wish_cannot_be_edited_in_admin(login, staff, member, wish):
+def test_a_claimed_wish_is_shown_read_only_in_admin(login, staff, member, wish):
     services.wish_claim(wish=wish, by=member.user, promised_date=soon())
     html = login(staff).get(reverse("admin:wishes_wish_change", args=[wish.pk])).content.decode()
-    assert 'name="title"' not in html
-    _admin_edit(login(staff), wish, title="改掉的标题")
+    assert 'name="title"' not in html and 'name="_save"' not in html
+    assert _admin_edit(login(staff), wish, title="改掉的标题").status_code == 403
+    wish.refresh_from_db()
+    assert wish.title != "改掉的标题"
+
+
+def test_even_a_superuser_cannot_save_over_a_claimed_wish_and_is_told_why(
+    login, superuser, member, wish
+):
+    services.wish_claim(wish=wish, by=member.user, promised_date=soon())
+    response = _admin_edit(login(superuser), wish, title="改掉的标题")
+    assert response.status_code == 200
+    assert "这个心愿已不能修改。" in response.content.decode()
     wish.refresh_from_db()
     assert wish.title != "改掉的标题"

@@ -1,23 +1,14 @@
 """Load the demo data set (idempotent): every installed app that has a `demo` module, in the
 order of INSTALLED_APPS (members first, then the apps built on it)."""
 
-import importlib
 import time
 
-from django.apps import apps
 from django.core.management.base import BaseCommand
+
+from core.discovery import project_modules
 
 # Every app's demo module knows these sizes (members.demo.SIZES says how big each is).
 SIZES = ("default", "small")
-
-
-def demo_modules():
-    for config in apps.get_app_configs():
-        try:
-            yield importlib.import_module(f"{config.name}.demo")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.demo":
-                raise
 
 
 class Command(BaseCommand):
@@ -28,6 +19,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, size, **options):
         started = time.monotonic()
-        for module in demo_modules():
+        for _label, module in project_modules("demo"):
             module.seed(size=size, stdout=self.stdout)
         self.stdout.write(f"Demo data ready in {time.monotonic() - started:.1f} s.")

@@ -11,7 +11,7 @@ import json
 from celery.schedules import crontab
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from django_celery_beat.models import CrontabSchedule, PeriodicTask
+from django_celery_beat.models import CrontabSchedule, PeriodicTask, PeriodicTasks
 
 TASK = "core.run_job"
 
@@ -40,4 +40,7 @@ class Command(BaseCommand):
             )
             PeriodicTask.objects.create(name=name, task=TASK, args=args, crontab=cron)
             created += 1
+        if moved:
+            # update() bypasses the model's signals: tell a running beat to reload.
+            PeriodicTasks.update_changed()
         self.stdout.write(f"{created} periodic job(s) added, {moved} moved onto {TASK}.")

@@ -1,5 +1,6 @@
-# The claimant fields now come from members.claimants.ClaimantFields: the check constraint is
-# named after the app and model, the related names are <app>_claims. No data changes.
+# The claim's claimant fields come from members.claimants.ClaimantFields (the check constraint
+# is named after the app and model, the related names are <app>_claims) and the wish transitions
+# from core.models.TransitionRecord (the help text of `by`). No data changes.
 
 import django.db.models.deletion
 from django.conf import settings
@@ -33,6 +34,11 @@ class Migration(migrations.Migration):
             model_name='claim',
             name='team',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='%(app_label)s_claims', to='members.serviceteam', verbose_name='service team'),
+        ),
+        migrations.AlterField(
+            model_name='wishtransition',
+            name='by',
+            field=models.ForeignKey(blank=True, help_text='Empty when the platform did it by itself (a periodic job).', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by'),
         ),
         migrations.AddConstraint(
             model_name='claim',
