@@ -313,7 +313,12 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # Public forms (resident wish submissions): requests per client and window.
 PUBLIC_FORM_RATE = env("PUBLIC_FORM_RATE", default="5/h")
 # The most wishes a member may hold claimed and not yet completed at once.
-WISH_MAX_OPEN_CLAIMS = env.int("WISH_MAX_OPEN_CLAIMS", default=3)
+# Open claims (active or awaiting confirmation) a claimant may hold at once, by kind.
+WISH_MAX_OPEN_CLAIMS = {
+    "member": env.int("WISH_MAX_OPEN_CLAIMS", default=3),
+    "team": env.int("WISH_MAX_OPEN_CLAIMS_TEAM", default=5),
+    "organization": env.int("WISH_MAX_OPEN_CLAIMS_ORGANIZATION", default=10),
+}
 # Days an overdue claim is kept (after a reminder) before it is released automatically.
 WISH_OVERDUE_GRACE_DAYS = env.int("WISH_OVERDUE_GRACE_DAYS", default=3)
 # Uploaded images: limits applied before and after decoding.

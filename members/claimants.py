@@ -8,18 +8,21 @@ functions:
   choices ("member", "team:<pk>", "org:<pk>"), and back;
 - `acts_for(roles, obj)` and `claimant_q(roles)`: who acts for a claim (the member, the team's
   captain, an admin of the organization or of an organization above it);
-- `participants(obj)`: the members who may be credited for the work.
+- `participants(obj)`: the members who may be credited for the work;
+- `organization_serves(organization, community_id)`: an organization claims only where it serves,
+  a community with a current partnership (结对共建) of its own or of an organization above it.
 """
 
 from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from .access import Roles, get_roles
-from .models import Member, Organization, ServiceTeam
+from .models import Member, Organization, Partnership, ServiceTeam
 
 
 class ClaimantKind(models.TextChoices):
@@ -108,11 +111,13 @@ def claimant_from_choice(value: str) -> tuple[ServiceTeam | None, Organization |
 
 
 def acts_for(roles: Roles, claim: ClaimantFields | None) -> bool:
-    """The member who claimed, the team's captain, or an admin of the claiming organization."""
+    """Who acts on a claim, and so sees what it needs (a resident's contact): the member who
+    claimed, the team's captain, or an admin of the claiming organization itself (not every
+    admin of an organization above it)."""
     if claim is None or not roles.is_authenticated:
         return False
     if claim.claimant_kind == ClaimantKind.ORGANIZATION:
-        return claim.organization_id is not None and roles.administers(claim.organization)
+        return claim.organization_id is not None and claim.organization_id in roles.admin_org_ids
     if claim.claimant_kind == ClaimantKind.TEAM:
         return (
             roles.member is not None
@@ -128,11 +133,27 @@ def claimant_q(roles: Roles, prefix: str = "") -> Q:
     if roles.member is not None:
         q |= Q(**{f"{prefix}member_id": roles.member.pk, f"{prefix}claimant_kind": "member"})
         q |= Q(**{f"{prefix}team__captain_id": roles.member.pk, f"{prefix}claimant_kind": "team"})
-    if roles.is_org_admin:
-        q |= roles.org_q(f"{prefix}organization__") & Q(
-            **{f"{prefix}claimant_kind": "organization"}
+    if roles.admin_org_ids:
+        q |= Q(
+            **{
+                f"{prefix}organization_id__in": roles.admin_org_ids,
+                f"{prefix}claimant_kind": "organization",
+            }
         )
     return q
+
+
+def organization_serves(organization: Organization, community_id: int, on=None) -> bool:
+    """A current partnership between the community and the organization or one above it (a
+    branch serves where its Party committee pairs)."""
+    on = on or timezone.localdate()
+    lineage = [int(pk) for pk in organization.path.split("/") if pk]
+    return Partnership.objects.filter(
+        community_id=community_id,
+        organization_id__in=lineage,
+        term_start__lte=on,
+        term_end__gte=on,
+    ).exists()
 
 
 def participants(claim: ClaimantFields) -> QuerySet[Member]:

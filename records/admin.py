@@ -61,6 +61,16 @@ class PointRuleAdmin(ScopedModelAdmin):
             )
         return form
 
+    def has_change_permission(self, request, obj=None):
+        # A rule in force is history: records already made keep its points, so it is never
+        # edited (nor deleted), by anyone; a new rule from tomorrow replaces it.
+        in_force = obj is not None and obj.effective_from <= timezone.localdate()
+        return not in_force and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        in_force = obj is not None and obj.effective_from <= timezone.localdate()
+        return not in_force and super().has_delete_permission(request, obj)
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user

@@ -1,7 +1,5 @@
 """Rules and scopers of the ledger (service records and point rules)."""
 
-from django.utils import timezone
-
 from members.access import Roles, admin_verbs, nobody, rule, scoper, unscoped, uses_admin
 from members.permissions import member_community_rows
 
@@ -43,20 +41,7 @@ scoper(ServiceRecord)(member_community_rows)
 
 
 # Point rules ----------------------------------------------------------------------------------
-def _change_point_rule(roles: Roles, rule_obj: PointRule | None) -> bool:
-    """Committee admins set the rules; a rule already in force is history and stays as it is."""
-    if not roles.is_committee_admin:
-        return False
-    if rule_obj is None or rule_obj.pk is None:
-        return True
-    return rule_obj.effective_from > timezone.localdate()
-
-
-admin_verbs(
-    "records.pointrule",
-    view=uses_admin,
-    change=_change_point_rule,
-    add=lambda r, o: r.is_committee_admin,
-    delete=_change_point_rule,
-)
+# The rules bind every district: the platform's (superusers'), not a committee's. That a rule in
+# force is history and stays as it is holds for everyone: records.admin.PointRuleAdmin.
+admin_verbs("records.pointrule", view=uses_admin, change=nobody, add=nobody, delete=nobody)
 scoper(PointRule)(unscoped)

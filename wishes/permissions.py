@@ -89,7 +89,9 @@ def _act_on_claim(roles: Roles, claim: Claim) -> bool:
 
 @rule("wishes.claim.claim_for_organization")
 def _claim_for_organization(roles: Roles, organization: Organization) -> bool:
-    return roles.administers(organization)
+    """An organization's own admins claim for it (an admin of the organization above claims
+    for that one)."""
+    return organization is not None and organization.pk in roles.admin_org_ids
 
 
 @rule("wishes.wish.view_contact")
@@ -161,9 +163,9 @@ admin_verbs(
 admin_verbs(
     "wishes.hardshipcategory",
     view=lambda r, o: r.is_staff or r.is_committee_admin,
-    # The categories are shared by every community: staff add the ones they miss, but only a
-    # committee admin renames or retires one (it changes every community's residents).
-    change=lambda r, o: r.is_committee_admin,
+    # The categories are shared by every community: staff add the ones they miss, but only the
+    # platform (a superuser) renames or retires one (it changes every district's residents).
+    change=nobody,
     add=lambda r, o: r.is_staff or r.is_committee_admin,
 )
 

@@ -76,6 +76,9 @@ class WishError(DomainError):
             "You can claim wishes only in the community you are registered with."
         ),
         "team_elsewhere": _("This team serves another community."),
+        "not_paired_here": _(
+            "Your organization can claim wishes only in the communities it is paired with."
+        ),
     }
 
 
@@ -331,6 +334,23 @@ def wish_expire(*, wish: Wish, today: datetime.date | None = None) -> bool:
 # ---------------------------------------------------------------------------------------------
 # Claiming
 # ---------------------------------------------------------------------------------------------
+def _hold_open_claim_limit(*, kind, member, team, organization) -> None:
+    """Each claimant holds at most its limit of open claims (settings.WISH_MAX_OPEN_CLAIMS per
+    kind). The claimant's row is locked first, so that the limit holds under concurrency."""
+    owner, field = {
+        Claim.ClaimantKind.MEMBER: (member, "member"),
+        Claim.ClaimantKind.TEAM: (team, "team"),
+        Claim.ClaimantKind.ORGANIZATION: (organization, "organization"),
+    }[kind]
+    type(owner).objects.select_for_update().filter(pk=owner.pk).first()
+    limit = settings.WISH_MAX_OPEN_CLAIMS[kind]
+    held = Claim.objects.filter(
+        **{field: owner}, claimant_kind=kind, state__in=Claim.OPEN_STATES
+    ).count()
+    if held >= limit:
+        raise WishError("too_many_claims", limit=limit)
+
+
 def wish_claim(
     *,
     wish: Wish,
@@ -359,6 +379,8 @@ def wish_claim(
         kind = Claim.ClaimantKind.ORGANIZATION
         if not can(by, "wishes.claim.claim_for_organization", organization):
             raise WishError("not_org_admin")
+        if not claimants.organization_serves(organization, wish.community_id):
+            raise WishError("not_paired_here")
         member = roles.member
     elif team is not None:
         kind = Claim.ClaimantKind.TEAM
@@ -376,17 +398,7 @@ def wish_claim(
             raise WishError("not_registered_here")
     try:
         with transaction.atomic():
-            if kind == Claim.ClaimantKind.MEMBER:
-                # One member's claims are serialized, so the limit holds under concurrency.
-                Member.objects.select_for_update().filter(pk=member.pk).first()
-                limit = settings.WISH_MAX_OPEN_CLAIMS
-                held = Claim.objects.filter(
-                    member=member,
-                    claimant_kind=Claim.ClaimantKind.MEMBER,
-                    state__in=Claim.OPEN_STATES,
-                ).count()
-                if held >= limit:
-                    raise WishError("too_many_claims", limit=limit)
+            _hold_open_claim_limit(kind=kind, member=member, team=team, organization=organization)
             updated = Wish.objects.filter(pk=wish.pk, state=S.PUBLISHED).update(state=S.CLAIMED)
             if not updated:
                 state = Wish.objects.filter(pk=wish.pk).values_list("state", flat=True).first()

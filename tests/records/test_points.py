@@ -80,9 +80,9 @@ def test_service_record_is_created_once_per_source(member, community):
     assert ServiceRecord.objects.filter(member=member).count() == 1
 
 
-def test_a_committee_admin_cannot_edit_a_rule_already_in_force(login, committee_admin):
+def test_not_even_a_superuser_edits_a_rule_already_in_force(login, superuser):
     rule = PointRuleFactory(kind="wish", points_per_record=5, effective_from=D(2020, 1, 1))
-    client = login(committee_admin)
+    client = login(superuser)
     response = client.post(
         f"/admin/records/pointrule/{rule.pk}/change/",
         {
@@ -97,8 +97,8 @@ def test_a_committee_admin_cannot_edit_a_rule_already_in_force(login, committee_
     assert rule.points_per_record == 5
 
 
-def test_a_committee_admin_adds_a_rule_from_tomorrow_but_not_from_the_past(login, committee_admin):
-    client = login(committee_admin)
+def test_the_platform_adds_a_rule_from_tomorrow_but_not_from_the_past(login, superuser):
+    client = login(superuser)
     past = client.post(
         "/admin/records/pointrule/add/",
         {
@@ -123,6 +123,13 @@ def test_a_committee_admin_adds_a_rule_from_tomorrow_but_not_from_the_past(login
     assert list(PointRule.objects.values_list("points_per_record", flat=True)) == [9]
 
 
-def test_an_organization_admin_cannot_add_point_rules(login, org_admin):
-    response = login(org_admin).get("/admin/records/pointrule/add/")
-    assert response.status_code == 403
+@pytest.mark.parametrize("role", ["committee_admin", "org_admin", "staff"])
+def test_no_district_role_adds_or_edits_the_platforms_point_rules(request, login, role):
+    """The rules bind every district: a committee admin of one district may not set them."""
+    rule = PointRuleFactory(kind="wish", effective_from=D(2999, 1, 1))
+    client = login(request.getfixturevalue(role))
+    assert client.get("/admin/records/pointrule/add/").status_code == 403
+    data = {"kind": "wish", "points_per_record": 99, "points_per_hour": "1"}
+    client.post(f"/admin/records/pointrule/{rule.pk}/change/", data)
+    rule.refresh_from_db()
+    assert rule.points_per_record != 99

@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from tests import factories as f
 from tests.wishes.factories import ResidentFactory, WishFactory
 
 
@@ -45,3 +46,9 @@ def neighbour(branch, community):
     m = f.MemberFactory(user__username="wangqiang", real_name="王强", branch=branch)
     f.ConfirmedRegistrationFactory(member=m, community=community)
     return m
+
+
+@pytest.fixture
+def paired(party_committee, community):
+    """The party committee's current partnership (结对共建) with the community: where it claims."""
+    return f.PartnershipFactory(organization=party_committee, community=community)

@@ -119,15 +119,25 @@ def test_staff_cannot_rename_a_category_every_community_shares(login, staff):
     assert category.name == "低保" and category.is_active
 
 
-def test_committee_admin_retires_a_category(login, committee_admin):
+def test_the_platform_retires_a_category(login, superuser):
     from wishes.models import HardshipCategory
 
     category = HardshipCategory.objects.get(name="低保")
     url = reverse("admin:wishes_hardshipcategory_change", args=[category.pk])
-    response = login(committee_admin).post(url, {"name": "低保", "order": 1})
+    response = login(superuser).post(url, {"name": "低保", "order": 1})
     assert response.status_code == 302
     category.refresh_from_db()
     assert not category.is_active
+
+
+def test_a_committee_admin_cannot_rename_a_category_every_district_uses(login, committee_admin):
+    from wishes.models import HardshipCategory
+
+    category = HardshipCategory.objects.get(name="低保")
+    url = reverse("admin:wishes_hardshipcategory_change", args=[category.pk])
+    login(committee_admin).post(url, {"name": "改名", "order": 1, "is_active": "on"})
+    category.refresh_from_db()
+    assert category.name == "低保"
 
 
 def test_saving_a_wish_in_admin_never_writes_its_state(login, staff, member, wish):

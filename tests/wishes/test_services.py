@@ -156,7 +156,7 @@ def test_a_user_without_member_profile_cannot_claim_for_themselves(outsider, wis
 
 
 def test_member_holds_at_most_the_configured_open_claims(settings, member, resident):
-    settings.WISH_MAX_OPEN_CLAIMS = 2
+    settings.WISH_MAX_OPEN_CLAIMS = {**settings.WISH_MAX_OPEN_CLAIMS, "member": 2}
     wishes = [WishFactory(resident=resident) for _ in range(3)]
     services.wish_claim(wish=wishes[0], by=member.user, promised_date=soon())
     services.wish_claim(wish=wishes[1], by=member.user, promised_date=soon())
@@ -182,7 +182,7 @@ def test_a_team_member_who_is_not_captain_cannot_claim_for_the_team(member, othe
     assert error.value.code == "not_captain"
 
 
-def test_org_admin_claims_for_their_organization(org_admin, party_committee, wish):
+def test_org_admin_claims_for_their_organization(org_admin, party_committee, wish, paired):
     claim = services.wish_claim(
         wish=wish, by=org_admin, promised_date=soon(), organization=party_committee
     )
@@ -301,7 +301,7 @@ def test_confirm_refuses_a_participant_outside_the_team(member, other_member, st
 
 
 def test_confirm_of_an_organization_claim_needs_participants(
-    org_admin, party_committee, staff, wish
+    org_admin, party_committee, staff, wish, paired
 ):
     claim = services.wish_claim(
         wish=wish, by=org_admin, promised_date=soon(), organization=party_committee
@@ -313,7 +313,7 @@ def test_confirm_of_an_organization_claim_needs_participants(
 
 
 def test_confirm_records_service_for_organization_members(
-    member, org_admin, party_committee, staff, wish
+    member, org_admin, party_committee, staff, wish, paired
 ):
     claim = services.wish_claim(
         wish=wish, by=org_admin, promised_date=soon(), organization=party_committee

@@ -626,7 +626,7 @@ def test_claiming_for_someone_elses_team_is_refused(login, member, neighbour, wi
 
 
 def test_org_admin_claims_for_the_organization_and_sees_contact_details(
-    login, org_admin, other_org_admin, party_committee, wish
+    login, org_admin, other_org_admin, party_committee, wish, paired
 ):
     login(org_admin).post(
         reverse("wishes:claim", args=[wish.pk]),
@@ -711,7 +711,7 @@ def test_export_names_who_fulfilled_a_completed_wish(login, staff, member, wish)
 
 
 def test_an_org_admin_who_is_no_member_claims_through_the_form_as_offered(
-    login, org_admin, party_committee, wish
+    login, org_admin, party_committee, wish, paired
 ):
     import re
 
