@@ -78,6 +78,15 @@ class ClaimantFields(models.Model):
         ]
 
     @property
+    def public_claimant_name(self) -> str:
+        """The claimant as the public sees it: a member's surname and 某 (张某), a team's or an
+        organization's name."""
+        if self.claimant_kind == ClaimantKind.MEMBER:
+            name = self.member.real_name if self.member_id else ""
+            return f"{name[:1]}某" if name else "某"
+        return self.claimant_name
+
+    @property
     def claimant_name(self) -> str:
         if self.claimant_kind == ClaimantKind.TEAM and self.team_id:
             return str(self.team)

@@ -6,7 +6,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from members.access import ScopedInline, ScopedModelAdmin, own_community
+from core.http import client_ip
+from members.access import ScopedInline, ScopedModelAdmin, can, own_community
 
 from . import services
 from .models import (
@@ -36,6 +37,10 @@ class HardshipCategoryAdmin(ScopedModelAdmin):
     list_editable = ["order", "is_active"]
 
 
+# How much of a phone the resident search takes.
+PHONE_SUFFIX_DIGITS = 4
+
+
 @admin.register(Resident)
 class ResidentAdmin(ScopedModelAdmin):
     fk_choices = {"community": own_community}
@@ -43,7 +48,7 @@ class ResidentAdmin(ScopedModelAdmin):
     # each showing is logged (change_view).
     list_display = ["name", "community", "created_at"]
     list_filter = ["hardship_categories"]
-    search_fields = ["name", "phone", "address"]
+    search_fields = ["name", "address"]
     filter_horizontal = ["hardship_categories"]
     readonly_fields = ["created_by", "created_at"]
 
@@ -58,15 +63,29 @@ class ResidentAdmin(ScopedModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
-        if request.method == "GET" and response.status_code == 200:
+        # Every page that shows the phone and address: the form, and the form again after a
+        # refused save (a saved form redirects and shows nothing).
+        if response.status_code == 200:
             resident = self.get_object(request, object_id)
             if resident is not None:
                 services.contact_access_record(
                     user=request.user,
                     resident=resident,
                     purpose=ContactAccessLog.Purpose.ADMIN,
+                    client=client_ip(request),
                 )
         return response
+
+    # Search by name, address, or the last 4 digits of the phone: a whole phone number in the
+    # search box would be written into every access log the URL passes through.
+    search_help_text = _("Search by name, address or the last 4 digits of the phone.")
+
+    def get_search_results(self, request, queryset, search_term):
+        results, duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if len(term) == PHONE_SUFFIX_DIGITS and term.isdigit():
+            results = results | queryset.filter(phone__endswith=term)
+        return results, duplicates
 
 
 class TransitionInline(ScopedInline, admin.TabularInline):
@@ -120,9 +139,28 @@ class WishAdmin(ScopedModelAdmin):
         "community",
     ]
     exclude = ["photo", "photo_thumb"]
-    raw_id_fields = ["resident"]
+    # Looked up through ResidentAdmin, so only the user's own community's residents (a raw id
+    # field would print the name of any resident whose number is typed).
+    autocomplete_fields = ["resident"]
     inlines = [ClaimInline, TransitionInline]
     actions = ["publish_selected"]
+
+    # Residents' names are for the community's staff (and an open claim's claimant, on the
+    # site): an overseeing committee admin sees the wishes without them.
+    def _names_shown(self, request, obj=None) -> bool:
+        return can(request.user, "wishes.wish.view_resident_name", obj)
+
+    def get_list_display(self, request):
+        shown = self._names_shown(request)
+        return [f for f in super().get_list_display(request) if shown or f != "resident"]
+
+    def get_search_fields(self, request):
+        shown = self._names_shown(request)
+        return [f for f in super().get_search_fields(request) if shown or f != "resident__name"]
+
+    def get_exclude(self, request, obj=None):
+        hidden = [] if self._names_shown(request, obj) else ["resident"]
+        return [*(super().get_exclude(request, obj) or []), *hidden]
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -195,7 +233,7 @@ class WishTransitionAdmin(ScopedModelAdmin):
 
 @admin.register(ContactAccessLog)
 class ContactAccessLogAdmin(ScopedModelAdmin):
-    list_display = ["at", "user", "resident", "wish", "purpose"]
+    list_display = ["at", "user", "resident", "wish", "purpose", "client_ip"]
     list_filter = ["purpose"]
     list_select_related = ["user", "resident", "wish"]
     search_fields = ["resident__name", "user__username"]

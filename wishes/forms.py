@@ -245,6 +245,11 @@ class ConfirmForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         template_name="wishes/_photo_choices.html",
     )
+    publish_note = forms.BooleanField(
+        label=_("The fulfilment note may be shown publicly"),
+        required=False,
+        help_text=_("Leave it unticked if the note names people, phones or addresses."),
+    )
 
     def __init__(self, *args, claim, **kwargs):
         super().__init__(*args, **kwargs)
@@ -253,6 +258,8 @@ class ConfirmForm(forms.Form):
             self.fields["approved_photos"].queryset = photos
         else:
             del self.fields["approved_photos"]
+        if not claim.fulfilment_note.strip():
+            del self.fields["publish_note"]
         if claim.claimant_kind == claim.ClaimantKind.MEMBER:
             del self.fields["participants"]
         else:

@@ -273,6 +273,9 @@ class Claim(ClaimantFields):
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.ACTIVE)
     promised_date = models.DateField(_("promised date"))
     fulfilment_note = models.TextField(_("fulfilment note"), blank=True)
+    # The note is the claimant's words: the public reads it once staff approved it at the
+    # confirmation (it may name people or places).
+    note_is_public = models.BooleanField(_("note shown to the public"), default=False)
     fulfilled_at = models.DateTimeField(_("fulfilled at"), null=True, blank=True)
     sent_back_reason = models.CharField(_("reason for sending back"), max_length=300, blank=True)
     reminded_at = models.DateTimeField(_("overdue reminder sent at"), null=True, blank=True)
@@ -397,9 +400,17 @@ class ContactAccessLog(models.Model):
         related_name="+",
         verbose_name=_("viewed by"),
     )
+    # The log outlives the resident (records of personal-data processing are kept at least
+    # three years): the row keeps the resident's number when the resident is deleted.
     resident = models.ForeignKey(
-        Resident, models.CASCADE, related_name="access_logs", verbose_name=_("resident")
+        Resident,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="access_logs",
+        verbose_name=_("resident"),
     )
+    resident_number = models.PositiveBigIntegerField(_("resident number"), null=True, blank=True)
     wish = models.ForeignKey(
         Wish,
         models.SET_NULL,
@@ -413,6 +424,7 @@ class ContactAccessLog(models.Model):
     )
     at = models.DateTimeField(_("viewed at"), default=timezone.now)
     purpose = models.CharField(_("where"), max_length=40, choices=Purpose.choices, blank=True)
+    client_ip = models.GenericIPAddressField(_("from address"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("contact access log")
@@ -424,4 +436,5 @@ class ContactAccessLog(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.user} · {self.resident} · {self.at:%Y-%m-%d %H:%M}"
+        resident = self.resident or f"#{self.resident_number}"
+        return f"{self.user} · {resident} · {self.at:%Y-%m-%d %H:%M}"

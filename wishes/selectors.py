@@ -9,7 +9,7 @@ from django.db.models.lookups import Exact, GreaterThanOrEqual, In
 from django.utils import timezone
 
 from core.queries import Unindexed
-from members.access import get_for_user_or_404, get_roles, work_scope
+from members.access import can, get_for_user_or_404, get_roles, work_scope
 
 from .models import Claim, ProofPhoto, Wish, WishTransition
 from .permissions import claimant_q
@@ -78,6 +78,21 @@ def wish_for_page(*, user, pk: int) -> Wish:
 
 def wish_transitions(*, wish: Wish) -> QuerySet:
     return WishTransition.objects.filter(wish=wish).select_related("by").order_by("at", "pk")
+
+
+def wish_history(*, user, wish: Wish) -> QuerySet | None:
+    """The steps of a wish `user` may read (None: none): all of them for the community's staff
+    and overseers; for a claimant, past or present, the wish's own steps and those of the
+    user's claims, never who claimed after them."""
+    if not user.is_authenticated or not can(user, "wishes.wish.view_history", wish):
+        return None
+    roles = get_roles(user)
+    steps = wish_transitions(wish=wish)
+    if roles.staffs(wish.community_id) or roles.oversees_community(wish.community):
+        return steps
+    return steps.filter(
+        Q(claim__isnull=True) | Q(claim__in=Claim.objects.filter(claimant_q(roles)))
+    )
 
 
 def my_claims(*, user) -> QuerySet:

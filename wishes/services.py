@@ -529,9 +529,11 @@ def wish_confirm(
     hours: Decimal = Decimal("2"),
     participants: Iterable[Member] | None = None,
     approved_photo_ids: Iterable[int] = (),
+    publish_note: bool = False,
 ) -> Wish:
     """Staff confirm the fulfilment: the wish is completed and the service is recorded for the
-    claimant (a member) or for every team/organization member ticked as having taken part."""
+    claimant (a member) or for every team/organization member ticked as having taken part. The
+    photos and the note staff approve are shown publicly from then on."""
     hours = Decimal(hours)
     if not Decimal("0.5") <= hours <= Decimal("24"):
         raise WishError("bad_hours")
@@ -569,6 +571,8 @@ def wish_confirm(
     )
     Claim.objects.filter(pk=claim.pk).update(state=Claim.State.COMPLETED, ended_at=now)
     ProofPhoto.objects.filter(claim=claim, pk__in=list(approved_photo_ids)).update(is_approved=True)
+    if publish_note:
+        Claim.objects.filter(pk=claim.pk).update(note_is_public=True)
     served_on = timezone.localdate(claim.fulfilled_at or now)
     for member in members:
         service_record_create(
@@ -616,17 +620,21 @@ def contact_access_record(
     wish: Wish | None = None,
     resident: Resident | None = None,
     purpose: str = ContactAccessLog.Purpose.WISH_PAGE,
+    client: str | None = None,
 ) -> ContactAccessLog:
-    """Log that `user` was shown the contact details of a resident (the wish's, or `resident`)."""
+    """Log that `user` was shown the contact details of a resident (the wish's, or `resident`),
+    why (`purpose`) and from which address (`client`, `core.http.client_ip`)."""
     resident_id = resident.pk if resident is not None else wish.resident_id
     community_id = resident.community_id if resident is not None else wish.community_id
     personal_data_viewed(user=user, what="resident contact", ids=[resident_id], purpose=purpose)
     return ContactAccessLog.objects.create(
         user=user,
         resident_id=resident_id,
+        resident_number=resident_id,
         wish=wish,
         community_id=community_id,
         purpose=purpose,
+        client_ip=client,
     )
 
 

@@ -84,7 +84,7 @@ def detail(request, pk):
     is_staff = can(user, "wishes.wish.manage", wish)
     show_contact = user.is_authenticated and can(user, "wishes.wish.view_contact", wish)
     if show_contact:
-        services.contact_access_record(user=user, wish=wish)
+        services.contact_access_record(user=user, wish=wish, client=client_ip(request))
     open_claim = open_claim_of(wish)
     acts_for_open_claim = bool(open_claim) and can(user, "wishes.claim.act", open_claim)
     may_claim = (
@@ -106,6 +106,9 @@ def detail(request, pk):
             .select_related("member", "team", "organization", "claimed_by")
             .first()
         )
+    completed_details = bool(completed_claim) and can(
+        user, "wishes.claim.view_details", completed_claim
+    )
     # Staff, and whoever acts for the open claim, see every proof photo of the claim; everyone
     # else only the approved ones of a completed wish.
     claim_for_photos = open_claim or completed_claim
@@ -121,7 +124,12 @@ def detail(request, pk):
         "show_contact": show_contact,
         "show_photo": bool(wish.photo) and (wish.photo_is_public or is_staff or show_contact),
         "open_claim": open_claim,
+        "open_claim_details": bool(open_claim)
+        and can(user, "wishes.claim.view_details", open_claim),
         "completed_claim": completed_claim,
+        "completed_claim_details": completed_details,
+        "completed_note_shown": bool(completed_claim)
+        and (completed_details or completed_claim.note_is_public),
         "acts_for_open_claim": acts_for_open_claim,
         "can_fulfil": acts_for_open_claim and open_claim.is_active,
         "may_claim": may_claim,
@@ -132,9 +140,7 @@ def detail(request, pk):
         "claim_form": claim_form,
         "claim_elsewhere": elsewhere,
         "photos": photos,
-        "transitions": selectors.wish_transitions(wish=wish)
-        if user.is_authenticated and can(user, "wishes.wish.view_history", wish)
-        else None,
+        "transitions": selectors.wish_history(user=user, wish=wish),
         "reason_form": ReasonForm(),
         "satisfaction_form": SatisfactionForm(
             initial={"score": wish.satisfaction, "comment": wish.satisfaction_comment}
@@ -524,6 +530,7 @@ def confirm(request, pk):
                     hours=Decimal(data["hours"]),
                     participants=list(data.get("participants") or []),
                     approved_photo_ids=[p.pk for p in data.get("approved_photos", [])],
+                    publish_note=bool(data.get("publish_note")),
                 )
             except WishError as error:
                 form.add_error(None, error.message)
