@@ -138,6 +138,8 @@ AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [
     # First, so that a locked-out client is refused before any password is checked.
     "axes.backends.AxesStandaloneBackend",
+    # Then, where DEMO_ACCOUNTS is off, the demo accounts are refused like a wrong password.
+    "members.backends.DemoAccountsBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
