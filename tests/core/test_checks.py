@@ -36,7 +36,8 @@ def test_a_negative_proxy_count_is_an_error(settings):
     assert _ids(proxy_count_check()) == ["core.E001"]
 
 
-def test_the_proxy_check_runs_with_the_deploy_checks_only(settings):
+def test_the_proxy_check_runs_with_the_deploy_checks_only(settings, db):
+    """(The database: another app's deploy check reads it.)"""
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     settings.TRUSTED_PROXY_COUNT = 0
     assert "core.W001" in _ids(checks.run_checks(include_deployment_checks=True))
