@@ -57,9 +57,11 @@ beat: compile-messages
 bench: compile-messages
 	$(PY) -m bench
 
+# The production settings behind the one nginx of the README (PROXY_COUNT=1 unless given).
 check-deploy: $(STAMP)
 	DEBUG=false SECRET_KEY=$${SECRET_KEY:-check-deploy-$$RANDOM-a-long-random-secret-key-for-checking-only-0123456789} \
-	ALLOWED_HOSTS=example.org $(PY) manage.py check --deploy --fail-level WARNING
+	ALLOWED_HOSTS=example.org PROXY_COUNT=$${PROXY_COUNT:-1} \
+	$(PY) manage.py check --deploy --fail-level WARNING
 
 # Migrates a throwaway PostgreSQL database made (with demo data) by the BASE commit in
 # scripts/check_upgrade.py to this checkout and fails if a table lost rows. Needs PostgreSQL at

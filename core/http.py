@@ -9,8 +9,13 @@ written by the client and are not believed. With no proxy configured the header 
 from __future__ import annotations
 
 import ipaddress
+import logging
 
 from django.conf import settings
+
+log = logging.getLogger(__name__)
+# Set once the warning below was logged: once per process is enough to be seen.
+_warned_unconfigured_proxy = False
 
 
 def _valid(address: str) -> str | None:
@@ -26,11 +31,27 @@ def client_ip(request) -> str | None:
     meta = getattr(request, "META", None) or {}
     proxies = settings.TRUSTED_PROXY_COUNT
     forwarded = meta.get("HTTP_X_FORWARDED_FOR", "")
+    if forwarded and not proxies:
+        _warn_unconfigured_proxy()
     if proxies and forwarded:
         hops = [h.strip() for h in forwarded.split(",") if h.strip()]
         if len(hops) >= proxies:
             return _valid(hops[-proxies])
     return _valid(meta.get("REMOTE_ADDR", "") or "")
+
+
+def _warn_unconfigured_proxy() -> None:
+    """A request came through a proxy (it carries X-Forwarded-For) while PROXY_COUNT is 0:
+    every client then looks like the proxy. Said once per process, in the log operators read."""
+    global _warned_unconfigured_proxy
+    if _warned_unconfigured_proxy:
+        return
+    _warned_unconfigured_proxy = True
+    log.warning(
+        "Requests carry X-Forwarded-For but PROXY_COUNT is 0: every client is taken for the "
+        "proxy's address, so login lockouts and rate limits are shared by all. Set PROXY_COUNT "
+        "to the number of reverse proxies in front of the site (see the README)."
+    )
 
 
 class PrivatePagesMiddleware:

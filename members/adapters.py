@@ -7,10 +7,18 @@ from django.shortcuts import render
 
 from core.http import client_ip
 
+from .demo import is_demo_login
+
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         return True
+
+    def clean_username(self, username, shallow=False):
+        """The demo accounts' names stay theirs: production refuses them at login."""
+        if is_demo_login(username):
+            raise self.validation_error("username_blacklisted")
+        return super().clean_username(username, shallow=shallow)
 
     def get_client_ip(self, request):
         """The client allauth's rate limits count: the same as axes' and the site's."""

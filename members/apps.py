@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core.checks import Tags, register
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,3 +9,6 @@ class MembersConfig(AppConfig):
 
     def ready(self):
         from . import permissions  # noqa: F401  (registers the rules once the models are loaded)
+        from .checks import demo_accounts_check  # (reads the models: only once they are loaded)
+
+        register(demo_accounts_check, Tags.security, deploy=True)

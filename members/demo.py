@@ -65,6 +65,7 @@ DEMO_LOGINS = [
     ("committee_admin", "demo_committee", _("Committee admin")),
     ("superuser", "demo_admin", _("Superuser")),
 ]
+DEMO_USERNAMES = frozenset(username for _role, username, _label in DEMO_LOGINS)
 DEMO_NAMES = {
     "member": "李建国",
     "staff": "王芳",
@@ -501,6 +502,17 @@ class _Seeder:
         TeamMembership.objects.bulk_create(memberships)
 
 
+def demo_email(username: str) -> str:
+    return f"{username}@example.org"
+
+
+def is_demo_login(login: str | None) -> bool:
+    """Whether a login name, a username or an email address as typed, is a demo account's.
+    Sign-up keeps these names for the demo (members.adapters), so no one else can hold one."""
+    login = (login or "").strip().casefold()
+    return login in DEMO_USERNAMES or login in {demo_email(u) for u in DEMO_USERNAMES}
+
+
 def ensure_demo_accounts() -> int:
     """The five demo logins (one per role) on top of the demo data. Returns how many were made."""
     committee = Organization.objects.filter(name=COMMITTEE_NAME).first()
@@ -513,7 +525,7 @@ def ensure_demo_accounts() -> int:
     for role, username, _label in DEMO_LOGINS:
         user, created = User.objects.get_or_create(
             username=username,
-            defaults={"email": f"{username}@example.org", "display_name": DEMO_NAMES[role]},
+            defaults={"email": demo_email(username), "display_name": DEMO_NAMES[role]},
         )
         if not created:
             continue

@@ -46,7 +46,7 @@ ADMIN_CSS = {"all": ["css/admin.css"]}
 
 
 def _nowrap_date(day):
-    return format_html('<span style="white-space:nowrap">{}</span>', day.isoformat())
+    return format_html('<span class="nowrap">{}</span>', day.isoformat())
 
 
 def _without_stale_review(fieldsets, obj):
@@ -225,7 +225,7 @@ class MemberReportAdmin(ScopedModelAdmin):
 
     @admin.display(description=_("half-year"), ordering="year")
     def period_label(self, obj):
-        return format_html('<span style="white-space:nowrap">{}</span>', obj.period.label)
+        return format_html('<span class="nowrap">{}</span>', obj.period.label)
 
     @admin.display(description=_("submitted / due"), ordering="submitted_at")
     def submitted_on(self, obj):
@@ -235,10 +235,8 @@ class MemberReportAdmin(ScopedModelAdmin):
             return _nowrap_date(timezone.localdate(obj.submitted_at)) if obj.submitted_at else "–"
         text = gettext("due %(date)s") % {"date": obj.due_on.isoformat()}
         if obj.is_overdue:
-            return format_html(
-                '<span style="white-space:nowrap;color:#b02a37;font-weight:600">{}</span>', text
-            )
-        return format_html('<span style="white-space:nowrap;color:#6c757d">{}</span>', text)
+            return format_html('<span class="nowrap text-overdue">{}</span>', text)
+        return format_html('<span class="nowrap text-quiet">{}</span>', text)
 
     @admin.display(description=_("Party branch"), ordering="member__branch__path")
     def branch_name(self, obj):
@@ -259,9 +257,7 @@ class MemberReportAdmin(ScopedModelAdmin):
         )
 
     def _text(self, value):
-        return format_html(
-            '<div style="white-space:pre-line;max-width:60em">{}</div>', value or "–"
-        )
+        return format_html('<div class="pre-line-block">{}</div>', value or "–")
 
     @admin.display(description=_("what I did"))
     def did_text(self, obj):

@@ -35,6 +35,7 @@ _KEYS = {
     "SECURE_SSL_REDIRECT",
     "SECURE_HSTS_SECONDS",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "PROXY_COUNT",
 }
 
 
@@ -113,19 +114,38 @@ def test_demo_accounts_only_in_debug():
     assert _settings("s.DEMO_ACCOUNTS", DEBUG="false", SECRET_KEY="x" * 60) == "False"
 
 
-def test_production_settings_pass_the_deploy_checks():
+def _check_deploy(tmp_path, **extra):
+    """`manage.py check --deploy --fail-level WARNING` as `make check-deploy` runs it, on an
+    empty database of its own (a developer's var/db.sqlite3 may hold demo accounts)."""
     env = {k: v for k, v in os.environ.items() if k not in _KEYS}
     env.update(
         DEBUG="false",
         SECRET_KEY="a-real-looking-secret-" + "k3y" * 20,
         ALLOWED_HOSTS="example.org",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'check.sqlite3'}",
         DJANGO_SETTINGS_MODULE="config.settings",
     )
-    result = subprocess.run(  # noqa: S603
+    env.update(extra)
+    return subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
     )
+
+
+def test_production_settings_pass_the_deploy_checks(tmp_path):
+    result = _check_deploy(tmp_path, PROXY_COUNT="1")
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_the_deploy_checks_fail_behind_the_proxy_without_a_proxy_count(tmp_path):
+    result = _check_deploy(tmp_path)
+    assert result.returncode != 0
+    assert "core.W001" in result.stderr + result.stdout
+
+
+def test_make_check_deploy_gives_the_proxy_count_of_the_readme():
+    target = (ROOT / "Makefile").read_text(encoding="utf-8").split("check-deploy:", 1)[1]
+    assert "PROXY_COUNT=$${PROXY_COUNT:-1}" in target.split("\n\n", 1)[0]

@@ -26,9 +26,7 @@ def _photo_preview(kind: str, pk: int):
     web server keeps /media/wishes/ internal), so admin never links to them directly."""
     full = reverse("wishes:photo", args=[kind, pk, "full"])
     thumb = reverse("wishes:photo", args=[kind, pk, "thumb"])
-    return format_html(
-        '<a href="{}"><img src="{}" alt="" style="max-height:160px"></a>', full, thumb
-    )
+    return format_html('<a href="{}"><img src="{}" alt="" class="photo-preview"></a>', full, thumb)
 
 
 @admin.register(HardshipCategory)

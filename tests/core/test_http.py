@@ -4,6 +4,7 @@ import pytest
 from axes.helpers import get_client_ip_address
 from django.test import RequestFactory
 
+from core import http
 from core.http import client_ip
 
 
@@ -49,3 +50,24 @@ def test_a_request_without_an_address_has_no_client_address(settings):
 def test_a_forwarded_value_that_is_no_address_is_not_taken_for_one(settings):
     settings.TRUSTED_PROXY_COUNT = 1
     assert client_ip(request_from("10.0.0.2", "1.2.3.4, <script>")) is None
+
+
+def test_a_forwarded_request_without_a_proxy_count_is_logged_once(settings, caplog, monkeypatch):
+    monkeypatch.setattr(http, "_warned_unconfigured_proxy", False)
+    settings.TRUSTED_PROXY_COUNT = 0
+    with caplog.at_level("WARNING", logger="core.http"):
+        client_ip(request_from("10.0.0.2", "198.51.100.7"))
+        client_ip(request_from("10.0.0.2", "198.51.100.8"))
+    [record] = [r for r in caplog.records if r.name == "core.http"]
+    assert "PROXY_COUNT is 0" in record.getMessage()
+
+
+def test_no_warning_where_the_proxy_count_is_set_or_nothing_is_forwarded(
+    settings, caplog, monkeypatch
+):
+    monkeypatch.setattr(http, "_warned_unconfigured_proxy", False)
+    settings.TRUSTED_PROXY_COUNT = 1
+    client_ip(request_from("10.0.0.2", "198.51.100.7"))
+    settings.TRUSTED_PROXY_COUNT = 0
+    client_ip(request_from("198.51.100.7"))
+    assert not [r for r in caplog.records if r.name == "core.http"]
