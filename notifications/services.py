@@ -23,10 +23,12 @@ from __future__ import annotations
 
 import datetime
 import smtplib
+import time
 from dataclasses import dataclass, field
 from html import unescape
 from urllib.parse import urlsplit
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
@@ -46,6 +48,9 @@ SWEEP_LIMIT = 50 * EMAIL_CHUNK
 # Seconds one SMTP operation may take unless settings.EMAIL_TIMEOUT says: far inside the lease, so
 # that an email still "sending" when its lease runs out is one whose worker has died.
 SMTP_TIMEOUT = 60
+# Seconds a task sends for before it leaves the rest of its chunk to the next sweep: well inside
+# the task's time limit (settings.CELERY_TASK_TIME_LIMIT), which would kill it mid-email.
+SEND_BUDGET = 5 * 60
 ERROR_LENGTH = 1000
 
 
@@ -213,11 +218,15 @@ def notify_many(*, messages: list[Message], template: str, existing: Q) -> list[
         )
     # A simultaneous run may have inserted some of these: the unique (user, key) skips them.
     Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=5000)
-    made = list(
-        Notification.objects.filter(existing, created_at__gte=now)
+    # The rows this call inserted (or a simultaneous run, for the same occasions).
+    wanted = {(row.user_id, row.key) for row in rows}
+    made = [
+        (pk, state)
+        for pk, user_id, key, state in Notification.objects.filter(existing, created_at__gte=now)
         .order_by("pk")
-        .values_list("pk", "email_state")
-    )
+        .values_list("pk", "user_id", "key", "email_state")
+        if (user_id, key) in wanted
+    ]
     waiting = [pk for pk, state in made if state == State.PENDING]
     for start in range(0, len(waiting), EMAIL_CHUNK):
         chunk = waiting[start : start + EMAIL_CHUNK]
@@ -299,6 +308,8 @@ def _email_one(notification: Notification, connection: _Connection, *, template,
         ):
             message = notification_email_message(notification=notification, template=template)
         connection.send(message)
+    except SoftTimeLimitExceeded:
+        raise  # the task is out of time: the email stays "sending" until its lease runs out
     except Exception as exc:  # every failure here is this email's, recorded on it
         if _refused_for_good(exc) or attempt >= _max_attempts():
             outcome = {"email_state": State.FAILED, "email_next_at": None}
@@ -333,8 +344,16 @@ def notifications_email_bulk(
     )
     sent = 0
     connection = _Connection()
+    stop_at = time.monotonic() + SEND_BUDGET
     try:
         for done, notification in enumerate(waiting):
+            if time.monotonic() > stop_at:
+                # A slow server: the next sweep gives the rest to a new task at once.
+                rest = [n.pk for n in waiting[done:]]
+                Notification.objects.filter(pk__in=rest, email_state=State.PENDING).update(
+                    email_queued_at=None
+                )
+                break
             try:
                 sent += _email_one(notification, connection, template=template, language=language)
             except _Unreachable as exc:

@@ -6,8 +6,11 @@ import os
 import smtplib
 import threading
 from collections import Counter
+from types import SimpleNamespace
 
 import pytest
+import time_machine
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core import mail
 from django.db import connection, connections
 from django.utils import timezone
@@ -152,6 +155,14 @@ def test_notifications_that_cannot_be_emailed_are_marked_so_and_never_sent(smtp,
     assert smtp.attempted == [] and mail.outbox == []
 
 
+def test_notify_many_counts_and_emails_only_the_notifications_it_made(smtp, round_of):
+    first, second = f.UserFactory.create_batch(2)
+    with time_machine.travel(timezone.now(), tick=False):  # both rounds in the same instant
+        assert len(round_of([first])) == 1
+        assert len(round_of([first, second])) == 1
+    assert _sent() == Counter([first.email, second.email])
+
+
 def test_notify_for_a_user_without_an_address_queues_no_email(
     smtp, django_capture_on_commit_callbacks
 ):
@@ -171,6 +182,36 @@ def test_an_unreachable_server_delays_the_round_and_fails_no_email(smtp, round_o
     smtp.unreachable = False
     assert sweep(rows[0].email_next_at)["queued"] == 3
     assert _sent() == Counter(u.email for u in users)
+
+
+def test_a_task_out_of_time_leaves_the_rest_of_its_chunk_to_the_next_sweep(
+    smtp, round_of, sweep, monkeypatch
+):
+    users = f.UserFactory.create_batch(4)
+    clock = iter([0, 0, 0] + [10_000] * 10)  # the budget's start, then two emails in time
+    monkeypatch.setattr(
+        "notifications.services.time", SimpleNamespace(monotonic=lambda: next(clock))
+    )
+    round_of(users)
+    assert _sent() == Counter(u.email for u in users[:2])
+    rest = Notification.objects.filter(user__in=users[2:])
+    assert set(rest.values_list("email_state", "email_attempts", "email_queued_at")) == {
+        (State.PENDING, 0, None)
+    }
+    monkeypatch.undo()
+    assert sweep(timezone.now())["queued"] == 2
+    assert _sent() == Counter(u.email for u in users)
+
+
+def test_a_task_out_of_time_mid_email_leaves_it_to_the_lease(smtp, round_of, sweep):
+    user = f.UserFactory()
+    smtp.failures[user.email] = [SoftTimeLimitExceeded()]
+    with pytest.raises(SoftTimeLimitExceeded):
+        round_of([user])
+    row = _row(user)
+    assert (row.email_state, row.email_attempts) == (State.SENDING, 1)
+    assert sweep(row.email_next_at)["queued"] == 1
+    assert _sent() == {user.email: 1}
 
 
 def test_an_email_keeps_its_message_id_from_one_attempt_to_the_next(smtp, round_of, sweep):
