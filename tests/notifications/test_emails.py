@@ -270,3 +270,15 @@ def test_two_workers_given_the_same_round_send_each_email_once(smtp, round_of, m
     assert set(Notification.objects.values_list("email_state", "email_attempts")) == {
         (State.SENT, 1)
     }
+
+
+def test_the_admin_lists_and_filters_the_email_state(login, superuser):
+    for key, state in (("a", State.FAILED), ("b", State.PENDING)):
+        Notification.objects.create(
+            user=superuser, key=key, subject=key, body="b", email_state=state, email_attempts=5
+        )
+    url = "/admin/notifications/notification/"
+    response = login(superuser).get(url, {"email_state__exact": "failed"})
+    assert [n.subject for n in response.context["cl"].result_list] == ["a"]
+    content = response.content.decode()
+    assert "邮件状态" in content and "发送失败" in content and "邮件发送次数" in content
