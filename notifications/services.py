@@ -21,6 +21,7 @@ the same Message-ID both times, so that the receiving side can tell.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import smtplib
 import time
@@ -267,11 +268,11 @@ class _Connection:
             raise
 
     def close(self) -> None:
-        if self.backend is not None:
-            try:
-                self.backend.close()
-            finally:
-                self.backend = None
+        backend, self.backend = self.backend, None
+        if backend is not None:
+            # A broken connection may fail to say goodbye; the email's own error is what counts.
+            with contextlib.suppress(Exception):
+                backend.close()
 
 
 def _refused_for_good(exc: Exception) -> bool:

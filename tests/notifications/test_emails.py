@@ -62,6 +62,21 @@ def test_a_failure_mid_chunk_sends_the_others_once_and_retries_only_the_failed_o
     assert {_row(u).email_state for u in users} == {State.SENT}
 
 
+def test_a_connection_broken_mid_chunk_is_opened_again_for_the_next_email(smtp, round_of, sweep):
+    users = f.UserFactory.create_batch(3)
+    smtp.failures[users[1].email] = [
+        smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+    ]
+    round_of(users)
+    assert smtp.opened == 2
+    assert _sent() == Counter([users[0].email, users[2].email])
+    broken = _row(users[1])
+    assert (broken.email_state, broken.email_attempts) == (State.PENDING, 1)
+    assert broken.email_error == "SMTPServerDisconnected: Connection unexpectedly closed"
+    sweep(broken.email_next_at)
+    assert _sent() == Counter(u.email for u in users)
+
+
 def test_an_email_left_sending_past_its_lease_is_sent_by_the_sweep_exactly_once(
     smtp, round_of, sweep, settings
 ):
