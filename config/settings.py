@@ -231,6 +231,12 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="双报到志愿服务 <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Notification emails: one still "sending" after the lease (seconds) has lost its worker and is
+# taken up again by the sweep; a failed one is tried again after each delay in turn, then failed.
+NOTIFICATION_EMAIL_LEASE = env.int("NOTIFICATION_EMAIL_LEASE", default=10 * 60)
+NOTIFICATION_EMAIL_RETRY_DELAYS = env.list(
+    "NOTIFICATION_EMAIL_RETRY_DELAYS", cast=int, default=[60, 5 * 60, 30 * 60, 2 * 60 * 60]
+)
 
 # ---------------------------------------------------------------------------------------------
 # Security (production values whenever DEBUG is off)
@@ -327,6 +333,10 @@ PERIODIC_JOBS = {
     "reports-monthly-overdue-summary": {
         "job": "reports.send_overdue_summaries",
         "schedule": crontab(minute=0, hour=8, day_of_month="1"),
+    },
+    "notifications-sweep-emails": {
+        "job": "notifications.sweep_emails",
+        "schedule": crontab(),  # every minute
     },
 }
 

@@ -377,8 +377,16 @@ class TeamMembershipAdmin(ScopedModelAdmin):
 # Notifications (the app below members has no access to the engine; its admin is here)
 @admin.register(Notification)
 class NotificationAdmin(ScopedModelAdmin):
-    list_display = ["subject", "user", "created_at", "read_at", "emailed_at"]
-    list_filter = ["created_at"]
+    list_display = [
+        "subject",
+        "user",
+        "created_at",
+        "read_at",
+        "email_state",
+        "email_attempts",
+        "emailed_at",
+    ]
+    list_filter = ["email_state", "created_at"]
     search_fields = ["subject", "user__username", "key"]
     list_select_related = ["user"]
     readonly_fields = [
@@ -389,5 +397,12 @@ class NotificationAdmin(ScopedModelAdmin):
         "url",
         "created_at",
         "read_at",
+        "email_state",
+        "email_attempts",
+        "email_error",
+        "email_next_at",
+        "email_queued_at",
         "emailed_at",
+        "email_template",
+        "email_language",
     ]

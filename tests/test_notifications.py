@@ -156,12 +156,12 @@ def test_notify_many_skips_occasions_already_notified_and_emails_the_rest_once(
     member_user, staff, registration, mailoutbox, django_capture_on_commit_callbacks
 ):
     key = occasion("registration", registration.pk, "confirmed")
-    _send(member_user, registration, key=key)
     messages = [
         Message(user=u, key=key, context={"registration": registration}, url="/me/")
         for u in (member_user, staff)
     ]
     with django_capture_on_commit_callbacks(execute=True):
+        _send(member_user, registration, key=key)
         notify_many(messages=messages, template=TEMPLATE, existing=Q(key=key))
         notify_many(messages=messages, template=TEMPLATE, existing=Q(key=key))
     assert Notification.objects.filter(key=key).count() == 2
