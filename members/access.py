@@ -74,6 +74,10 @@ class Roles:
     def may_use_admin(self) -> bool:
         return self.is_superuser or self.is_staff or self.is_org_admin
 
+    def is_member_id(self, member_id: int | None) -> bool:
+        """True when `member_id` is the user's own member profile."""
+        return self.member is not None and member_id == self.member.pk
+
     def administers(self, organization: Organization | None) -> bool:
         """True when the organization lies in one of the user's subtrees."""
         return organization is not None and any(

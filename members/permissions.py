@@ -28,10 +28,6 @@ from .models import (
 # ---------------------------------------------------------------------------------------------
 # Rules of the members app
 # ---------------------------------------------------------------------------------------------
-def _member_of(roles: Roles, member: Member | None) -> bool:
-    return member is not None and roles.member is not None and roles.member.pk == member.pk
-
-
 def _member_registered_with(member: Member, community_id: int | None) -> bool:
     if community_id is None:
         return False
@@ -51,7 +47,7 @@ def _view_member(roles: Roles, member: Member | None) -> bool:
     if member is None:
         return roles.is_staff or roles.is_org_admin
     return (
-        _member_of(roles, member)
+        roles.is_member_id(member.pk)
         or roles.administers(member.branch)
         or _member_registered_with(member, roles.staff_community_id)
     )
@@ -68,7 +64,7 @@ def _view_member_phone(roles: Roles, member: Member) -> bool:
 def _change_member(roles: Roles, member: Member | None) -> bool:
     if member is None:
         return roles.is_org_admin
-    return _member_of(roles, member) or roles.administers(member.branch)
+    return roles.is_member_id(member.pk) or roles.administers(member.branch)
 
 
 @rule("members.member.add")
@@ -87,9 +83,8 @@ def _create_registration(roles: Roles, community: Community | None) -> bool:
 @rule("members.registration.withdraw")
 def _withdraw_registration(roles: Roles, registration: CommunityRegistration) -> bool:
     return (
-        _member_of(roles, registration.member)
-        and registration.state == CommunityRegistration.State.PENDING
-    )
+        registration.member is not None and roles.is_member_id(registration.member.pk)
+    ) and registration.state == CommunityRegistration.State.PENDING
 
 
 @rule("members.registration.decide", "members.communityregistration.change")
@@ -104,7 +99,7 @@ def _view_registration(roles: Roles, registration: CommunityRegistration | None)
     if registration is None:
         return roles.is_staff or roles.is_org_admin or roles.is_member
     return (
-        _member_of(roles, registration.member)
+        roles.is_member_id(registration.member_id)
         or roles.staffs(registration.community_id)
         or roles.administers(registration.member.branch)
     )

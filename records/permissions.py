@@ -6,16 +6,12 @@ from members.permissions import member_community_rows
 from .models import PointRule, ServiceRecord
 
 
-def _own(roles: Roles, member_id: int | None) -> bool:
-    return roles.member is not None and member_id == roles.member.pk
-
-
 # Service records ------------------------------------------------------------------------------
 def _view_record(roles: Roles, record: ServiceRecord | None) -> bool:
     if record is None:
         return roles.is_staff or roles.is_org_admin or roles.is_member
     return (
-        _own(roles, record.member_id)
+        roles.is_member_id(record.member_id)
         or roles.staffs(record.community_id)
         or roles.administers(record.member.branch)
     )

@@ -7,15 +7,11 @@ from members.access import Roles, admin_verbs, nobody, rule, scoper
 from .models import Evaluation, MemberReport, OrganizationReport
 
 
-def _own(roles: Roles, member_id: int | None) -> bool:
-    return roles.member is not None and member_id == roles.member.pk
-
-
 # Member reports -------------------------------------------------------------------------------
 def _view_member_report(roles: Roles, report: MemberReport | None) -> bool:
     if report is None:
         return roles.is_member or roles.is_org_admin
-    return _own(roles, report.member_id) or roles.administers(report.member.branch)
+    return roles.is_member_id(report.member_id) or roles.administers(report.member.branch)
 
 
 admin_verbs(
@@ -31,7 +27,7 @@ admin_verbs(
 @rule("reports.memberreport.edit")
 def _edit_member_report(roles: Roles, report: MemberReport) -> bool:
     """The member edits and submits their own report while it is a draft or returned."""
-    return _own(roles, report.member_id) and report.is_editable
+    return roles.is_member_id(report.member_id) and report.is_editable
 
 
 @rule("reports.memberreport.reviewer")
@@ -39,7 +35,7 @@ def _reviewer_of(roles: Roles, report: MemberReport | None) -> bool:
     """The admins of the member's branch or of an organization above it, never for their own."""
     if report is None:
         return roles.is_org_admin
-    return roles.administers(report.member.branch) and not _own(roles, report.member_id)
+    return roles.administers(report.member.branch) and not roles.is_member_id(report.member_id)
 
 
 @rule("reports.memberreport.review")
@@ -53,7 +49,7 @@ def _review_member_report(roles: Roles, report: MemberReport | None) -> bool:
 @rule("reports.memberreport.see_evaluation")
 def _see_evaluation(roles: Roles, report: MemberReport) -> bool:
     """The community's rating is for the reviewer, not shown to the member."""
-    return roles.administers(report.member.branch) and not _own(roles, report.member_id)
+    return roles.administers(report.member.branch) and not roles.is_member_id(report.member_id)
 
 
 @scoper(MemberReport)
