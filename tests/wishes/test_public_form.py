@@ -1,7 +1,10 @@
 """群众点单: the public submission form resists abuse and never loses what was typed."""
 
+import io
+
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from tests.wishes.conftest import make_image
 from wishes.models import Wish
@@ -118,3 +121,14 @@ def test_an_overlong_description_is_refused_and_kept(client, community):
     response = client.post(reverse("wishes:submit"), form_data(community, description=text))
     assert response.status_code == 200
     assert text in response.content.decode() and not Wish.objects.exists()
+
+
+def test_a_stored_title_with_control_characters_still_exports(login, staff, community):
+    """Issue 8: a \\x01 or \\x0b in a title broke the community's export until staff edited it."""
+    from tests.wishes.factories import WishFactory
+
+    WishFactory(resident__community=community, title="上门\x01理发\x0b")
+    response = login(staff).get(reverse("wishes:export"))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["上门理发"]
