@@ -132,3 +132,10 @@ def test_a_stored_title_with_control_characters_still_exports(login, staff, comm
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["上门理发"]
+
+
+def test_control_characters_are_left_out_of_what_a_resident_types(client, community):
+    data = form_data(community, title="上门\x01理发\x0b", description="76岁\x07\r\n行动不便")
+    assert client.post(reverse("wishes:submit"), data).status_code == 302
+    wish = Wish.objects.get()
+    assert (wish.title, wish.description) == ("上门理发", "76岁\r\n行动不便")
