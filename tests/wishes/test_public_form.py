@@ -139,3 +139,37 @@ def test_control_characters_are_left_out_of_what_a_resident_types(client, commun
     assert client.post(reverse("wishes:submit"), data).status_code == 302
     wish = Wish.objects.get()
     assert (wish.title, wish.description) == ("上门理发", "76岁\r\n行动不便")
+
+
+def test_a_photo_is_not_decoded_while_another_field_is_wrong(client, community, monkeypatch):
+    """Issue 8: a 40-megapixel PNG sent with a wrong phone was decoded (a second of CPU, hundreds
+    of megabytes) for a form sent back anyway; now only its header is read."""
+    from wishes import forms
+
+    decoded = []
+    monkeypatch.setattr(forms, "image_process", lambda upload: decoded.append(upload))
+    data = {**form_data(community, phone="abc"), "photo": make_image(fmt="PNG")}
+    response = client.post(reverse("wishes:submit"), data)
+    assert response.status_code == 200 and decoded == []
+    assert "赵桂兰" in response.content.decode()
+
+
+def test_a_photo_that_is_no_photo_is_reported_beside_the_other_errors(client, community):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    fake = SimpleUploadedFile("wish.jpg", b"not an image at all", content_type="image/jpeg")
+    data = {**form_data(community, phone="abc"), "photo": fake}
+    html = client.post(reverse("wishes:submit"), data).content.decode()
+    assert "无法识别这个文件" in html and "电话" in html
+    assert not Wish.objects.exists()
+
+
+def test_a_photo_that_breaks_while_decoding_keeps_everything_typed(client, community):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = make_image(size=(400, 400)).read()
+    broken = SimpleUploadedFile("wish.jpg", data[: len(data) // 3], content_type="image/jpeg")
+    response = client.post(reverse("wishes:submit"), {**form_data(community), "photo": broken})
+    html = response.content.decode()
+    assert response.status_code == 200 and "无法识别这个文件" in html and "上门理发" in html
+    assert not Wish.objects.exists()
