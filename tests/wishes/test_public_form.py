@@ -100,13 +100,25 @@ def test_parse_rate():
     assert parse_rate("10/15m") == (10, 900)
 
 
-def test_invalid_attempts_do_not_use_up_the_rate_limit(client, settings, community):
-    settings.PUBLIC_FORM_RATE = "1/h"
+def test_invalid_posts_use_up_the_rate_limit_too(client, settings, community, monkeypatch):
+    """Issue 8: only stored submissions counted, so a burst of wrong posts, each with a large
+    photo, went on without end. The posts refused by the limit read no photo at all."""
+    from wishes import forms
+
+    settings.PUBLIC_FORM_RATE = "3/h"
     url = reverse("wishes:submit")
-    for _ in range(3):
-        assert client.post(url, form_data(community, phone="abc")).status_code == 200
-    assert client.post(url, form_data(community)).status_code == 302
-    assert Wish.objects.count() == 1
+    checked = []
+    monkeypatch.setattr(forms, "image_check", lambda upload: checked.append(upload))
+    statuses = [
+        client.post(
+            url, {**form_data(community, phone="abc"), "photo": make_image(fmt="PNG")}
+        ).status_code
+        for _ in range(5)
+    ]
+    assert statuses == [200, 200, 200, 429, 429]
+    assert len(checked) == 3
+    assert client.post(url, form_data(community)).status_code == 429
+    assert not Wish.objects.exists()
 
 
 def test_bot_submissions_use_up_the_rate_limit(client, settings, community):
