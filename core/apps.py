@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 
 from .forms import clean_text_inputs
+from .queries import register_lookups
 
 
 class CoreConfig(AppConfig):
@@ -10,3 +11,4 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         clean_text_inputs()
+        register_lookups()
