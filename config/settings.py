@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise: pages get the Content-Security-Policy, static files need none.
     "csp.middleware.CSPMiddleware",
+    # Before anything reads the request: a NUL (which PostgreSQL refuses) is answered with 400.
+    "core.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.core.checks import Tags, register
 
 from .checks import proxy_count_check
+from .forms import clean_text_inputs
+from .queries import register_lookups
 
 
 class CoreConfig(AppConfig):
@@ -11,3 +13,5 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         register(proxy_count_check, Tags.security, deploy=True)
+        clean_text_inputs()
+        register_lookups()

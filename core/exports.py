@@ -3,13 +3,16 @@
 Every string is stored as text, so a title a resident typed as `=HYPERLINK("http://…")` reaches
 the staff's spreadsheet as the text they typed, never as a live formula. Dates and times are
 stored as dates with a date format (times in the site's zone). The workbook is written in
-openpyxl's write-only mode, so a long list costs little memory.
+openpyxl's write-only mode, so a long list costs little memory. Text Excel cannot hold (control
+characters, which XML 1.0 forbids, and more than 32,767 characters in a cell) is cleaned on the
+way in: a row typed before its form refused such characters still exports.
 """
 
 from __future__ import annotations
 
 import datetime
 import io
+import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
@@ -23,6 +26,17 @@ from openpyxl.utils import get_column_letter
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+# What an XML 1.0 document (an .xlsx sheet) cannot contain: C0 controls other than tab, line feed
+# and carriage return (openpyxl raises IllegalCharacterError), lone surrogates and U+FFFE/U+FFFF
+# (openpyxl writes them, and Excel then refuses the file).
+NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Excel's limit per cell.
+CELL_MAX_CHARACTERS = 32_767
+
+
+def excel_text(value: str) -> str:
+    """`value` as Excel can store it: characters it refuses left out, at most a cell's length."""
+    return NOT_XML.sub("", value)[:CELL_MAX_CHARACTERS]
 
 
 def _cell(sheet, value, *, bold: bool = False) -> WriteOnlyCell:
@@ -39,7 +53,7 @@ def _cell(sheet, value, *, bold: bool = False) -> WriteOnlyCell:
     elif isinstance(value, bool) or value is None or isinstance(value, int | float):
         cell = WriteOnlyCell(sheet, value=value)
     else:
-        cell = WriteOnlyCell(sheet, value=str(value))
+        cell = WriteOnlyCell(sheet, value=excel_text(str(value)))
         # Text, whatever it starts with: no formula, no number guessed from it.
         cell.data_type = "s"
     if bold:
@@ -58,7 +72,9 @@ def xlsx_bytes(
     read once)."""
     workbook = Workbook(write_only=True)
     # Excel refuses sheet titles over 31 characters and some punctuation.
-    sheet = workbook.create_sheet(str(title).translate(str.maketrans("", "", "[]:*?/\\"))[:31])
+    sheet = workbook.create_sheet(
+        excel_text(str(title)).translate(str.maketrans("", "", "[]:*?/\\"))[:31]
+    )
     for index, width in enumerate(widths or (), start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"

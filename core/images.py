@@ -2,6 +2,13 @@
 
 The decoded image is re-encoded from its pixels only, so EXIF (GPS position included), ICC
 profiles, comments and anything appended to the file are dropped.
+
+Decoding is the costly part (a 40-megapixel PNG of 116 KB decodes to 120 MB of pixels), so the
+work is bounded before it starts: `image_check` reads only the header (bytes, format, and the
+width and height it declares) and refuses what is too large without decoding anything; forms
+run it in their fields and decode (`image_process`) only once everything else is valid. The
+decode itself keeps one copy of the full-size pixels at most: a JPEG is decoded at 1/2, 1/4 or
+1/8 of its size where that still covers the display size, and every image is reduced in place.
 """
 
 from __future__ import annotations
@@ -18,6 +25,8 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
+# What Pillow raises for a file it cannot read (or that ends too early).
+UNREADABLE = (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError)
 
 
 @dataclass
@@ -32,61 +41,91 @@ def _fail(message, code):
     raise ValidationError(message, code=code)
 
 
-def image_process(upload) -> ProcessedImage:
-    """Validate and re-encode an uploaded file; raises ValidationError with a clear message."""
+def _fail_unreadable():
+    _fail(
+        _("This file is not a photo we can read. Upload a JPEG, PNG or WebP photo."),
+        "bad_image",
+    )
+
+
+def _read(upload) -> bytes:
     max_bytes = settings.IMAGE_MAX_BYTES
-    max_pixels = settings.IMAGE_MAX_PIXELS
+    too_large = _("The photo is too large: at most %(mb)s MB.") % {
+        "mb": round(max_bytes / 2**20, 1)
+    }
     size = getattr(upload, "size", None)
     if size is not None and size > max_bytes:
-        _fail(
-            _("The photo is too large: at most %(mb)s MB.") % {"mb": round(max_bytes / 2**20, 1)},
-            "too_large",
-        )
+        _fail(too_large, "too_large")
     upload.seek(0)
     data = upload.read(max_bytes + 1)
     if len(data) > max_bytes:
-        _fail(
-            _("The photo is too large: at most %(mb)s MB.") % {"mb": round(max_bytes / 2**20, 1)},
-            "too_large",
-        )
-    Image.MAX_IMAGE_PIXELS = max_pixels
+        _fail(too_large, "too_large")
+    return data
+
+
+def _check_header(data: bytes) -> None:
+    """Format and pixel count from the header: Image.open reads no pixels."""
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            # Pillow's own bomb warning (above 89 megapixels): the limit is checked below.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as probe:
                 fmt = probe.format
                 width, height = probe.size
-                if fmt not in ALLOWED_FORMATS:
-                    _fail(_("Upload a JPEG, PNG or WebP photo."), "bad_format")
-                if width * height > max_pixels:
-                    _fail(_("The photo has too many pixels."), "too_many_pixels")
+    except Image.DecompressionBombError:
+        _fail(_("The photo has too many pixels."), "too_many_pixels")
+    except UNREADABLE:
+        _fail_unreadable()
+    if fmt not in ALLOWED_FORMATS:
+        _fail(_("Upload a JPEG, PNG or WebP photo."), "bad_format")
+    if width * height > settings.IMAGE_MAX_PIXELS:
+        _fail(_("The photo has too many pixels."), "too_many_pixels")
+
+
+def image_check(upload) -> None:
+    """Refuse, without decoding it, a file that is too large, not a JPEG, PNG or WebP, or whose
+    header declares more than IMAGE_MAX_PIXELS (a few milliseconds whatever the file). Raises
+    ValidationError with a clear message."""
+    _check_header(_read(upload))
+
+
+def _draft_size(size: tuple[int, int], display_size: int) -> tuple[int, int]:
+    """Twice the displayed size of an image of `size` (as Pillow's thumbnail asks a JPEG for)."""
+    width, height = size
+    scale = min(1.0, display_size / max(width, height, 1))
+    return max(1, round(width * scale * 2)), max(1, round(height * scale * 2))
+
+
+def image_process(upload) -> ProcessedImage:
+    """Validate and re-encode an uploaded file; raises ValidationError with a clear message."""
+    data = _read(upload)
+    _check_header(data)
+    display_size = settings.IMAGE_DISPLAY_SIZE
+    name = uuid.uuid4().hex
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # checked above
+            with Image.open(io.BytesIO(data)) as probe:
                 probe.verify()
             with Image.open(io.BytesIO(data)) as image:
-                image.load()
-                image = ImageOps.exif_transpose(image)
-    except ValidationError:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        _fail(_("The photo has too many pixels."), "too_many_pixels")
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
-        _fail(
-            _("This file is not a photo we can read. Upload a JPEG, PNG or WebP photo."),
-            "bad_image",
-        )
-
-    if image.mode not in ("RGB", "RGBA", "L"):
-        image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
-    display = image.copy()
-    display.thumbnail((settings.IMAGE_DISPLAY_SIZE, settings.IMAGE_DISPLAY_SIZE))
-    thumb = image.copy()
-    thumb.thumbnail((settings.IMAGE_THUMB_SIZE, settings.IMAGE_THUMB_SIZE))
-    name = uuid.uuid4().hex
-    return ProcessedImage(
-        display=ContentFile(_encode(display), name=f"{name}.jpg"),
-        thumbnail=ContentFile(_encode(thumb), name=f"{name}_t.jpg"),
-        width=display.width,
-        height=display.height,
-    )
+                # A JPEG is decoded at 1/2, 1/4 or 1/8 of its size where that still gives twice
+                # the display size (no other format can be).
+                image.draft(None, _draft_size(image.size, display_size))
+                if image.mode not in ("RGB", "RGBA", "L"):
+                    image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
+                # Reduced in place: the full-size pixels are freed at once.
+                image.thumbnail((display_size, display_size))
+                ImageOps.exif_transpose(image, in_place=True)
+                thumb = image.copy()
+                thumb.thumbnail((settings.IMAGE_THUMB_SIZE, settings.IMAGE_THUMB_SIZE))
+                return ProcessedImage(
+                    display=ContentFile(_encode(image), name=f"{name}.jpg"),
+                    thumbnail=ContentFile(_encode(thumb), name=f"{name}_t.jpg"),
+                    width=image.width,
+                    height=image.height,
+                )
+    except UNREADABLE:
+        _fail_unreadable()
 
 
 def _encode(image: Image.Image) -> bytes:

@@ -2,6 +2,7 @@
 
 from allauth.account.adapter import DefaultAccountAdapter
 from axes.handlers.proxy import AxesProxyHandler
+from axes.models import AccessAttempt
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
@@ -40,13 +41,14 @@ class AccountAdapter(DefaultAccountAdapter):
 def axes_username(request, credentials=None) -> str:
     """The login name tried, whichever form sent it (allauth's `login`, the admin's `username`,
     or allauth's backend credentials `username`/`email`). Case-folded so that `Alice` and
-    `alice` count as one account."""
+    `alice` count as one account. Cut to what axes stores (255 characters): allauth's login
+    field takes any length, and PostgreSQL refused a longer name with a 500."""
     value = ""
     if credentials:
         value = credentials.get("username") or credentials.get("email") or ""
     if not value and request is not None:
         value = request.POST.get("login") or request.POST.get("username") or ""
-    return value.strip().casefold()
+    return value.strip().casefold()[: AccessAttempt._meta.get_field("username").max_length]
 
 
 def axes_lockout_response(request, original_response=None, credentials=None, *args, **kwargs):

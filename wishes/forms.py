@@ -1,4 +1,5 @@
-"""Forms of the wishes app. Photos are validated and re-encoded in `clean` (see images.py)."""
+"""Forms of the wishes app. Photos are checked by their fields (the header only) and decoded and
+re-encoded once the rest of the form is valid (`PhotosLast`, see core/images.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.images import image_process
+from core.images import image_check, image_process
 from core.widgets import DateInput, PlainSelect
 from members.claimants import claimant_choices, claimant_from_choice, participants
 from members.models import Community, phone_validator
@@ -25,7 +26,8 @@ DESCRIPTION_MAX_LENGTH = 2000
 
 
 class PhotoField(forms.FileField):
-    """A photo upload, cleaned into a `ProcessedImage` (or None when nothing was sent)."""
+    """A photo upload (or None when nothing was sent), checked by its header; the form
+    (`PhotosLast`) makes it a `ProcessedImage`."""
 
     widget = forms.ClearableFileInput(attrs={"accept": IMAGE_ACCEPT})
 
@@ -33,7 +35,11 @@ class PhotoField(forms.FileField):
         upload = super().clean(data, initial)
         if not upload or upload is initial:
             return None
-        return image_process(upload)
+        image_check(upload)
+        return upload
+
+    def process(self, upload):
+        return image_process(upload) if upload else None
 
 
 class MultiplePhotoInput(forms.ClearableFileInput):
@@ -41,7 +47,8 @@ class MultiplePhotoInput(forms.ClearableFileInput):
 
 
 class MultiplePhotoField(forms.FileField):
-    """Several photos at once (at most `max_files`)."""
+    """Several photos at once (at most `max_files`), each checked by its header; the form
+    (`PhotosLast`) makes them `ProcessedImage`s."""
 
     def __init__(self, *args, max_files=6, **kwargs):
         self.max_files = max_files
@@ -61,10 +68,34 @@ class MultiplePhotoField(forms.FileField):
             raise ValidationError(
                 _("Upload at most %(n)s photos.") % {"n": self.max_files}, code="too_many_files"
             )
-        return [image_process(super(MultiplePhotoField, self).clean(f, initial)) for f in files]
+        uploads = [super(MultiplePhotoField, self).clean(f, initial) for f in files]
+        for upload in uploads:
+            image_check(upload)
+        return uploads
+
+    def process(self, uploads):
+        return [image_process(upload) for upload in uploads]
 
 
-class WishDetailsForm(forms.ModelForm):
+class PhotosLast:
+    """A form whose photos are decoded and re-encoded (the costly part: a large photo takes
+    half a second and a hundred megabytes or more) only once every other field is valid;
+    `cleaned_data` then holds `ProcessedImage`s. A form sent back for a typo has read only the
+    photos' headers, and the browser asks for the files again anyway."""
+
+    def full_clean(self):
+        super().full_clean()
+        if self.errors or not hasattr(self, "cleaned_data"):
+            return
+        for name, field in self.fields.items():
+            if isinstance(field, PhotoField | MultiplePhotoField) and name in self.cleaned_data:
+                try:
+                    self.cleaned_data[name] = field.process(self.cleaned_data[name])
+                except ValidationError as error:
+                    self.add_error(name, error)
+
+
+class WishDetailsForm(PhotosLast, forms.ModelForm):
     # Large controls, as on every form of this app: they are filled in on phones, by staff and
     # members of every age (read by the project's field template, see core.forms).
     control_size = "lg"
@@ -136,7 +167,7 @@ class WishDetailsForm(forms.ModelForm):
         return data
 
 
-class PublicWishForm(forms.Form):
+class PublicWishForm(PhotosLast, forms.Form):
     """群众点单: what a resident without an account may submit."""
 
     control_size = "lg"
@@ -208,7 +239,7 @@ class ClaimForm(forms.Form):
         return claimant_from_choice(self.cleaned_data["claim_as"])
 
 
-class FulfilForm(forms.Form):
+class FulfilForm(PhotosLast, forms.Form):
     control_size = "lg"
     note = forms.CharField(
         label=_("How was the wish fulfilled?"),

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from core.exports import xlsx_response
 from core.http import client_ip
 from core.pagination import CachedCountPaginator, page_of
-from core.ratelimit import rate_limit_count, rate_limit_reached
+from core.ratelimit import rate_limit_take
 from core.views import run_service
 from members.access import can, get_for_user_or_404, get_roles, staff_community_or_403
 
@@ -154,24 +154,23 @@ def detail(request, pk):
 def submit(request):
     """群众点单: a resident without an account submits a wish for the staff to review."""
     if request.method == "POST":
-        form = PublicWishForm(request.POST, request.FILES)
-        limit = {
-            "scope": "public-wish",
-            "client": client_ip(request),
-            "rate": settings.PUBLIC_FORM_RATE,
-        }
-        if rate_limit_reached(**limit):
+        # Every post counts, stored or not (a refused one can cost a decode too: a photo that
+        # breaks at its last row), and before any work: of simultaneous posts, only the limit
+        # get through.
+        if not rate_limit_take(
+            scope="public-wish", client=client_ip(request), rate=settings.PUBLIC_FORM_RATE
+        ):
             messages.error(
                 request, _("Too many submissions from your connection. Please try again later.")
             )
+            # What was typed, without the files: a refused post decodes nothing.
+            form = PublicWishForm(request.POST)
             return render(request, "wishes/submit.html", {"form": form}, status=429)
+        form = PublicWishForm(request.POST, request.FILES)
         if form.is_bot:
-            # Pretend success: the bot learns nothing, nothing is stored (but it is counted).
-            rate_limit_count(**limit)
+            # Pretend success: the bot learns nothing, nothing is stored (but it was counted).
             return redirect("wishes:submit_done")
-        # Only stored submissions count: a resident correcting a typo is never locked out.
         if form.is_valid():
-            rate_limit_count(**limit)
             data = form.cleaned_data
             services.wish_submit_public(
                 community=data["community"],

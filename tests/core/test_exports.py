@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import zipfile
 from decimal import Decimal
 
 from django.utils import timezone
@@ -50,3 +51,20 @@ def test_the_header_is_bold_frozen_and_filters_every_row():
 def test_a_sheet_title_excel_would_refuse_is_shortened_and_cleaned():
     sheet = sheet_of(title="a/b:c" + "x" * 40, headers=["a"], rows=[])
     assert sheet.title == ("abc" + "x" * 40)[:31]
+
+
+def test_characters_excel_refuses_are_left_out_of_text_and_titles():
+    sheet = sheet_of(
+        title="心愿\x01", headers=["a\x0b"], rows=[["上门\x01理\x0b发\x1f", "行\n一\t二\ufffe"]]
+    )
+    assert sheet.title == "心愿" and sheet["A1"].value == "a"
+    assert (sheet["A2"].value, sheet["B2"].value) == ("上门理发", "行\n一\t二")
+
+
+def test_text_longer_than_an_excel_cell_is_cut_to_the_cell():
+    # Excel holds at most 32,767 characters in a cell (openpyxl cuts only when reading): look
+    # at what was written.
+    written = zipfile.ZipFile(
+        io.BytesIO(xlsx_bytes(title="t", headers=["a"], rows=[["很" * 40_000]]))
+    )
+    assert written.read("xl/worksheets/sheet1.xml").decode().count("很") == 32_767

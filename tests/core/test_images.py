@@ -5,9 +5,9 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
+from PIL import Image, ImageFile
 
-from core.images import image_process
+from core.images import image_check, image_process
 from tests.wishes.conftest import make_image
 
 
@@ -87,3 +87,48 @@ def test_a_truncated_jpeg_is_refused():
     with pytest.raises(ValidationError) as error:
         image_process(broken)
     assert error.value.code == "bad_image"
+
+
+@pytest.fixture
+def decoded_sizes(monkeypatch):
+    """The size of every image Pillow decodes from a file during the test."""
+    sizes = []
+    load = ImageFile.ImageFile.load
+
+    def recording_load(image):
+        if image.tile:  # pixels still to decode
+            sizes.append(image.size)
+        return load(image)
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", recording_load)
+    return sizes
+
+
+def png(size, mode="RGB"):
+    buffer = io.BytesIO()
+    Image.new(mode, size).save(buffer, format="PNG")
+    return SimpleUploadedFile("photo.png", buffer.getvalue(), content_type="image/png")
+
+
+def test_a_photo_with_too_many_pixels_is_refused_from_its_header_alone(settings, decoded_sizes):
+    settings.IMAGE_MAX_PIXELS = 1_000_000
+    for check in (image_check, image_process):
+        with pytest.raises(ValidationError) as error:
+            check(png((1001, 1000)))
+        assert error.value.code == "too_many_pixels"
+    assert decoded_sizes == []
+
+
+def test_checking_a_photo_decodes_nothing(settings, decoded_sizes):
+    image_check(png((3000, 2000)))
+    image_check(make_image(size=(3000, 2000)))
+    assert decoded_sizes == []
+
+
+def test_a_large_jpeg_is_decoded_at_a_reduced_scale(settings, decoded_sizes):
+    """Issue 8: a large photo was decoded at full size (and copied four times) before it was
+    reduced to the display size."""
+    settings.IMAGE_DISPLAY_SIZE = 400
+    result = image_process(make_image(size=(4000, 3000)))
+    assert (result.width, result.height) == (400, 300)
+    assert decoded_sizes == [(1000, 750)]  # 1/4: still twice the display size

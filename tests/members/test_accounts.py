@@ -212,3 +212,12 @@ def test_a_login_with_fewer_proxy_hops_than_configured_is_answered(client, membe
         HTTP_X_FORWARDED_FOR="203.0.113.5",
     )
     assert response.status_code == 302
+
+
+def test_a_login_name_longer_than_axes_stores_is_a_wrong_login(client, db):
+    """A 500 on PostgreSQL before: axes stored the whole name in a column of 255 characters."""
+    from axes.models import AccessAttempt
+
+    response = client.post(reverse("account_login"), {"login": "x" * 5000, "password": "p"})
+    assert response.status_code == 200
+    assert AccessAttempt.objects.get().username == "x" * 255

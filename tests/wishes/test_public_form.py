@@ -1,7 +1,10 @@
 """群众点单: the public submission form resists abuse and never loses what was typed."""
 
+import io
+
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from tests.wishes.conftest import make_image
 from wishes.models import Wish
@@ -97,13 +100,25 @@ def test_parse_rate():
     assert parse_rate("10/15m") == (10, 900)
 
 
-def test_invalid_attempts_do_not_use_up_the_rate_limit(client, settings, community):
-    settings.PUBLIC_FORM_RATE = "1/h"
+def test_invalid_posts_use_up_the_rate_limit_too(client, settings, community, monkeypatch):
+    """Issue 8: only stored submissions counted, so a burst of wrong posts, each with a large
+    photo, went on without end. The posts refused by the limit read no photo at all."""
+    from wishes import forms
+
+    settings.PUBLIC_FORM_RATE = "3/h"
     url = reverse("wishes:submit")
-    for _ in range(3):
-        assert client.post(url, form_data(community, phone="abc")).status_code == 200
-    assert client.post(url, form_data(community)).status_code == 302
-    assert Wish.objects.count() == 1
+    checked = []
+    monkeypatch.setattr(forms, "image_check", lambda upload: checked.append(upload))
+    statuses = [
+        client.post(
+            url, {**form_data(community, phone="abc"), "photo": make_image(fmt="PNG")}
+        ).status_code
+        for _ in range(5)
+    ]
+    assert statuses == [200, 200, 200, 429, 429]
+    assert len(checked) == 3
+    assert client.post(url, form_data(community)).status_code == 429
+    assert not Wish.objects.exists()
 
 
 def test_bot_submissions_use_up_the_rate_limit(client, settings, community):
@@ -118,3 +133,55 @@ def test_an_overlong_description_is_refused_and_kept(client, community):
     response = client.post(reverse("wishes:submit"), form_data(community, description=text))
     assert response.status_code == 200
     assert text in response.content.decode() and not Wish.objects.exists()
+
+
+def test_a_stored_title_with_control_characters_still_exports(login, staff, community):
+    """Issue 8: a \\x01 or \\x0b in a title broke the community's export until staff edited it."""
+    from tests.wishes.factories import WishFactory
+
+    WishFactory(resident__community=community, title="上门\x01理发\x0b")
+    response = login(staff).get(reverse("wishes:export"))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["上门理发"]
+
+
+def test_control_characters_are_left_out_of_what_a_resident_types(client, community):
+    data = form_data(community, title="上门\x01理发\x0b", description="76岁\x07\r\n行动不便")
+    assert client.post(reverse("wishes:submit"), data).status_code == 302
+    wish = Wish.objects.get()
+    assert (wish.title, wish.description) == ("上门理发", "76岁\r\n行动不便")
+
+
+def test_a_photo_is_not_decoded_while_another_field_is_wrong(client, community, monkeypatch):
+    """Issue 8: a 40-megapixel PNG sent with a wrong phone was decoded (a second of CPU, hundreds
+    of megabytes) for a form sent back anyway; now only its header is read."""
+    from wishes import forms
+
+    decoded = []
+    monkeypatch.setattr(forms, "image_process", lambda upload: decoded.append(upload))
+    data = {**form_data(community, phone="abc"), "photo": make_image(fmt="PNG")}
+    response = client.post(reverse("wishes:submit"), data)
+    assert response.status_code == 200 and decoded == []
+    assert "赵桂兰" in response.content.decode()
+
+
+def test_a_photo_that_is_no_photo_is_reported_beside_the_other_errors(client, community):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    fake = SimpleUploadedFile("wish.jpg", b"not an image at all", content_type="image/jpeg")
+    data = {**form_data(community, phone="abc"), "photo": fake}
+    html = client.post(reverse("wishes:submit"), data).content.decode()
+    assert "无法识别这个文件" in html and "电话" in html
+    assert not Wish.objects.exists()
+
+
+def test_a_photo_that_breaks_while_decoding_keeps_everything_typed(client, community):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = make_image(size=(400, 400)).read()
+    broken = SimpleUploadedFile("wish.jpg", data[: len(data) // 3], content_type="image/jpeg")
+    response = client.post(reverse("wishes:submit"), {**form_data(community), "photo": broken})
+    html = response.content.decode()
+    assert response.status_code == 200 and "无法识别这个文件" in html and "上门理发" in html
+    assert not Wish.objects.exists()
