@@ -37,9 +37,11 @@ from urllib.parse import parse_qsl, quote, quote_from_bytes, urljoin, urlsplit
 import pytest
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.forms import BaseForm
 from django.test import Client
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.exceptions import Resolver404
+from django_filters import FilterSet
 from hypothesis import HealthCheck, Phase, example, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -582,7 +584,7 @@ def fuzz(client: Client, target: Target, relogin, extra_names: list[str], exampl
 # ---------------------------------------------------------------------------------------------
 # The tests
 # ---------------------------------------------------------------------------------------------
-REACHED: dict[str, set[str]] = {}
+WALKED: dict[str, Site] = {}  # role -> what its walk found, for the coverage tests
 SENT_ONCE: set[str] = set()
 
 
@@ -620,7 +622,7 @@ def test_no_hostile_input_gets_a_500(role, settings):
     _world(settings)
     client, relogin = _client(role)
     site = crawl(client)
-    REACHED[role] = site.reached
+    WALKED[role] = site
     # Views that read a parameter no form of theirs shows: every page gets the site's.
     names = sorted(
         {
@@ -656,17 +658,64 @@ def test_no_hostile_input_gets_a_500(role, settings):
         assert status < 500, f"{target} after the forms: {status}"
 
 
+def _walked(settings) -> list[Site]:
+    """Every role's walk: the fuzz tests' (run before), or walked here when run alone."""
+    missing = [role for role in ROLES if role not in WALKED]
+    if missing:
+        _world(settings)
+        for role in missing:
+            WALKED[role] = crawl(_client(role)[0])
+    return list(WALKED.values())
+
+
 @pytest.mark.django_db
 def test_every_url_pattern_is_reached(settings):
     """By a link or a form of some page for some role (the hostile values go wherever the walk
     goes), or named in NOT_REACHED with the reason."""
-    missing_roles = [role for role in ROLES if role not in REACHED]
-    if missing_roles:
-        _world(settings)
-        for role in missing_roles:
-            REACHED[role] = crawl(_client(role)[0]).reached
-    reached = set().union(*REACHED.values())
+    reached = set().union(*(site.reached for site in _walked(settings)))
     routes = routes_to_reach()
     missing = sorted(routes - reached - set(NOT_REACHED))
     assert missing == [], missing
     assert sorted(set(NOT_REACHED) - routes) == []
+
+
+def project_forms() -> list[type]:
+    """Every form and filter set of the apps' forms.py and filters.py but the admin's (a
+    ModelAdmin's `form`: the admin's add and change forms are not walked)."""
+    admin_forms = {model_admin.form for model_admin in admin.site._registry.values()}
+    found = []
+    for module_name in ("forms", "filters"):
+        for _label, module in project_modules(module_name):
+            found += [
+                cls
+                for cls in vars(module).values()
+                if isinstance(cls, type)
+                and cls.__module__ == module.__name__
+                and issubclass(cls, BaseForm | FilterSet)
+                and cls not in admin_forms
+            ]
+    return found
+
+
+def _names(cls) -> set[str]:
+    """The fields a page showing `cls` sends: its required fields (a form may drop others as it
+    is built), or all of them where none is required (a filter set)."""
+    if issubclass(cls, FilterSet):
+        return set(cls.base_filters)
+    required = {name for name, f in cls.base_fields.items() if f.required}
+    return required or set(cls.base_fields)
+
+
+@pytest.mark.django_db
+def test_every_form_class_is_filled_in(settings):
+    """Each form and filter set of the project is one the walk found on a page (so it got the
+    hostile values): a new form that no page shows fails here."""
+    sent = [
+        set(target.fields) | set(target.files)
+        for site in _walked(settings)
+        for target in [*site.post.values(), *site.get.values()]
+    ]
+    forms = project_forms()
+    assert len(forms) > 10
+    missing = [cls.__qualname__ for cls in forms if not any(_names(cls) <= s for s in sent)]
+    assert missing == [], missing
