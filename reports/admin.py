@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ERROR_FLAG
 from django.http import (
     HttpResponseBadRequest,
     HttpResponseNotAllowed,
@@ -416,7 +418,12 @@ class MemberReportAdmin(ScopedModelAdmin):
         """The report status of everything the current filters show, as an Excel file."""
         if not self.has_view_permission(request):
             return HttpResponseRedirect(reverse("admin:index"))
-        changelist = self.get_changelist_instance(request)
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            # A filter the list does not know: back to the list, as Django's changelist does.
+            changelist_url = reverse("admin:reports_memberreport_changelist")
+            return HttpResponseRedirect(f"{changelist_url}?{ERROR_FLAG}=1")
         return self._xlsx(changelist.get_queryset(request))
 
     def _xlsx(self, queryset):

@@ -227,6 +227,16 @@ def test_export_follows_the_current_filters(
     assert len(rows) == 2
 
 
+def test_export_with_a_filter_the_list_does_not_know_goes_back_to_the_list(login, secretary):
+    """A 500 before (issue 8): Django's changelist answers such filters with ?e=1, the export
+    let IncorrectLookupParameters out."""
+    response = login(secretary).get(
+        reverse("admin:reports_memberreport_export"), {"no_such_field": "1"}
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("admin:reports_memberreport_changelist") + "?e=1"
+
+
 # Evaluations, records and organization reports in admin -------------------------------------
 def test_evaluations_in_admin_are_scoped(login, other_secretary, member, community):
     EvaluationFactory(member=member, community=community)
