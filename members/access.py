@@ -26,6 +26,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
@@ -279,6 +281,12 @@ def get_for_user_or_404(user, queryset: QuerySet, **lookup):
 
 
 def nobody(roles: Roles, obj) -> bool:
+    """No one: for the admin's `add`, what only the services make (superusers included)."""
+    return False
+
+
+def superusers_only(roles: Roles, obj) -> bool:
+    """The platform's own settings (they bind every district): `can` lets superusers through."""
     return False
 
 
@@ -317,6 +325,18 @@ def own_community(request):
     return Community.objects.filter(pk=get_roles(request.user).staff_community_id)
 
 
+class ChangeListOfUserInput(ChangeList):
+    """Django's changelist, with a date in the query string that no calendar holds
+    (`?signed_on__day=99999999999999999999`, year 9999's next month) answered like any other
+    bad filter (the list again, `?e=1`) instead of a 500."""
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except (OverflowError, ValueError) as exc:
+            raise IncorrectLookupParameters(exc) from exc
+
+
 class ScopedModelAdmin(admin.ModelAdmin):
     """A ModelAdmin whose rows, choices and permissions come from the engine.
 
@@ -341,7 +361,13 @@ class ScopedModelAdmin(admin.ModelAdmin):
         return can(request.user, self._action("change"), obj)
 
     def has_add_permission(self, request):
-        return can(request.user, self._action("add"))
+        # "Made by the services only" (`add=nobody`) holds for superusers too: the admin's add
+        # page of such a model has nothing to fill in.
+        action = self._action("add")
+        return _rules.get(action) is not nobody and can(request.user, action)
+
+    def get_changelist(self, request, **kwargs):
+        return ChangeListOfUserInput
 
     def has_delete_permission(self, request, obj=None):
         return can(request.user, self._action("delete"), obj)

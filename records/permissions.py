@@ -1,6 +1,15 @@
 """Rules and scopers of the ledger (service records and point rules)."""
 
-from members.access import Roles, admin_verbs, nobody, rule, scoper, unscoped, uses_admin
+from members.access import (
+    Roles,
+    admin_verbs,
+    nobody,
+    rule,
+    scoper,
+    superusers_only,
+    unscoped,
+    uses_admin,
+)
 from members.permissions import member_community_rows
 
 from .models import PointRule, ServiceRecord
@@ -39,5 +48,11 @@ scoper(ServiceRecord)(member_community_rows)
 # Point rules ----------------------------------------------------------------------------------
 # The rules bind every district: the platform's (superusers'), not a committee's. That a rule in
 # force is history and stays as it is holds for everyone: records.admin.PointRuleAdmin.
-admin_verbs("records.pointrule", view=uses_admin, change=nobody, add=nobody, delete=nobody)
+admin_verbs(
+    "records.pointrule",
+    view=uses_admin,
+    change=superusers_only,
+    add=superusers_only,
+    delete=superusers_only,
+)
 scoper(PointRule)(unscoped)

@@ -103,3 +103,21 @@ def test_admin_lists_cost_the_same_queries_for_few_and_many_rows(
     many = {url: _changelist_queries(client, url) for url in urls}
     assert urls
     assert many == few
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "signed_on__year=2026&signed_on__month=1&signed_on__day=99999999999999999999",
+        "signed_on__year=9999&signed_on__month=12",
+    ],
+)
+def test_a_date_no_calendar_holds_gives_the_list_again_not_a_500(login, committee_admin, query):
+    response = login(committee_admin).get(f"/admin/members/partnership/?{query}")
+    assert response.status_code == 302 and "e=1" in response.url
+
+
+def test_not_even_a_superuser_gets_an_add_page_for_what_only_the_services_make(login, superuser):
+    client = login(superuser)
+    for name in ("wishes_proofphoto", "reports_memberreport", "members_communityregistration"):
+        assert client.get(reverse(f"admin:{name}_add")).status_code == 403, name

@@ -15,7 +15,17 @@ from operator import attrgetter
 
 from django.db.models import Q, QuerySet
 
-from members.access import Roles, Rule, admin_verbs, nobody, rule, scoper, unscoped, work_scoper
+from members.access import (
+    Roles,
+    Rule,
+    admin_verbs,
+    nobody,
+    rule,
+    scoper,
+    superusers_only,
+    unscoped,
+    work_scoper,
+)
 from members.claimants import acts_for, claimant_q
 from members.models import Organization
 
@@ -189,7 +199,7 @@ admin_verbs(
     view=lambda r, o: r.is_staff or r.is_committee_admin,
     # The categories are shared by every community: staff add the ones they miss, but only the
     # platform (a superuser) renames or retires one (it changes every district's residents).
-    change=nobody,
+    change=superusers_only,
     add=lambda r, o: r.is_staff or r.is_committee_admin,
 )
 
