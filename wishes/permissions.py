@@ -119,29 +119,27 @@ def _view_claim_details(roles: Roles, claim: Claim) -> bool:
     """Who claimed by name, the promise, the notes and the reason for sending back: the
     community's staff, its overseeing committee and whoever acts for the claim. Everyone else
     sees the claim as the public does (`public_claimant_name`)."""
-    community = claim.wish.community
-    return (
-        roles.staffs(community.pk) or roles.oversees_community(community) or acts_for(roles, claim)
-    )
+    return _staff_or_overseer(roles, claim.wish.community) or acts_for(roles, claim)
 
 
 @rule("wishes.wish.view_resident_name")
 def _view_resident_name(roles: Roles, wish: Wish | None) -> bool:
     """A resident's name: the community's staff, and whoever acts for the wish's open claim
     (for "any wish", in lists: staff)."""
-    if wish is None:
-        return roles.is_staff
-    if roles.staffs(wish.community_id):
-        return True
-    claim = open_claim_of(wish)
-    return claim is not None and acts_for(roles, claim)
+    return roles.is_staff if wish is None else _view_contact(roles, wish)
+
+
+@rule("wishes.wish.view_every_step")
+def _view_every_step(roles: Roles, wish: Wish) -> bool:
+    """Every step of a wish, whoever's claim it belongs to: staff and overseeing committee."""
+    return _staff_or_overseer(roles, wish.community)
 
 
 @rule("wishes.wish.view_history")
 def _view_history(roles: Roles, wish: Wish) -> bool:
     """The transitions with who and why: staff, overseeing committee admins, claimants (a
     claimant sees the steps of its own claims: selectors.wish_history)."""
-    if roles.staffs(wish.community_id) or roles.oversees_community(wish.community):
+    if _view_every_step(roles, wish):
         return True
     if not roles.is_authenticated:
         return False

@@ -86,13 +86,11 @@ def wish_history(*, user, wish: Wish) -> QuerySet | None:
     user's claims, never who claimed after them."""
     if not user.is_authenticated or not can(user, "wishes.wish.view_history", wish):
         return None
-    roles = get_roles(user)
     steps = wish_transitions(wish=wish)
-    if roles.staffs(wish.community_id) or roles.oversees_community(wish.community):
+    if can(user, "wishes.wish.view_every_step", wish):
         return steps
-    return steps.filter(
-        Q(claim__isnull=True) | Q(claim__in=Claim.objects.filter(claimant_q(roles)))
-    )
+    mine = Claim.objects.filter(claimant_q(get_roles(user)))
+    return steps.filter(Q(claim__isnull=True) | Q(claim__in=mine))
 
 
 def my_claims(*, user) -> QuerySet:
