@@ -1,0 +1,86 @@
+"""One submission, one object: a form that creates something carries a one-time token, the
+created row stores it under a unique constraint, and a second arrival of the same token (a
+double click, a resend after a timeout, the back button and send again) finds the row the first
+one made instead of making another.
+
+    class WishForm(SubmitOnceForm, forms.ModelForm): ...
+
+    class Wish(models.Model):
+        submission = submission_field()
+
+    wish, created = create_once(Wish, form.cleaned_data["submission"], lambda: wish_submit(...))
+    if not created:
+        messages.info(request, already_saved_message(wish))
+
+The token is made when the empty form is rendered, so a fresh form is a fresh submission; a form
+shown again with its errors keeps its token (it is a bound field), so correcting and sending once
+more still makes one object.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import TypeVar
+
+from django import forms
+from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext_lazy as _
+
+M = TypeVar("M", bound=models.Model)
+
+FIELD = "submission"
+
+
+def submission_field():
+    """The model field that holds the token of the form that created the row (empty for rows
+    made another way)."""
+    return models.UUIDField(
+        _("submission token"), null=True, blank=True, unique=True, editable=False
+    )
+
+
+class SubmitOnceForm(forms.Form):
+    """A mixin for creating forms: a hidden `submission` token, new for each empty form."""
+
+    submission = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault(FIELD, uuid.uuid4())
+        self.fields[FIELD].error_messages["required"] = _(
+            "This form is out of date. Reload the page and send it again."
+        )
+        self.fields[FIELD].error_messages["invalid"] = self.fields[FIELD].error_messages["required"]
+
+
+def saved_before(model: type[M], token) -> M | None:
+    """The row that `token` already created, if any."""
+    if token is None:
+        return None
+    return model._default_manager.filter(**{FIELD: token}).first()
+
+
+def create_once(model: type[M], token, create: Callable[[], M]) -> tuple[M, bool]:
+    """(row, True) when `create()` made a new row for `token`; (the earlier row, False) when
+    the token had already been used, also when two requests with it race (the unique
+    constraint lets one insert win; the other finds its row). `create` must store `token` in
+    the model's `submission` field."""
+    earlier = saved_before(model, token)
+    if earlier is not None:
+        return earlier, False
+    try:
+        with transaction.atomic():
+            return create(), True
+    except IntegrityError:
+        earlier = saved_before(model, token)
+        if earlier is None:
+            raise
+        return earlier, False
+
+
+def already_saved_message(obj) -> str:
+    return _("This was already saved: %(object)s. It was not saved a second time.") % {
+        "object": obj
+    }
