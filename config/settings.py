@@ -321,6 +321,14 @@ PERIODIC_JOBS = {
         "job": "wishes.send_staff_digests",
         "schedule": crontab(minute=0, hour=8),
     },
+    "projects-remind-overdue": {
+        "job": "projects.remind_overdue_projects",
+        "schedule": crontab(minute=15, hour=9),
+    },
+    "projects-expire-resources": {
+        "job": "projects.expire_resources",
+        "schedule": crontab(minute=15, hour=1),
+    },
     "reports-prepare-drafts": {
         "job": "reports.prepare_due_drafts",
         "schedule": crontab(minute=0, hour=2),

@@ -808,6 +808,7 @@ class Participation(models.Model):
     added_by = _user_fk(_("added by"))
     confirmed_by = _user_fk(_("confirmed by"))
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    submission = submission_field()
 
     class Meta:
         verbose_name = _("participation")
@@ -937,6 +938,7 @@ class MeetingDecision(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     created_by = _user_fk(_("recorded by"))
     executed_at = models.DateTimeField(_("executed at"), null=True, blank=True)
+    submission = submission_field()
 
     class Meta:
         verbose_name = _("meeting decision")

@@ -941,7 +941,7 @@ def _hours(hours) -> Decimal:
 
 
 def participation_add(
-    *, project: Project, by, member: Member, served_on: datetime.date, hours
+    *, project: Project, by, member: Member, served_on: datetime.date, hours, submission=None
 ) -> Participation:
     """The claimant records who took part, on which day, for how many hours (staff confirm
     them at completion)."""
@@ -960,7 +960,12 @@ def participation_add(
     try:
         with transaction.atomic():
             return Participation.objects.create(
-                project=project, member=member, served_on=served_on, hours=hours, added_by=by
+                project=project,
+                member=member,
+                served_on=served_on,
+                hours=hours,
+                added_by=by,
+                submission=submission,
             )
     except IntegrityError:
         raise ProjectError("already_participated") from None
@@ -1329,6 +1334,7 @@ def decision_add(
     quantity=None,
     due_on: datetime.date | None = None,
     note: str = "",
+    submission=None,
 ) -> MeetingDecision:
     """Record a decision in the minutes; it runs when the minutes are approved."""
     _require(by, "projects.meeting.manage", meeting)
@@ -1370,6 +1376,7 @@ def decision_add(
         note=note[:300],
         order=meeting.decisions.count(),
         created_by=by,
+        submission=submission,
     )
 
 
