@@ -7,9 +7,9 @@ so its POST is answered here too (with the page again, as typed, when it is refu
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import transaction
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
