@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.images import image_check, image_process
 from core.once import SubmitOnceForm
@@ -421,7 +422,7 @@ class DecisionForm(SubmitOnceForm):
         max_digits=11,
         decimal_places=1,
     )
-    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+    note = forms.CharField(label=_("Decision note"), max_length=300, required=False)
 
     def __init__(self, *args, meeting: JointMeeting, agenda, teams, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,6 +10,7 @@ transition (`core.models.TransitionRecord`)."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -612,6 +613,14 @@ class Project(models.Model):
     def is_overdue(self, today=None) -> bool:
         today = today or timezone.localdate()
         return self.state in self.RUNNING_STATES and self.planned_end < today
+
+    @property
+    def evaluation_or_none(self):
+        """The evaluation, once the project was evaluated (None before)."""
+        try:
+            return self.evaluation
+        except ObjectDoesNotExist:
+            return None
 
 
 class ProjectResource(models.Model):

@@ -112,6 +112,7 @@ def need_detail(request, pk):
             "can_manage": manage,
             "can_triage": manage and need.awaits_triage,
             "can_close": manage and need.is_open,
+            "can_build": manage and need.state == Need.State.LISTED,
             "merge_form": MergeForm(need=need) if manage and need.is_open else None,
             "history": need.transitions.select_related("by") if manage else None,
             "projects": need.projects.filter(state__in=Project.PUBLIC_STATES),
@@ -144,7 +145,7 @@ def project_detail(request, pk):
     details = user.is_authenticated and can(user, "projects.project.view_details", project)
     may_claim = user.is_authenticated and can(user, "projects.project.claim", project)
     parts = selectors.project_page_parts(project=project)
-    evaluation = getattr(project, "evaluation", None) if project.state == "evaluated" else None
+    evaluation = project.evaluation_or_none
     context = {
         "project": project,
         **parts,
