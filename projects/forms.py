@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.images import image_check, image_process
 from core.once import SubmitOnceForm
@@ -398,7 +399,9 @@ class MeetingForm(SubmitOnceForm):
 
 class MinutesForm(forms.Form):
     minutes = forms.CharField(
-        label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 6}), max_length=20_000
+        label=pgettext_lazy("meeting", "Minutes"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=20_000,
     )
     minutes_file = forms.FileField(label=_("Minutes file"), required=False)
 
