@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "members",
     "records",
     "wishes",
+    "projects",
     "reports",
     "portal",
 ]
@@ -319,6 +320,14 @@ PERIODIC_JOBS = {
     "wishes-daily-digest": {
         "job": "wishes.send_staff_digests",
         "schedule": crontab(minute=0, hour=8),
+    },
+    "projects-remind-overdue": {
+        "job": "projects.remind_overdue_projects",
+        "schedule": crontab(minute=15, hour=9),
+    },
+    "projects-expire-resources": {
+        "job": "projects.expire_resources",
+        "schedule": crontab(minute=15, hour=1),
     },
     "reports-prepare-drafts": {
         "job": "reports.prepare_due_drafts",
