@@ -20,6 +20,7 @@ from members.access import can, get_roles, staff_community_or_403
 from members.forms import DeclineForm, RegistrationForm
 from members.models import CommunityRegistration
 from members.services import MembersError
+from orders.selectors import member_home_card
 
 from . import selectors
 
@@ -64,6 +65,7 @@ def _render_dashboard(request, member, form):
             "can_register": pending is None and can(request.user, "members.registration.create"),
             "form": form,
             "home": selectors.member_home(user=request.user, member=member),
+            "orders_card": member_home_card(user=request.user),
         },
     )
 

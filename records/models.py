@@ -30,6 +30,7 @@ class ServiceRecord(models.Model):
         WISH = "wish", _("Completed wish")
         STAFF = "staff", _("Entered by staff")
         CHECKIN = "checkin", _("Activity check-in")
+        ORDER = "order", _("Completed service order")
 
     member = models.ForeignKey(
         Member, models.PROTECT, related_name="service_records", verbose_name=_("member")
