@@ -260,14 +260,12 @@ def order_submit(
                     raise
         OrderTransition.objects.create(order=order, from_state="", to_state=S.SUBMITTED, by=by)
         url = reverse("orders:detail", args=[order.pk])
-        transaction.on_commit(
-            lambda: _notify_all(
-                _staff_users(community.pk),
-                key=occasion("order", order.pk, "submitted"),
-                template="order_submitted",
-                order=order,
-                url=url,
-            )
+        _notify_all(
+            _staff_users(community.pk),
+            key=occasion("order", order.pk, "submitted"),
+            template="order_submitted",
+            order=order,
+            url=url,
         )
     return order
 
@@ -392,15 +390,13 @@ def order_dispatch(
         )
         dispatch.order = order
         url = reverse("orders:detail", args=[order.pk])
-        transaction.on_commit(
-            lambda: _notify_all(
-                _users_acting_for(dispatch),
-                key=occasion("order", order.pk, "offered", dispatch.pk),
-                template="order_offered",
-                order=order,
-                url=url,
-                dispatch=dispatch,
-            )
+        _notify_all(
+            _users_acting_for(dispatch),
+            key=occasion("order", order.pk, "offered", dispatch.pk),
+            template="order_offered",
+            order=order,
+            url=url,
+            dispatch=dispatch,
         )
     return dispatch
 
@@ -423,7 +419,7 @@ def order_grab(*, order: ServiceOrder, by) -> Dispatch:
     conditional UPDATE of the state; the one-live-dispatch constraint as a second guard)."""
     roles = get_roles(by)
     member = roles.member
-    if member is None or not can(by, "orders.order.grab", order):
+    if member is None or not can(by, "orders.order.grab"):
         raise OrderError("not_permitted")
     if not member_registered(member, order.community_id):
         raise OrderError("not_registered_here")
@@ -486,15 +482,13 @@ def _return_to_dispatcher(dispatch: Dispatch, *, to: str, by, reason: str, what:
     order = dispatch.order
     _move(order, from_states=[S.DISPATCHED], to=S.ACCEPTED, by=by, error="not_offered", note=reason)
     url = reverse("orders:detail", args=[order.pk])
-    transaction.on_commit(
-        lambda: _notify_all(
-            _staff_users(order.community_id),
-            key=occasion("order", order.pk, what, dispatch.pk),
-            template="order_returned",
-            order=order,
-            url=url,
-            dispatch=dispatch,
-        )
+    _notify_all(
+        _staff_users(order.community_id),
+        key=occasion("order", order.pk, what, dispatch.pk),
+        template="order_returned",
+        order=order,
+        url=url,
+        dispatch=dispatch,
     )
 
 
@@ -612,14 +606,12 @@ def order_complete(
         row.thumbnail.save(photo.thumbnail.name, photo.thumbnail, save=False)
         row.save()
     url = reverse("orders:detail", args=[order.pk])
-    transaction.on_commit(
-        lambda: _notify_all(
-            _staff_users(order.community_id),
-            key=occasion("order", order.pk, "done"),
-            template="order_done",
-            order=order,
-            url=url,
-        )
+    _notify_all(
+        _staff_users(order.community_id),
+        key=occasion("order", order.pk, "done"),
+        template="order_done",
+        order=order,
+        url=url,
     )
     return order
 
