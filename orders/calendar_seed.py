@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from .models import WorkdayOverride
 
-
 # Deadlines run forward: the years before the platform began need no calendar (the migration
 # seeds from the same year).
 FIRST_YEAR = 2020
