@@ -241,7 +241,7 @@ def offers_to_me(*, user) -> QuerySet:
         return Dispatch.objects.none()
     return (
         Dispatch.objects.filter(claimant_q(roles), state=Dispatch.State.OFFERED)
-        .select_related("order__item", "order__community", "team", "organization")
+        .select_related("order__item", "order__community", "member", "team", "organization")
         .order_by("respond_by", "pk")
     )
 
