@@ -87,9 +87,7 @@ def test_the_committee_page_costs_a_fixed_number_of_queries(
 
 
 @pytest.mark.parametrize("n", [5, 200])
-def test_dispatch_suggestions_are_one_query(
-    branch, community, order, n, django_assert_num_queries
-):
+def test_dispatch_suggestions_are_one_query(branch, community, order, n, django_assert_num_queries):
     category = f.ServiceCategoryFactory()
     order.item.service_category = category
     order.item.save()
