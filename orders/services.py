@@ -35,7 +35,7 @@ from members.models import (
     ServiceTeam,
     TeamMembership,
 )
-from notifications.services import notify, occasion
+from notifications.services import Message, notify, notify_many, occasion
 from records.models import ServiceRecord
 from records.services import service_record_create
 
@@ -686,69 +686,101 @@ def order_rate(*, order: ServiceOrder, rating, comment: str = "", by=None) -> Se
 # ---------------------------------------------------------------------------------------------
 # Escalation (the ladder)
 # ---------------------------------------------------------------------------------------------
-def _ladder_recipients(order: ServiceOrder, level: int) -> list:
-    """Level 1: the community's staff (the dispatchers); 2: its secretary (staff whose title
-    names them so, else every staff); 3 and 4: the working committee's admins overseeing the
-    community's district (members has no subdistrict office role yet, so level 3 goes there
-    too)."""
-    staff = list(
-        CommunityStaff.objects.filter(community_id=order.community_id).select_related("user")
-    )
-    if level == 1:
-        return [s.user for s in staff]
-    if level == 2:
-        secretaries = [s.user for s in staff if "书记" in s.title or "secretary" in s.title.lower()]
-        return secretaries or [s.user for s in staff]
-    district_id = order.community.subdistrict.district_id
-    return [
-        a.user
-        for a in OrganizationAdmin.objects.filter(
-            Q(organization__district_id=district_id) | Q(organization__district__isnull=True),
-            organization__kind=Organization.Kind.COMMITTEE,
-        ).select_related("user")
-    ]
+class _Ladder:
+    """Who is told at each level, read once per batch for the batch's communities: level 1 the
+    community's staff (the dispatchers); 2 its secretary (staff whose title names them so, else
+    every staff); 3 and 4 the admins of the working committee over the community's district
+    (members has no subdistrict office role yet, so level 3 goes there too)."""
 
-
-def _escalate(order: ServiceOrder, *, level: int, deadline: str, now) -> bool:
-    """Climb to `level`, recording (and notifying) each level not reached before. The order's
-    level moves by a conditional UPDATE, and each level's row is unique: of two runs at once,
-    one records and notifies, the other does nothing."""
-    previous = order.escalation_level
-    with transaction.atomic():
-        if not ServiceOrder.objects.filter(pk=order.pk, escalation_level=previous).update(
-            escalation_level=level
+    def __init__(self, orders: list[ServiceOrder]):
+        community_ids = {o.community_id for o in orders}
+        self.staff: dict[int, list] = {}
+        for s in CommunityStaff.objects.filter(community_id__in=community_ids).select_related(
+            "user"
         ):
-            return False
-        new_levels = []
-        for step in range(previous + 1, level + 1):
-            try:
-                with transaction.atomic():
-                    OrderEscalation.objects.create(
-                        order=order, level=step, deadline=deadline, at=now
-                    )
-                new_levels.append(step)
-            except IntegrityError:
-                pass  # recorded by a simultaneous run
-        url = reverse("orders:detail", args=[order.pk])
-        for step in new_levels:
-            _notify_all(
-                _ladder_recipients(order, step),
-                key=occasion("order", order.pk, "escalated", step),
-                template="order_escalated",
-                order=order,
-                url=url,
-                level=OrderEscalation.Level(step).label,
-                deadline=deadline,
+            self.staff.setdefault(s.community_id, []).append(s)
+        self.committee: dict[int | None, list] = {}
+        for a in OrganizationAdmin.objects.filter(
+            organization__kind=Organization.Kind.COMMITTEE
+        ).select_related("user", "organization"):
+            self.committee.setdefault(a.organization.district_id, []).append(a.user)
+
+    def recipients(self, order: ServiceOrder, level: int) -> list:
+        staff = self.staff.get(order.community_id, [])
+        if level == 1:
+            return [s.user for s in staff]
+        if level == 2:
+            named = [s.user for s in staff if "书记" in s.title or "secretary" in s.title.lower()]
+            return named or [s.user for s in staff]
+        district_id = order.community.subdistrict.district_id
+        return self.committee.get(district_id, []) + self.committee.get(None, [])
+
+
+def _escalate_batch(orders: list[ServiceOrder], *, levels: dict[int, tuple[int, str]], now) -> int:
+    """Climb each order to its level (`levels`: order pk -> (level, which deadline)), in a few
+    queries for the whole batch whatever its size.
+
+    The rows of the levels reached are inserted with the unique (order, level) skipping those
+    that exist; the rows stamped with this run's own time are the ones this run made, so of two
+    runs at once each level is recorded by one and notified by that one only (and
+    notifications are unique per user and occasion besides)."""
+    rows = [
+        OrderEscalation(order_id=o.pk, level=step, deadline=levels[o.pk][1], at=now)
+        for o in orders
+        for step in range(o.escalation_level + 1, levels[o.pk][0] + 1)
+    ]
+    if not rows:
+        return 0
+    with transaction.atomic():
+        OrderEscalation.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+        made = list(
+            OrderEscalation.objects.filter(order_id__in=[o.pk for o in orders], at=now)
+            .order_by("order_id", "level")
+            .values_list("order_id", "level")
+        )
+        by_level: dict[int, list[int]] = {}
+        for order in orders:
+            by_level.setdefault(levels[order.pk][0], []).append(order.pk)
+        for level, pks in by_level.items():
+            ServiceOrder.objects.filter(pk__in=pks, escalation_level__lt=level).update(
+                escalation_level=level
             )
-    order.escalation_level = level
-    return bool(new_levels)
+        by_pk = {o.pk: o for o in orders}
+        ladder = _Ladder([by_pk[pk] for pk, _ in made])
+        messages, keys = [], []
+        for pk, level in made:
+            order = by_pk[pk]
+            key = occasion("order", pk, "escalated", level)
+            keys.append(key)
+            for user in {u.pk: u for u in ladder.recipients(order, level)}.values():
+                messages.append(
+                    Message(
+                        user=user,
+                        key=key,
+                        context={
+                            "order": order,
+                            "level": OrderEscalation.Level(level).label,
+                            "deadline": levels[pk][1],
+                        },
+                        url=reverse("orders:detail", args=[pk]),
+                    )
+                )
+        if messages:
+            notify_many(
+                messages=messages, template="orders/email/order_escalated", existing=Q(key__in=keys)
+            )
+    return len({pk for pk, _ in made})
 
 
 def orders_escalate(*, now: datetime.datetime | None = None, batch_size: int = BATCH_SIZE) -> int:
     """The deadline sweep: orders past their deadline to accept or to complete, read in batches
-    through the indexes on (state, accept_due_at) and (state, complete_due_at), climb the
-    ladder. Returns how many orders climbed."""
+    (keyset by pk) through the indexes on (state, accept_due_at) and (state, complete_due_at),
+    climb the ladder. A batch costs a fixed number of queries, whatever it escalates. Returns
+    how many orders climbed."""
     now = now or timezone.now()
+    # This run's stamp on the rows it makes (`_escalate_batch`): the clock, not `now`, which a
+    # run by hand for another day shares with any other such run.
+    stamp = timezone.now()
     calendar = deadlines.work_calendar()
     overdue = (
         Q(state=S.SUBMITTED, accept_due_at__lt=now)
@@ -764,17 +796,19 @@ def orders_escalate(*, now: datetime.datetime | None = None, batch_size: int = B
                 "state",
                 "title",
                 "code",
+                "community_id",
                 "accept_due_at",
                 "complete_due_at",
                 "escalation_level",
-                "community__subdistrict__district_id",
                 "community__name",
+                "community__subdistrict__district_id",
             )
             .order_by("pk")[:batch_size]
         )
         if not batch:
             return climbed
         last_pk = batch[-1].pk
+        levels = {}
         for order in batch:
             if order.state == S.SUBMITTED:
                 due, which = order.accept_due_at, "accept"
@@ -782,4 +816,6 @@ def orders_escalate(*, now: datetime.datetime | None = None, batch_size: int = B
                 due, which = order.complete_due_at, "complete"
             level = deadlines.level_due(calendar, due, now)
             if level > order.escalation_level:
-                climbed += _escalate(order, level=level, deadline=which, now=now)
+                levels[order.pk] = (level, which)
+        rising = [o for o in batch if o.pk in levels]
+        climbed += _escalate_batch(rising, levels=levels, now=stamp)

@@ -7,6 +7,7 @@ import threading
 
 import pytest
 from django.db import IntegrityError, connection, connections, transaction
+from django.utils import timezone
 
 from notifications.models import Notification
 from orders import deadlines, services
@@ -60,12 +61,14 @@ def test_running_the_job_again_notifies_nobody_twice(order, staff):
 
 @pytest.mark.django_db
 def test_a_run_that_read_the_order_before_another_climbed_does_nothing(order, staff):
-    """Two overlapping runs: both read the order at level 0; the second's conditional UPDATE
-    finds it already moved and records nothing."""
+    """Two overlapping runs: both read the order at level 0; the second's rows collide with the
+    first's on the unique (order, level), so it records and notifies nothing."""
     _late(order, datetime.timedelta(hours=1))
-    stale = ServiceOrder.objects.get(pk=order.pk)
+    stale = ServiceOrder.objects.select_related("community__subdistrict").get(pk=order.pk)
     services.orders_escalate()
-    assert services._escalate(stale, level=1, deadline="accept", now=order.created_at) is False
+    later = timezone.now()
+    made = services._escalate_batch([stale], levels={order.pk: (1, "accept")}, now=later)
+    assert made == 0
     assert OrderEscalation.objects.filter(order=order).count() == 1
     assert Notification.objects.filter(key__contains=":escalated:").count() == 1
 
