@@ -59,6 +59,8 @@ def test_working_hours_between_count_only_office_time():
 
 @pytest.mark.django_db
 def test_the_calendar_table_is_seeded_from_the_package():
+    # The migration seeded it; a transactional test before this one may have emptied it.
+    workday_overrides_seed()
     assert WorkdayOverride.objects.get(date=datetime.date(2025, 10, 1)).is_workday is False
     assert WorkdayOverride.objects.get(date=datetime.date(2025, 10, 11)).is_workday is True
     assert workday_overrides_seed() == 0  # already there: nothing twice
@@ -68,5 +70,6 @@ def test_the_calendar_table_is_seeded_from_the_package():
 
 @pytest.mark.django_db
 def test_an_override_edited_in_the_admin_changes_the_deadlines():
+    workday_overrides_seed()
     WorkdayOverride.objects.filter(date=datetime.date(2025, 10, 11)).update(is_workday=False)
     assert deadlines.work_calendar().add_workdays(at(2025, 9, 30, 10), 3) == at(2025, 10, 13, 17)
