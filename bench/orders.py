@@ -114,12 +114,14 @@ def _seed():
         cycle += ["closed"] * 8
         batch = []
         for n in range(existing, TOTAL):
-            # The first SMALL orders belong to the first 5 communities (the small sweep's).
-            group = communities[:5] if n < SMALL else communities
+            # The first SMALL orders belong to the first 5 communities (the small sweep's), the
+            # others to the 45 others.
+            group = communities[:5] if n < SMALL else communities[5:]
             community = group[n % len(group)]
             state = cycle[n % len(cycle)]
             created = now - datetime.timedelta(minutes=n)
-            late = n % OVERDUE_EVERY == 0
+            # Spread over the communities and the states (closed ones are never overdue).
+            late = (n // len(group)) % OVERDUE_EVERY == 0
             due = now - datetime.timedelta(days=2) if late else now + datetime.timedelta(days=5)
             batch.append(
                 ServiceOrder(
@@ -202,8 +204,8 @@ def _sweep(label, communities, others):
             hidden = ServiceOrder.objects.filter(community__in=others, escalation_level=0)
             hidden.update(escalation_level=4)
         orders = ServiceOrder.objects.filter(community__in=communities).count()
-        overdue = ServiceOrder.objects.filter(community__in=communities).filter(
-            accept_due_at__lt=datetime.datetime.now(datetime.UTC)
+        overdue = ServiceOrder.objects.filter(
+            community__in=communities, accept_due_at__lt=datetime.datetime.now(datetime.UTC)
         )
         overdue = overdue.exclude(state="closed").count()
         climbed, queries, seconds = _counted(services.orders_escalate)
