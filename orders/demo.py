@@ -10,7 +10,14 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from members.models import Community, CommunityRegistration, CommunityStaff, ServiceCategory
+from members.models import (
+    Community,
+    CommunityRegistration,
+    CommunityStaff,
+    OrganizationAdmin,
+    Partnership,
+    ServiceCategory,
+)
 
 from . import services
 from .models import MenuCategory, MenuItem, ServiceOrder
@@ -84,6 +91,40 @@ def _seed(per_community: int) -> int:
                 now=timezone.now() - datetime.timedelta(days=per_community - i),
             )
             _drive(order, plan, by, crew[i % len(crew)] if crew else None)
+            made += 1
+    return made + _for_demo_accounts(staff)
+
+
+def _for_demo_accounts(staff) -> int:
+    """The demo member has an offer to answer and an order to serve; the demo organization
+    admin has an order offered to the unit, to pass on to a member."""
+    made = 0
+    reg = (
+        CommunityRegistration.objects.filter(
+            member__user__username="demo_member", state=CommunityRegistration.State.CONFIRMED
+        )
+        .select_related("member__user", "community")
+        .first()
+    )
+    if reg is not None and reg.community_id in staff:
+        by, member = staff[reg.community_id], reg.member
+        item = MenuItem.objects.filter(category__community_id=reg.community_id).first()
+        for plan in ("dispatched", "taken"):
+            order = services.order_submit(item=item, name="赵大爷", phone="13900005555")
+            _drive(order, plan, by, member)
+            made += 1
+    admin = OrganizationAdmin.objects.filter(user__username="demo_orgadmin").first()
+    if admin is not None:
+        today = timezone.localdate()
+        pairing = Partnership.objects.filter(
+            organization_id=admin.organization_id, term_start__lte=today, term_end__gte=today
+        ).first()
+        if pairing is not None and pairing.community_id in staff:
+            by = staff[pairing.community_id]
+            item = MenuItem.objects.filter(category__community_id=pairing.community_id).first()
+            order = services.order_submit(item=item, name="钱阿姨", phone="13900006666")
+            services.order_accept(order=order, by=by)
+            services.order_dispatch(order=order, by=by, organization=admin.organization)
             made += 1
     return made
 

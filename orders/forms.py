@@ -114,13 +114,26 @@ class RatingForm(forms.Form):
     comment = forms.CharField(label=_("Your comment"), max_length=300, required=False)
 
 
-class TrackedRatingForm(TrackForm, RatingForm):
-    """The rating on the tracking page: the code and digits travel with it (checked again)."""
+class TrackedRatingForm(TrackForm):
+    """The tracking page's form: the code and the digits, and the rating once the order is
+    done (then the code and digits travel hidden with it and are checked again)."""
+
+    rating = forms.TypedChoiceField(
+        label=_("How satisfied are you?"),
+        choices=[(i, str(i)) for i in range(5, 0, -1)],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(label=_("Your comment"), max_length=300, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["code"].widget = forms.HiddenInput()
-        self.fields["last4"].widget = forms.HiddenInput()
+        if not self.is_bound:
+            self.fields["code"].widget = forms.HiddenInput()
+            self.fields["last4"].widget = forms.HiddenInput()
+            self.fields["rating"].required = True
 
 
 class ReasonForm(forms.Form):

@@ -10,7 +10,6 @@ urlpatterns = [
     path("c/<int:community_pk>/new/", views.order_new, name="new"),
     path("thanks/", views.thanks, name="thanks"),
     path("track/", views.track, name="track"),
-    path("track/rate/", views.track_rate, name="track_rate"),
     # One order.
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/accept/", views.accept, name="accept"),

@@ -136,72 +136,47 @@ def _track_limited(request) -> bool:
 
 
 def track(request):
-    """The resident follows the order by its code and the last 4 digits of the phone given. A
-    wrong code and wrong digits get the same answer; lookups are rate-limited. No personal data
-    is shown: the state, the serving team or unit, and the rating form once done."""
+    """The resident follows the order by its code and the last 4 digits of the phone given, and
+    rates it once done (评单: the rating form posts the code and digits again). A wrong code and
+    wrong digits get the same answer; every lookup counts against a rate limit. No personal
+    data is shown: the state, the serving team or unit (a member as 张某), the steps."""
     order, status, not_found = None, 200, False
     if request.method == "POST":
-        form = TrackForm(request.POST)
+        form = TrackedRatingForm(request.POST)
         if _track_limited(request):
             messages.error(request, _("Too many lookups from your connection. Please try later."))
-            return render(request, "orders/track.html", {"form": form}, status=429)
+            return render(request, "orders/track.html", {"form": TrackForm()}, status=429)
         if form.is_valid():
-            order = selectors.order_by_tracking(
-                code=form.cleaned_data["code"], last4=form.cleaned_data["last4"]
-            )
+            data = form.cleaned_data
+            order = selectors.order_by_tracking(code=data["code"], last4=data["last4"])
             not_found = order is None
             if not_found:
                 status = 404
+            elif data.get("rating"):
+                run_service(
+                    request,
+                    services.order_rate,
+                    order=order,
+                    rating=data["rating"],
+                    comment=data.get("comment", ""),
+                    success=_("Thank you for your rating!"),
+                )
+        last4 = form.cleaned_data.get("last4") if order is not None else None
+        # The lookup form as typed (without the rating's fields), errors and all.
+        form = TrackForm(request.POST)
     else:
-        form = TrackForm(initial={"code": request.GET.get("code", "")})
-    return render(
-        request, "orders/track.html", _track_context(form, order, not_found), status=status
-    )
-
-
-def _track_context(form, order, not_found):
+        form, last4 = TrackForm(initial={"code": request.GET.get("code", "")}), None
     context = {"form": form, "order": order, "not_found": not_found}
     if order is not None:
+        order.refresh_from_db()
         context.update(
             assignee=selectors.tracking_assignee(order),
             history=selectors.public_history(order),
-            rating_form=TrackedRatingForm(
-                initial={"code": order.code, "last4": form.cleaned_data["last4"]}
-            )
+            rating_form=TrackedRatingForm(initial={"code": order.code, "last4": last4})
             if order.is_rateable and order.rating is None
             else None,
         )
-    return context
-
-
-@require_POST
-def track_rate(request):
-    """评单: the resident rates the finished order from the tracking page."""
-    form = TrackedRatingForm(request.POST)
-    if _track_limited(request):
-        messages.error(request, _("Too many lookups from your connection. Please try later."))
-        return render(request, "orders/track.html", {"form": TrackForm()}, status=429)
-    order = None
-    if form.is_valid():
-        order = selectors.order_by_tracking(
-            code=form.cleaned_data["code"], last4=form.cleaned_data["last4"]
-        )
-    if order is None:
-        return render(
-            request, "orders/track.html", {"form": TrackForm(), "not_found": True}, status=404
-        )
-    run_service(
-        request,
-        services.order_rate,
-        order=order,
-        rating=form.cleaned_data["rating"],
-        comment=form.cleaned_data["comment"],
-        success=_("Thank you for your rating!"),
-    )
-    track_form = TrackForm({"code": form.cleaned_data["code"], "last4": form.cleaned_data["last4"]})
-    track_form.is_valid()
-    order.refresh_from_db()
-    return render(request, "orders/track.html", _track_context(track_form, order, False))
+    return render(request, "orders/track.html", context, status=status)
 
 
 # ---------------------------------------------------------------------------------------------
