@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "records",
     "wishes",
     "projects",
+    "orders",
     "reports",
     "portal",
 ]
@@ -305,6 +306,14 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # sync_schedules` adds a job that is not there yet and never changes one an admin has edited.
 # (Not CELERY_BEAT_SCHEDULE: celery beat would write that over the admin's edits at every start.)
 PERIODIC_JOBS = {
+    "orders-escalate": {
+        "job": "orders.escalate_overdue_orders",
+        "schedule": crontab(minute="*/5"),
+    },
+    "orders-expire-offers": {
+        "job": "orders.expire_unanswered_offers",
+        "schedule": crontab(minute="*/5"),
+    },
     "wishes-remind-overdue-claims": {
         "job": "wishes.remind_overdue_claims",
         "schedule": crontab(minute=0, hour=9),
@@ -368,6 +377,10 @@ WISH_MAX_OPEN_CLAIMS = {
 }
 # Days an overdue claim is kept (after a reminder) before it is released automatically.
 WISH_OVERDUE_GRACE_DAYS = env.int("WISH_OVERDUE_GRACE_DAYS", default=3)
+# Service orders: how many taken orders a member holds at once; lookups of the public tracking
+# page per client address.
+ORDERS_MAX_OPEN_PER_MEMBER = env.int("ORDERS_MAX_OPEN_PER_MEMBER", default=3)
+ORDERS_TRACK_RATE = env("ORDERS_TRACK_RATE", default="10/h")
 # Uploaded images: limits applied before and after decoding.
 IMAGE_MAX_BYTES = env.int("IMAGE_MAX_BYTES", default=8 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("wishes/", include("wishes.urls")),
     path("projects/", include("projects.urls")),
+    path("orders/", include("orders.urls")),
     path("reports/", include("records.urls")),
     path("reports/", include("reports.urls")),
     path("", include("portal.urls")),

@@ -23,6 +23,7 @@ from members.access import can, get_roles, staff_community_or_403
 from members.forms import DeclineForm, RegistrationForm
 from members.models import CommunityRegistration
 from members.services import MembersError
+from orders.selectors import member_home_card
 from projects import selectors as projects_selectors
 from projects import services as projects_services
 from projects.forms import WishToNeedForm
@@ -74,6 +75,7 @@ def _render_dashboard(request, member, form):
             "form": form,
             "home": selectors.member_home(user=request.user, member=member),
             "projects_card": projects_selectors.member_home_card(user=request.user, member=member),
+            "orders_card": member_home_card(user=request.user),
         },
     )
 

@@ -31,6 +31,7 @@ class ServiceRecord(models.Model):
         STAFF = "staff", _("Entered by staff")
         CHECKIN = "checkin", _("Activity check-in")
         PROJECT = "project", _("Completed project")
+        ORDER = "order", _("Completed service order")
 
     member = models.ForeignKey(
         Member, models.PROTECT, related_name="service_records", verbose_name=_("member")

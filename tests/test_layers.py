@@ -5,7 +5,17 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ["config", "core", "members", "notifications", "records", "wishes", "reports", "portal"]
+APPS = [
+    "config",
+    "core",
+    "members",
+    "notifications",
+    "records",
+    "wishes",
+    "orders",
+    "reports",
+    "portal",
+]
 
 
 def _modules():
