@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "members",
     "records",
     "wishes",
+    "checkins",
     "reports",
     "portal",
 ]

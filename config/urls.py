@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("notifications/", include("notifications.urls")),
     path("wishes/", include("wishes.urls")),
+    path("checkins/", include("checkins.urls")),
     path("reports/", include("records.urls")),
     path("reports/", include("reports.urls")),
     path("", include("portal.urls")),
