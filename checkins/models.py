@@ -172,6 +172,11 @@ class Activity(models.Model):
         return reverse("checkins:activity", args=[self.pk])
 
     @property
+    def organizer_name(self) -> str:
+        organizer = self.organizer_community or self.organizer_organization
+        return organizer.name if organizer else ""
+
+    @property
     def earns_hours(self) -> bool:
         """Only volunteer service is recorded (民政部令第67号, 第十九条)."""
         return self.kind == self.Kind.SERVICE
@@ -281,6 +286,7 @@ class Venue(models.Model):
     code_secret = models.CharField(
         _("venue code secret"), max_length=32, default=_venue_secret, editable=False
     )
+    submission = submission_field()
 
     class Meta:
         verbose_name = _("venue")

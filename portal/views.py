@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from checkins import selectors as checkins_selectors
 from members import selectors as members_selectors
 from members import services as members_services
 from members.access import can, get_roles, staff_community_or_403
@@ -64,6 +65,7 @@ def _render_dashboard(request, member, form):
             "can_register": pending is None and can(request.user, "members.registration.create"),
             "form": form,
             "home": selectors.member_home(user=request.user, member=member),
+            "checkins_card": checkins_selectors.member_home_card(member=member),
         },
     )
 
