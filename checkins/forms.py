@@ -61,7 +61,7 @@ class ActivityForm(SubmitOnceForm):
 
 
 class VenueForm(SubmitOnceForm):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=_("Venue name"), max_length=100)
     community = forms.ModelChoiceField(
         label=_("Host community"), queryset=Community.objects.none(), widget=PlainSelect
     )

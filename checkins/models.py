@@ -219,8 +219,8 @@ class Session(models.Model):
     ends_at = models.DateTimeField(_("ends at"))
 
     class Meta:
-        verbose_name = _("session")
-        verbose_name_plural = _("sessions")
+        verbose_name = pgettext_lazy("activity", "session")
+        verbose_name_plural = pgettext_lazy("activity", "sessions")
         ordering = ["starts_at", "pk"]
         constraints = [
             models.CheckConstraint(
@@ -484,7 +484,10 @@ class Attendance(models.Model):
     }
 
     session = models.ForeignKey(
-        Session, models.PROTECT, related_name="attendances", verbose_name=_("session")
+        Session,
+        models.PROTECT,
+        related_name="attendances",
+        verbose_name=pgettext_lazy("activity", "session"),
     )
     # Kept with the attendance (it never changes) so the dashboard groups without joins.
     activity = models.ForeignKey(

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -838,7 +839,7 @@ def export(request, pk):
         filename=f"attendance-{activity.pk}.xlsx",
         title=activity.title,
         headers=[
-            _("Name"),
+            pgettext("of a person", "Name"),
             _("Organization"),
             _("Venues"),
             _("First check-in"),
