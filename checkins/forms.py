@@ -106,7 +106,12 @@ class SignupForm(SubmitOnceForm):
     def __init__(self, *args, activity=None, **kwargs):
         super().__init__(*args, **kwargs)
         if activity is not None:
+            venues = list(activity.venues.order_by("-is_main", "name", "pk"))
             self.fields["venue"].queryset = activity.venues.all()
+            self.fields["venue"].empty_label = None
+            self.fields["venue"].label_from_instance = lambda v: v.name
+            if venues and not self.is_bound:
+                self.initial.setdefault("venue", venues[0].pk)
 
 
 class ReasonForm(forms.Form):

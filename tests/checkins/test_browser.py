@@ -39,6 +39,7 @@ def test_sign_up_check_in_and_out_finalize_and_see_the_hours(
     _log_in(page, "zhangwei")
     page.goto("/checkins/")
     page.get_by_role("link", name="党员义务奉献日").click()
+    page.get_by_label("会场").select_option(label="和平广场主会场")
     page.get_by_role("button", name="报名").click()
     page.get_by_text("报名成功").wait_for()
     page.get_by_role("link", name="我的签到码").first.click()
@@ -92,7 +93,7 @@ def test_offline_scans_are_queued_and_recorded_once(page, venue, host, branch):
     page.locator("#queue-state[data-pending='3']").wait_for()
     assert Scan.objects.count() == 0
     page.context.set_offline(False)
-    page.locator("#queue-state[data-pending='0']").wait_for(timeout=30_000)
+    page.locator("#queue-state[data-pending='0']").wait_for(state="attached", timeout=30_000)
     assert Scan.objects.count() == 3
     assert Scan.objects.filter(offline=True, result=Scan.Result.OK).count() == 3
     assert Attendance.objects.filter(state=Attendance.State.IN).count() == 3
