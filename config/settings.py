@@ -321,6 +321,10 @@ PERIODIC_JOBS = {
         "job": "wishes.send_staff_digests",
         "schedule": crontab(minute=0, hour=8),
     },
+    "checkins-check-out-everyone-left": {
+        "job": "checkins.check_out_everyone_left",
+        "schedule": crontab(minute="*/10"),
+    },
     "reports-prepare-drafts": {
         "job": "reports.prepare_due_drafts",
         "schedule": crontab(minute=0, hour=2),

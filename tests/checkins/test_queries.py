@@ -110,7 +110,9 @@ def test_member_pages_cost_a_fixed_number_of_queries(
     assert small == large, (small, large)
 
 
-def test_the_dashboard_fragment_is_a_handful_of_queries(login, staff, activity, venue, session, branch):
+def test_the_dashboard_fragment_is_a_handful_of_queries(
+    login, staff, activity, venue, session, branch
+):
     seed(activity, venue, session, branch, 60, "c")
     client = login(staff)
     queries = _count(client, reverse("checkins:dashboard_live", args=[activity.pk]))
