@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "wishes",
     "projects",
     "orders",
+    "checkins",
     "reports",
     "portal",
 ]
@@ -337,6 +338,9 @@ PERIODIC_JOBS = {
     "projects-expire-resources": {
         "job": "projects.expire_resources",
         "schedule": crontab(minute=15, hour=1),
+    "checkins-check-out-everyone-left": {
+        "job": "checkins.check_out_everyone_left",
+        "schedule": crontab(minute="*/10"),
     },
     "reports-prepare-drafts": {
         "job": "reports.prepare_due_drafts",

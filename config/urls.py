@@ -17,6 +17,7 @@ urlpatterns = [
     path("wishes/", include("wishes.urls")),
     path("projects/", include("projects.urls")),
     path("orders/", include("orders.urls")),
+    path("checkins/", include("checkins.urls")),
     path("reports/", include("records.urls")),
     path("reports/", include("reports.urls")),
     path("", include("portal.urls")),

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
 from core.once import already_saved_message, create_once
+from checkins import selectors as checkins_selectors
 from members import selectors as members_selectors
 from members import services as members_services
 from members.access import can, get_roles, staff_community_or_403
@@ -76,6 +77,7 @@ def _render_dashboard(request, member, form):
             "home": selectors.member_home(user=request.user, member=member),
             "projects_card": projects_selectors.member_home_card(user=request.user, member=member),
             "orders_card": member_home_card(user=request.user),
+            "checkins_card": checkins_selectors.member_home_card(member=member),
         },
     )
 

@@ -612,3 +612,12 @@ def _notify_org_admins(report: OrganizationReport, step: str) -> None:
             context={"report": report, "approved": report.is_approved},
             url=reverse("admin:reports_organizationreport_change", args=[report.pk]),
         )
+
+
+def member_period_approved(member: Member, day: datetime.date) -> bool:
+    """True when the member's half-year report of `day` is approved: its records are closed to
+    corrections (registered with records.services.period_lock_register)."""
+    period = Period.containing(day)
+    return MemberReport.objects.filter(
+        member=member, year=period.year, half=period.half, state=ReportState.APPROVED
+    ).exists()
