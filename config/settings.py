@@ -338,6 +338,7 @@ PERIODIC_JOBS = {
     "projects-expire-resources": {
         "job": "projects.expire_resources",
         "schedule": crontab(minute=15, hour=1),
+    },
     "checkins-check-out-everyone-left": {
         "job": "checkins.check_out_everyone_left",
         "schedule": crontab(minute="*/10"),

@@ -15,9 +15,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from checkins import selectors as checkins_selectors
 from core.errors import DomainError
 from core.once import already_saved_message, create_once
-from checkins import selectors as checkins_selectors
 from members import selectors as members_selectors
 from members import services as members_services
 from members.access import can, get_roles, staff_community_or_403
