@@ -280,7 +280,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # WeasyPrint logs each step of every PDF at INFO.
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -304,6 +309,10 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # sync_schedules` adds a job that is not there yet and never changes one an admin has edited.
 # (Not CELERY_BEAT_SCHEDULE: celery beat would write that over the admin's edits at every start.)
 PERIODIC_JOBS = {
+    "records-award-stars": {
+        "job": "records.award_stars",
+        "schedule": crontab(minute=15, hour=3),
+    },
     "wishes-remind-overdue-claims": {
         "job": "wishes.remind_overdue_claims",
         "schedule": crontab(minute=0, hour=9),

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.access import ScopedModelAdmin
 
-from .models import PointRule, ServiceRecord
+from .models import Certificate, MemberStar, PointRule, ServiceRecord, StarRule
 
 
 class PointRuleForm(forms.ModelForm):
@@ -115,3 +115,80 @@ class ServiceRecordAdmin(ScopedModelAdmin):
     def has_add_permission(self, request):
         # Staff record service with the site's form, which checks the member's registration.
         return False
+
+
+# ---------------------------------------------------------------------------------------------
+# The platform's star levels and the certificates
+# ---------------------------------------------------------------------------------------------
+@admin.register(StarRule)
+class StarRuleAdmin(ScopedModelAdmin):
+    """Superusers set the hours of each level; awards already made are kept whatever changes
+    (the job records.award_stars awards what a lowered threshold now reaches)."""
+
+    list_display = ["level", "label", "min_hours", "updated_at"]
+    fields = ["level", "label", "min_hours"]
+    ordering = ["level"]
+
+
+class BelowThresholdFilter(admin.SimpleListFilter):
+    """Awards whose member's hours are now under the level's threshold (a record corrected, a
+    rule raised): to review by hand, never removed by themselves."""
+
+    title = _("review")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("below", _("Hours now below the level's threshold"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "below":
+            from .selectors import stars_to_review
+
+            return stars_to_review(queryset)
+        return queryset
+
+
+@admin.register(MemberStar)
+class MemberStarAdmin(ScopedModelAdmin):
+    list_display = ["member", "label", "level", "hours_at_award", "min_hours", "awarded_at"]
+    list_filter = [BelowThresholdFilter, "level"]
+    search_fields = ["member__real_name"]
+    list_select_related = ["member"]
+    readonly_fields = ["member", "level", "label", "min_hours", "hours_at_award", "awarded_at"]
+    fields = readonly_fields
+
+
+@admin.register(Certificate)
+class CertificateAdmin(ScopedModelAdmin):
+    list_display = [
+        "number",
+        "member_name",
+        "issuer_name",
+        "period_from",
+        "period_to",
+        "total_hours",
+        "state",
+        "issued_at",
+    ]
+    list_filter = ["state", "issued_at"]
+    search_fields = ["number", "member_name", "verify_code"]
+    list_select_related = ["member"]
+    readonly_fields = [
+        "number",
+        "verify_code",
+        "member",
+        "member_name",
+        "community",
+        "issuer_name",
+        "period_from",
+        "period_to",
+        "total_hours",
+        "sha256",
+        "state",
+        "issued_at",
+        "issued_by",
+        "revoked_at",
+        "revoked_by",
+        "revoke_reason",
+    ]
+    fields = readonly_fields

@@ -3,16 +3,29 @@
 Thin: each view fetches through members.access, calls a service and renders.
 """
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from members.access import member_or_404, scope, staff_community_or_403
+from core.http import client_ip
+from core.pagination import page_of
+from core.pdf import PdfUnavailable
+from core.ratelimit import rate_limit_take
+from core.views import run_service
+from members.access import get_for_user_or_404, member_or_404, scope, staff_community_or_403
+from members.models import Community, mask_name
 
-from . import selectors, services
-from .forms import ServiceRecordEntryForm
+from . import certificates, selectors, services
+from .forms import CertificateRequestForm, CertificateRevokeForm, ServiceRecordEntryForm
+from .models import Certificate
 from .services import RecordsError
+
+log = logging.getLogger(__name__)
 
 
 @login_required
@@ -73,3 +86,112 @@ def staff_records(request):
             "records": selectors.community_recent_records(community=community),
         },
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Certificates (志愿服务记录证明)
+# ---------------------------------------------------------------------------------------------
+@login_required
+def my_certificates(request):
+    member = member_or_404(request.user)
+    units = Community.objects.filter(
+        pk__in=[u.pk for u in certificates.certificate_units(member=member)]
+    ).order_by("name")
+    form = CertificateRequestForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            certificate = certificates.certificate_issue(
+                by=request.user,
+                member=member,
+                community=data["community"],
+                period_from=data["period_from"],
+                period_to=data["period_to"],
+            )
+        except certificates.CertificateError as e:
+            form.add_error(None, e.message)
+        except PdfUnavailable as e:
+            log.error("Certificate PDF unavailable: %s", e)
+            form.add_error(None, _("Certificates cannot be made right now. Please try later."))
+        else:
+            return redirect("records:certificate_pdf", certificate.pk)
+    return render(
+        request,
+        "records/my_certificates.html",
+        {
+            "form": form,
+            "certificates": selectors.member_certificates(member=member),
+            "has_units": units.exists(),
+        },
+    )
+
+
+@login_required
+def certificate_pdf(request, pk):
+    member = member_or_404(request.user)
+    certificate = get_for_user_or_404(
+        request.user, Certificate.objects.filter(member=member), pk=pk
+    )
+    if not certificate.pdf:
+        raise Http404
+    return FileResponse(
+        certificate.pdf.open("rb"),
+        as_attachment=True,
+        filename=f"{certificate.number}.pdf",
+        content_type="application/pdf",
+    )
+
+
+@login_required
+def staff_certificates(request):
+    community = staff_community_or_403(request.user)
+    page = page_of(request, selectors.unit_certificates(community=community), 50)
+    return render(
+        request,
+        "records/staff_certificates.html",
+        {"community": community, "page": page, "revoke_form": CertificateRevokeForm()},
+    )
+
+
+@login_required
+@require_POST
+def certificate_revoke(request, pk):
+    community = staff_community_or_403(request.user)
+    certificate = get_for_user_or_404(
+        request.user, Certificate.objects.filter(community=community), pk=pk
+    )
+    form = CertificateRevokeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the certificate is revoked."))
+    else:
+        run_service(
+            request,
+            certificates.certificate_revoke,
+            success=_("Certificate %(number)s has been revoked.") % {"number": certificate.number},
+            by=request.user,
+            certificate=certificate,
+            reason=form.cleaned_data["reason"],
+        )
+    return redirect("records:staff_certificates")
+
+
+VERIFY_RATE = "30/m"
+
+
+def certificate_verify(request, code=""):
+    """The public check of a certificate: what a paper copy must agree with, nothing more."""
+    code = certificates.normalize_code(code or request.GET.get("code", ""))
+    context = {"code": code, "certificate": None, "asked": bool(code)}
+    if code:
+        if not rate_limit_take(
+            scope="certificate-verify", client=client_ip(request) or "?", rate=VERIFY_RATE
+        ):
+            return render(request, "records/verify.html", {**context, "limited": True}, status=429)
+        certificate = selectors.certificate_by_code(code)
+        if certificate is not None:
+            context["certificate"] = certificate
+            context["masked_name"] = mask_name(certificate.member_name)
+    status = 404 if code and context["certificate"] is None else 200
+    response = render(request, "records/verify.html", context, status=status)
+    response["X-Robots-Tag"] = "noindex"
+    return response
