@@ -19,6 +19,7 @@ urlpatterns = [
     path("wishes/", include("wishes.urls")),
     path("reports/", include("records.urls")),
     # The public check of a certificate's paper copy (its QR code opens it).
+    path("boards/", records_views.boards, name="boards"),
     path("verify/", records_views.certificate_verify, name="certificate_verify_form"),
     path("verify/<str:code>/", records_views.certificate_verify, name="certificate_verify"),
     path("reports/", include("reports.urls")),

@@ -10,18 +10,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.shortcuts import redirect, render
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.pdf import PdfUnavailable
 from members import selectors as members_selectors
 from members import services as members_services
 from members.access import can, get_roles, staff_community_or_403
 from members.forms import DeclineForm, RegistrationForm
-from members.models import CommunityRegistration
+from members.models import CommunityRegistration, ServiceTeam
 from members.services import MembersError
+from records.boards import BoardPeriod
 
-from . import selectors
+from . import insight, selectors, teams
 
 
 def home(request):
@@ -118,3 +121,83 @@ def staff_home(request):
             "decline_form": DeclineForm(),
         },
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Service teams
+# ---------------------------------------------------------------------------------------------
+@login_required
+def team_list(request):
+    return render(request, "portal/team_list.html", {"teams": teams.team_list()})
+
+
+@login_required
+def team_detail(request, pk):
+    team = get_object_or_404(
+        ServiceTeam.objects.select_related("category", "community", "captain"), pk=pk
+    )
+    roles = get_roles(request.user)
+    in_team = roles.member is not None and (
+        roles.member.pk == team.captain_id or team.memberships.filter(member=roles.member).exists()
+    )
+    full_names = in_team or (
+        team.community is not None and can(request.user, "records.board.full", team.community)
+    )
+    return render(
+        request,
+        "portal/team_detail.html",
+        {"page": teams.team_page(team=team, full_names=full_names), "full_names": full_names},
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Dashboards
+# ---------------------------------------------------------------------------------------------
+def _insight(request):
+    scope = insight.scope_for(request.user, request.GET.get("unit", ""))
+    if scope is None:
+        raise PermissionDenied
+    period = request.GET.get("period", BoardPeriod.HALF)
+    if period not in BoardPeriod.values:
+        period = BoardPeriod.HALF
+    data = insight.dashboard(scope, period)
+    charts = [
+        {
+            "id": chart["id"],
+            "title": chart["title"],
+            "series": chart["series"],
+            "data": chart,
+            "json_id": f"data-{chart['id']}",
+            "rows": insight.table_rows(chart),
+        }
+        for chart in data["charts"]
+    ]
+    return scope, period, {**data, "charts": charts}
+
+
+@login_required
+def insight_page(request):
+    scope, period, data = _insight(request)
+    return render(
+        request,
+        "portal/insight.html",
+        {
+            "data": data,
+            "period": period,
+            "periods": BoardPeriod.choices,
+            "unit": request.GET.get("unit", "") if scope.key != "all" else "",
+        },
+    )
+
+
+@login_required
+def insight_pdf(request):
+    scope, period, data = _insight(request)
+    try:
+        pdf = insight.summary_pdf(data)
+    except PdfUnavailable:
+        messages.error(request, _("The PDF cannot be made right now. Please try later."))
+        return redirect("portal:insight")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="summary-{period}.pdf"'
+    return response

@@ -88,3 +88,31 @@ class CertificateRevokeForm(forms.Form):
         max_length=200,
         help_text=_("Shown to the member; the verify page then says the certificate is revoked."),
     )
+
+
+class BoardForm(forms.Form):
+    """Which leaderboard: of whom, for which period, by what (read from the query string)."""
+
+    KINDS = [
+        ("community", _("Members of a community")),
+        ("branch", _("Members of a Party branch")),
+        ("organization", _("Members of an organization")),
+        ("team", _("Members of a service team")),
+        ("organizations", _("Organizations")),
+        ("teams", _("Service teams")),
+    ]
+    kind = forms.ChoiceField(label=_("Board"), choices=KINDS, required=False)
+    unit = forms.IntegerField(label=_("Unit"), required=False, min_value=1, max_value=2**31 - 1)
+    period = forms.ChoiceField(label=_("Period"), required=False, choices=())
+    by = forms.ChoiceField(label=_("Ranked by"), required=False, choices=())
+
+    def __init__(self, *args, **kwargs):
+        from .boards import BoardBy, BoardPeriod
+
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = BoardPeriod.choices
+        self.fields["by"].choices = [
+            *BoardBy.choices,
+            ("rate", _("报到 rate")),
+            ("per_member", _("Hours per member")),
+        ]

@@ -137,3 +137,17 @@ def _certificates_worked_on(roles: Roles, qs: QuerySet) -> QuerySet:
     if roles.is_org_admin:
         q |= roles.org_q("member__branch__")
     return qs.filter(q)
+
+
+# Leaderboards ---------------------------------------------------------------------------------
+@rule("records.board.full")
+def _board_in_full(roles: Roles, unit) -> bool:
+    """Who sees a unit's board with every member and full names (others see the public board:
+    members who opted in, masked names): the community's staff, the organization's admins."""
+    from members.models import Community, Organization
+
+    if isinstance(unit, Community):
+        return roles.staffs(unit.pk) or roles.oversees_community(unit)
+    if isinstance(unit, Organization):
+        return roles.administers(unit)
+    return False

@@ -17,11 +17,19 @@ from core.pagination import page_of
 from core.pdf import PdfUnavailable
 from core.ratelimit import rate_limit_take
 from core.views import run_service
-from members.access import get_for_user_or_404, member_or_404, scope, staff_community_or_403
+from members.access import (
+    can,
+    get_for_user_or_404,
+    get_roles,
+    member_or_404,
+    scope,
+    staff_community_or_403,
+)
 from members.models import Community, mask_name
 
+from . import boards as boards_module
 from . import certificates, selectors, services
-from .forms import CertificateRequestForm, CertificateRevokeForm, ServiceRecordEntryForm
+from .forms import BoardForm, CertificateRequestForm, CertificateRevokeForm, ServiceRecordEntryForm
 from .models import Certificate
 from .services import RecordsError
 
@@ -195,3 +203,79 @@ def certificate_verify(request, code=""):
     response = render(request, "records/verify.html", context, status=status)
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+# ---------------------------------------------------------------------------------------------
+# Leaderboards
+# ---------------------------------------------------------------------------------------------
+def boards(request):
+    """The leaderboards, each naming its period; public (opted-in members, masked names) unless
+    the user runs the unit."""
+    form = BoardForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    roles = get_roles(request.user)
+    kind = data.get("kind") or "community"
+    period = data.get("period") or boards_module.BoardPeriod.HALF
+    by = data.get("by") or "hours"
+    unit_id = data.get("unit")
+    context = {"form": form, "kind": kind, "period": period, "by": by}
+    if kind in ("organizations", "teams"):
+        if kind == "organizations":
+            by = by if by in ("rate", "per_member") else "rate"
+            rows, label = boards_module.organization_board(period=period, by=by)
+        else:
+            rows, label = boards_module.team_board(period=period)
+        context.update(unit_rows=rows, period_label=label, by=by)
+        return render(request, "records/boards.html", context)
+    by = by if by in ("hours", "points") else "hours"
+    units = _board_units(kind)
+    unit = None
+    if unit_id:
+        unit = units.filter(pk=unit_id).first()
+    if unit is None and roles.member is not None:
+        unit = _own_unit(kind, roles)
+    if unit is None:
+        unit = units.first()
+    board = None
+    if unit is not None:
+        members = {
+            "community": boards_module.community_members,
+            "branch": boards_module.branch_members,
+            "organization": boards_module.organization_members,
+            "team": boards_module.team_members,
+        }[kind](unit)
+        board = boards_module.member_board(
+            members=members,
+            period=period,
+            by=by,
+            community=unit if kind == "community" else None,
+            public=not can(request.user, "records.board.full", unit),
+            me=roles.member,
+            title=str(unit),
+        )
+    context.update(units=units, unit=unit, board=board, by=by)
+    return render(request, "records/boards.html", context)
+
+
+def _board_units(kind):
+    from members.models import Organization, ServiceTeam
+
+    if kind == "community":
+        return Community.objects.filter(is_active=True).order_by("name")
+    if kind == "branch":
+        return Organization.objects.filter(kind=Organization.Kind.BRANCH).order_by("path")
+    if kind == "organization":
+        return Organization.objects.exclude(kind=Organization.Kind.BRANCH).order_by("path")
+    return ServiceTeam.objects.order_by("name")
+
+
+def _own_unit(kind, roles):
+    member = roles.member
+    if kind == "community":
+        registration = member.active_registration()
+        return registration.community if registration else None
+    if kind == "branch":
+        return member.branch
+    if kind == "organization":
+        return member.branch.parent
+    return member.teams.order_by("name").first()
