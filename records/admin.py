@@ -6,9 +6,10 @@ import datetime
 from django import forms
 from django.contrib import admin
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_exports import ExportableAdmin
 from members.access import ScopedModelAdmin
 
 from .models import Certificate, MemberStar, PointRule, ServiceRecord, StarRule
@@ -81,7 +82,18 @@ class PointRuleAdmin(ScopedModelAdmin):
 
 
 @admin.register(ServiceRecord)
-class ServiceRecordAdmin(ScopedModelAdmin):
+class ServiceRecordAdmin(ExportableAdmin, ScopedModelAdmin):
+    export_columns = [
+        (_("date of service"), "served_on"),
+        (_("member"), "member.real_name"),
+        (_("community"), "community.name"),
+        (pgettext_lazy("service record", "title"), "title"),
+        (_("kind"), "kind"),
+        (_("hours"), "hours"),
+        (_("points"), "points"),
+        (_("source"), "source"),
+        (_("created at"), "created_at"),
+    ]
     list_display = [
         "served_on",
         "member",
@@ -149,7 +161,14 @@ class BelowThresholdFilter(admin.SimpleListFilter):
 
 
 @admin.register(MemberStar)
-class MemberStarAdmin(ScopedModelAdmin):
+class MemberStarAdmin(ExportableAdmin, ScopedModelAdmin):
+    export_columns = [
+        (_("member"), "member.real_name"),
+        (_("star level"), "label"),
+        (_("hours when awarded"), "hours_at_award"),
+        (_("hours needed when awarded"), "min_hours"),
+        (_("awarded at"), "awarded_at"),
+    ]
     list_display = ["member", "label", "level", "hours_at_award", "min_hours", "awarded_at"]
     list_filter = [BelowThresholdFilter, "level"]
     search_fields = ["member__real_name"]
@@ -159,7 +178,18 @@ class MemberStarAdmin(ScopedModelAdmin):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(ScopedModelAdmin):
+class CertificateAdmin(ExportableAdmin, ScopedModelAdmin):
+    export_columns = [
+        (_("certificate number"), "number"),
+        (_("name"), "member_name"),
+        (_("recording unit"), "issuer_name"),
+        (_("service from"), "period_from"),
+        (_("service to"), "period_to"),
+        (_("total hours"), "total_hours"),
+        (_("state"), "state"),
+        (_("issued at"), "issued_at"),
+        (_("reason for revoking"), "revoke_reason"),
+    ]
     list_display = [
         "number",
         "member_name",

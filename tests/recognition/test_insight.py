@@ -33,7 +33,9 @@ def district(committee):
 
 
 @pytest.mark.parametrize("n", [1, 50])
-def test_a_fixed_number_of_queries(login, committee_admin, committee, branch, district, n, django_assert_max_num_queries):
+def test_a_fixed_number_of_queries(
+    login, committee_admin, committee, branch, district, n, django_assert_max_num_queries
+):
     _world(n, committee, branch, district)
     client = login(committee_admin)
     cache.clear()
@@ -46,10 +48,14 @@ def test_a_fixed_number_of_queries(login, committee_admin, committee, branch, di
 def _charts_and_tables(html):
     charts = {
         m.group(1): json.loads(m.group(2))
-        for m in re.finditer(r'<script id="data-([\w_]+)" type="application/json">(.*?)</script>', html, re.S)
+        for m in re.finditer(
+            r'<script id="data-([\w_]+)" type="application/json">(.*?)</script>', html, re.S
+        )
     }
     tables = {}
-    for m in re.finditer(r'<table class="table table-sm" data-table="([\w_]+)">(.*?)</table>', html, re.S):
+    for m in re.finditer(
+        r'<table class="table table-sm" data-table="([\w_]+)">(.*?)</table>', html, re.S
+    ):
         body = m.group(2).split("<tbody>")[1]
         rows = []
         for tr in re.findall(r"<tr>(.*?)</tr>", body, re.S):
