@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.db.models import Count, Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from members.access import get_roles
@@ -224,7 +224,7 @@ def _dashboard(scope: InsightScope, period: str) -> dict:
             "hours_by_community",
             _("Hours by community served"),
             [r["community__name"] for r in rows[:TOP]],
-            [(_("Hours"), [r["hours"] for r in rows[:TOP]])],
+            [(pgettext("board", "Hours"), [r["hours"] for r in rows[:TOP]])],
             unit=_("hours"),
         )
     )
@@ -234,7 +234,7 @@ def _dashboard(scope: InsightScope, period: str) -> dict:
             "hours_by_unit",
             _("Hours by the members' unit"),
             [r["member__branch__parent__name"] or "—" for r in rows[:TOP]],
-            [(_("Hours"), [r["hours"] for r in rows[:TOP]])],
+            [(pgettext("board", "Hours"), [r["hours"] for r in rows[:TOP]])],
             unit=_("hours"),
         )
     )

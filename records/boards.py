@@ -29,6 +29,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Rank
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.periods import Period
 from members.models import (
@@ -46,12 +47,12 @@ BOARD_SIZE = 50
 
 class BoardPeriod(models.TextChoices):
     HALF = "half", _("This half-year")
-    YEAR = "year", _("This year")
+    YEAR = "year", pgettext_lazy("board", "This year")
     ALL = "all", _("All time")
 
 
 class BoardBy(models.TextChoices):
-    HOURS = "hours", _("Hours")
+    HOURS = "hours", pgettext_lazy("board", "Hours")
     POINTS = "points", _("Points")
 
 
