@@ -2,7 +2,6 @@
 revoke it; the verify page then says it is revoked."""
 
 import datetime
-import io
 from decimal import Decimal
 
 import pytest
@@ -26,8 +25,12 @@ def _log_in(page, username):
 def test_download_verify_revoke(page, new_page, member, community, staff):
     today = timezone.localdate()
     f.ServiceRecordFactory(
-        member=member, community=community, hours=Decimal("3.5"), title="为独居老人送餐",
-        served_on=today - datetime.timedelta(days=2), kind="wish",
+        member=member,
+        community=community,
+        hours=Decimal("3.5"),
+        title="为独居老人送餐",
+        served_on=today - datetime.timedelta(days=2),
+        kind="wish",
     )
 
     _log_in(page, "zhangwei")
@@ -37,7 +40,7 @@ def test_download_verify_revoke(page, new_page, member, community, staff):
     page.get_by_label("服务截止日期").fill(today.isoformat())
     with page.expect_download() as download_info:
         page.get_by_role("button", name="下载证明（PDF）").click()
-    pdf = PdfReader(io.BytesIO(open(download_info.value.path(), "rb").read()))
+    pdf = PdfReader(download_info.value.path())
     text = pdf.pages[0].extract_text()
     assert "张伟" in text and "3.5" in text
 
