@@ -52,6 +52,7 @@ def my_service(request):
             "total_points": total_points,
             "total_hours": total_hours,
             "ranks": ranks,
+            "recognition": selectors.member_recognition(member=member, halves=halves),
         },
     )
 

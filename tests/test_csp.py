@@ -3,6 +3,7 @@ the header, and no HTML answer holds what the policy would refuse: an inline <sc
 the page's nonce, an inline on* handler, a javascript: link, a style="" attribute or a <style>
 block without the nonce, a script or style sheet from another site."""
 
+import datetime
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -15,7 +16,9 @@ from django.http import HttpResponse
 from django.template import engines
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from members.models import ServiceTeam
 from notifications.models import Notification
+from records.models import Certificate
 from tests import factories as f
 from tests.reports.factories import (
     EvaluationFactory,
@@ -118,7 +121,23 @@ def a_bit_of_everything(member, other_member, community, branch, party_committee
     OrganizationReportFactory(organization=branch)
     PointRuleFactory()
     Notification.objects.create(user=member.user, key="csp:1", subject="通知", body="一行\n两行")
+    certificate = Certificate.objects.create(
+        number="ZM1",
+        verify_code="7K3M9Q2XR4TB",
+        member=member,
+        member_name=member.real_name,
+        community=community,
+        issuer_name=community.name,
+        period_from=datetime.date(2026, 1, 1),
+        period_to=datetime.date(2026, 1, 2),
+        total_hours=2,
+    )
+    team = ServiceTeam.objects.create(
+        name="助老服务队", category=f.ServiceCategoryFactory(), captain=member
+    )
     return {
+        "certificate": certificate,
+        "team": team,
         "wish": published,
         "claimed": claimed,
         "fulfilled": fulfilled,
@@ -153,6 +172,10 @@ def _arguments(d):
         "members:registration_decline": {"pk": d["pending"].pk},
         "members:partnership_detail": {"pk": d["partnership"].pk},
         "members:partnership_agreement": {"pk": d["partnership"].pk},
+        "records:certificate_pdf": {"pk": d["certificate"].pk},
+        "records:certificate_revoke": {"pk": d["certificate"].pk},
+        "certificate_verify": {"code": d["certificate"].verify_code},
+        "portal:team_detail": {"pk": d["team"].pk},
         "account_confirm_email": {"key": "no-such-key"},
         "account_reset_password_from_key": {"uidb36": "0", "key": "no-such-key"},
     }

@@ -219,3 +219,35 @@ def test_200_records_render_in_under_a_second(member, community):
     # `make bench` measures it (about a second on a quiet machine); this only guards against
     # a renderer gone badly wrong on a shared one.
     assert time.perf_counter() - start < 10
+
+
+def test_a_missing_renderer_is_named_and_the_member_is_told(
+    monkeypatch, login, member_user, community, records
+):
+    from core import pdf
+
+    def broken():
+        raise pdf.PdfUnavailable(f"WeasyPrint cannot be imported. Install: {pdf.INSTALL_HINT}.")
+
+    monkeypatch.setattr(pdf, "_weasyprint", broken)
+    with pytest.raises(pdf.PdfUnavailable) as e:
+        pdf.html_to_pdf("<p>x</p>")
+    assert "fonts-noto-cjk" in str(e.value) and "libpango" in str(e.value)
+    today = timezone.localdate()
+    response = login(member_user).post(
+        reverse("records:my_certificates"),
+        {
+            "community": community.pk,
+            "period_from": today - datetime.timedelta(days=30),
+            "period_to": today,
+        },
+    )
+    assert response.status_code == 200
+    assert Certificate.objects.count() == 0
+
+
+def test_the_renderer_fetches_nothing_from_the_network(member, community, records):
+    from core.pdf import html_to_pdf
+
+    # An image from elsewhere is left out, not fetched (the PDF still renders).
+    assert html_to_pdf('<img src="http://127.0.0.1:9/x.png"><p>张伟</p>').startswith(b"%PDF")
