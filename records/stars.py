@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import OuterRef, Subquery, Sum
 from django.utils import timezone
 
 from members.models import Member
@@ -104,10 +104,23 @@ class StarStanding:
 
 
 def star_standing(*, member: Member, hours: Decimal | None = None) -> StarStanding:
-    """The member's star level and the next one (three queries, two if `hours` is given)."""
+    """The member's star level and the next one: one query (two if `hours` is not given), the
+    rule's levels each with the date the member was awarded it, if they were."""
     if hours is None:
         hours = volunteer_hours(member)
-    current = MemberStar.objects.filter(member=member).order_by("-level").first()
-    held = current.level if current else 0
-    next_rule = StarRule.objects.filter(level__gt=held).order_by("level").first()
+    awarded = MemberStar.objects.filter(member=member, level=OuterRef("level"))
+    rules = list(
+        StarRule.objects.annotate(
+            held_at=Subquery(awarded.values("awarded_at")[:1]),
+            held_label=Subquery(awarded.values("label")[:1]),
+        ).order_by("level")
+    )
+    held = [r for r in rules if r.held_at is not None]
+    current = None
+    if held:
+        top = held[-1]
+        current = MemberStar(
+            member=member, level=top.level, label=top.held_label, awarded_at=top.held_at
+        )
+    next_rule = next((r for r in rules if r.level > (current.level if current else 0)), None)
     return StarStanding(hours=hours, current=current, next_rule=next_rule)

@@ -288,8 +288,10 @@ def _templates():
     ]
     for folder in folders:
         for path in sorted(folder.rglob("*.html")):
-            # Emails are read in mail programs, which need inline styles and run no policy.
-            if "email" not in path.parts and "emails" not in path.parts:
+            # Emails are read in mail programs, which need inline styles and run no policy; PDFs
+            # (`*_pdf.html`) are rendered by WeasyPrint on the server, which runs no script.
+            mail = "email" in path.parts or "emails" in path.parts
+            if not mail and not path.stem.endswith("_pdf"):
                 yield path
 
 
