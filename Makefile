@@ -7,7 +7,16 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint format messages compile-messages migrate demo worker beat bench check-deploy check-upgrade clean
 
+# The PDFs (WeasyPrint) need Pango and the Noto CJK fonts from the system: installed here where
+# apt-get can (as root), otherwise named so that someone can.
+PDF_DEBS := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0
+
 $(STAMP): requirements.txt requirements-dev.txt
+	@if ! dpkg -s $(PDF_DEBS) >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_DEBS); \
+	  else echo "PDFs need the system packages: apt-get install $(PDF_DEBS)"; fi; \
+	fi
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt

@@ -15,10 +15,10 @@ logging.getLogger("celery").setLevel(logging.WARNING)
 logging.getLogger("kombu").setLevel(logging.ERROR)
 warnings.filterwarnings("ignore", message="No directory at")
 
-from bench import checkins, orders, projects, reports, wishes  # noqa: E402
+from bench import checkins, orders, projects, recognition, reports, wishes  # noqa: E402
 
 if __name__ == "__main__":
-    which = sys.argv[1:] or ["wishes", "reports", "projects", "orders", "checkins"]
+    which = sys.argv[1:] or ["wishes", "reports", "projects", "orders", "checkins", "recognition"]
     if "wishes" in which:
         wishes.main()
     if "reports" in which:
@@ -29,3 +29,5 @@ if __name__ == "__main__":
         orders.main()
     if "checkins" in which:
         checkins.main()
+    if "recognition" in which:
+        recognition.main()

@@ -283,7 +283,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # WeasyPrint logs each step of every PDF at INFO.
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -314,6 +319,10 @@ PERIODIC_JOBS = {
     "orders-expire-offers": {
         "job": "orders.expire_unanswered_offers",
         "schedule": crontab(minute="*/5"),
+    },
+    "records-award-stars": {
+        "job": "records.award_stars",
+        "schedule": crontab(minute=15, hour=3),
     },
     "wishes-remind-overdue-claims": {
         "job": "wishes.remind_overdue_claims",

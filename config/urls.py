@@ -4,6 +4,8 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from django.views.static import serve
 
+from records import views as records_views
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # Service records and point rules moved from the reports app to records: old links follow.
@@ -19,6 +21,10 @@ urlpatterns = [
     path("orders/", include("orders.urls")),
     path("checkins/", include("checkins.urls")),
     path("reports/", include("records.urls")),
+    # The public check of a certificate's paper copy (its QR code opens it).
+    path("boards/", records_views.boards, name="boards"),
+    path("verify/", records_views.certificate_verify, name="certificate_verify_form"),
+    path("verify/<str:code>/", records_views.certificate_verify, name="certificate_verify"),
     path("reports/", include("reports.urls")),
     path("", include("portal.urls")),
     path("", include("members.urls")),

@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
+from core.admin_exports import ExportableAdmin
 from members.access import ScopedInline, ScopedModelAdmin, own_community
 from notifications.models import Notification
 
@@ -202,7 +203,15 @@ class RegistrationInline(ScopedInline, admin.TabularInline):
 
 
 @admin.register(Member)
-class MemberAdmin(ScopedModelAdmin):
+class MemberAdmin(ExportableAdmin, ScopedModelAdmin):
+    export_columns = [
+        (_("real name"), "real_name"),
+        (_("phone"), "masked_phone"),
+        (pgettext_lazy("of a member", "Party branch"), "branch.name"),
+        (_("community of residence"), "residence_community.name"),
+        (_("skills"), "skills"),
+        (_("created at"), "created_at"),
+    ]
     list_display = ["real_name", "phone", "branch", "residence_community", "created_at"]
     list_filter = ["branch__parent", "service_categories", "residence_community"]
     search_fields = ["real_name", "user__username", "branch__name", "skills"]
@@ -254,7 +263,17 @@ class MemberAdmin(ScopedModelAdmin):
 
 
 @admin.register(CommunityRegistration)
-class CommunityRegistrationAdmin(ScopedModelAdmin):
+class CommunityRegistrationAdmin(ExportableAdmin, ScopedModelAdmin):
+    export_columns = [
+        (_("member"), "member.real_name"),
+        (_("community"), "community.name"),
+        (_("state"), "state"),
+        (_("requested at"), "created_at"),
+        (_("decided at"), "decided_at"),
+        (_("decided by"), lambda r: str(r.decided_by) if r.decided_by_id else ""),
+        (_("reason for declining"), "decline_reason"),
+        (_("ended at"), "ended_at"),
+    ]
     list_display = ["member", "community", "state", "created_at", "decided_at", "decided_by"]
     list_filter = ["state", "community__subdistrict", "created_at"]
     search_fields = ["member__real_name", "community__name"]

@@ -74,6 +74,7 @@ class MemberProfileForm(forms.ModelForm):
             "residence_community",
             "skills",
             "service_categories",
+            "on_public_boards",
         ]
         widgets = {
             "real_name": forms.TextInput(attrs={"autocomplete": "name"}),

@@ -43,6 +43,16 @@ class User(AbstractUser):
         return self.display_name or self.get_full_name() or self.username
 
 
+def mask_name(name: str) -> str:
+    """张*华: a name with all but its first and last characters hidden (张* for two)."""
+    name = (name or "").strip()
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
 def user_display(user) -> str:
     """How allauth shows a user: the member's real name where known."""
     member = getattr(user, "member", None) if user.pk else None
@@ -312,6 +322,11 @@ class Member(models.Model):
     skills = models.CharField(_("skills"), max_length=200, blank=True)
     service_categories = models.ManyToManyField(
         ServiceCategory, blank=True, related_name="members", verbose_name=_("service categories")
+    )
+    on_public_boards = models.BooleanField(
+        _("show me on public leaderboards"),
+        default=False,
+        help_text=_("Public leaderboards show only members who agreed, with a masked name."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

@@ -156,6 +156,7 @@ def member_profile_save(
     residence_community: Community | None = None,
     skills: str = "",
     service_categories=(),
+    on_public_boards: bool = False,
 ) -> Member:
     """Create or update the member profile of `user` (after sign-up, or when it changes)."""
     if branch.kind != Organization.Kind.BRANCH:
@@ -169,6 +170,7 @@ def member_profile_save(
                 "branch": branch,
                 "residence_community": residence_community,
                 "skills": skills.strip(),
+                "on_public_boards": on_public_boards,
             },
         )
         member.service_categories.set(service_categories)

@@ -85,6 +85,7 @@ def profile_edit(request):
                 residence_community=form.cleaned_data["residence_community"],
                 skills=form.cleaned_data["skills"],
                 service_categories=form.cleaned_data["service_categories"],
+                on_public_boards=form.cleaned_data["on_public_boards"],
             )
         except services.MembersError as exc:
             form.add_error(None, exc.message)

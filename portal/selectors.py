@@ -30,6 +30,7 @@ class MemberHome:
     open_claims: list = field(default_factory=list)
     more_claims: bool = False
     report: object = None  # the member's latest half-year report, if any
+    recognition: object = None  # records.selectors.Recognition: periods' figures, star level
 
 
 def member_home(*, user, member: Member) -> MemberHome:
@@ -51,6 +52,7 @@ def member_home(*, user, member: Member) -> MemberHome:
         open_claims=claims[:HOME_CLAIMS],
         more_claims=len(claims) > HOME_CLAIMS,
         report=reports_selectors.member_reports_for(user=user, member=member).first(),
+        recognition=records_selectors.member_recognition(member=member, halves=halves),
     )
 
 

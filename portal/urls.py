@@ -9,4 +9,8 @@ urlpatterns = [
     path("me/registrations/", views.registration_create, name="registration_create"),
     path("staff/", views.staff_home, name="staff_home"),
     path("staff/wishes/<int:pk>/to-need/", views.wish_to_need, name="wish_to_need"),
+    path("insight/", views.insight_page, name="insight"),
+    path("insight/summary.pdf", views.insight_pdf, name="insight_pdf"),
+    path("teams/", views.team_list, name="team_list"),
+    path("teams/<int:pk>/", views.team_detail, name="team_detail"),
 ]

@@ -11,28 +11,31 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q
-from django.shortcuts import redirect, render
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from checkins import selectors as checkins_selectors
 from core.errors import DomainError
 from core.once import already_saved_message, create_once
+from core.pdf import PdfUnavailable
 from members import selectors as members_selectors
 from members import services as members_services
 from members.access import can, get_roles, staff_community_or_403
 from members.forms import DeclineForm, RegistrationForm
-from members.models import CommunityRegistration
+from members.models import CommunityRegistration, ServiceTeam
 from members.services import MembersError
 from orders.selectors import member_home_card
 from projects import selectors as projects_selectors
 from projects import services as projects_services
 from projects.forms import WishToNeedForm
 from projects.models import Need
+from records.boards import BoardPeriod
 from wishes import selectors as wishes_selectors
 from wishes import services as wishes_services
 
-from . import selectors
+from . import insight, selectors, teams
 
 
 def home(request):
@@ -181,3 +184,83 @@ def wish_to_need(request, pk):
     else:
         form = WishToNeedForm(initial={"title": wish.title, "description": wish.description})
     return render(request, "portal/wish_to_need.html", {"wish": wish, "form": form})
+
+
+# ---------------------------------------------------------------------------------------------
+# Service teams
+# ---------------------------------------------------------------------------------------------
+@login_required
+def team_list(request):
+    return render(request, "portal/team_list.html", {"teams": teams.team_list()})
+
+
+@login_required
+def team_detail(request, pk):
+    team = get_object_or_404(
+        ServiceTeam.objects.select_related("category", "community", "captain"), pk=pk
+    )
+    roles = get_roles(request.user)
+    in_team = roles.member is not None and (
+        roles.member.pk == team.captain_id or team.memberships.filter(member=roles.member).exists()
+    )
+    full_names = in_team or (
+        team.community is not None and can(request.user, "records.board.full", team.community)
+    )
+    return render(
+        request,
+        "portal/team_detail.html",
+        {"page": teams.team_page(team=team, full_names=full_names), "full_names": full_names},
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Dashboards
+# ---------------------------------------------------------------------------------------------
+def _insight(request):
+    scope = insight.scope_for(request.user, request.GET.get("unit", ""))
+    if scope is None:
+        raise PermissionDenied
+    period = request.GET.get("period", BoardPeriod.HALF)
+    if period not in BoardPeriod.values:
+        period = BoardPeriod.HALF
+    data = insight.dashboard(scope, period)
+    charts = [
+        {
+            "id": chart["id"],
+            "title": chart["title"],
+            "series": chart["series"],
+            "data": chart,
+            "json_id": f"data-{chart['id']}",
+            "rows": insight.table_rows(chart),
+        }
+        for chart in data["charts"]
+    ]
+    return scope, period, {**data, "charts": charts}
+
+
+@login_required
+def insight_page(request):
+    scope, period, data = _insight(request)
+    return render(
+        request,
+        "portal/insight.html",
+        {
+            "data": data,
+            "period": period,
+            "periods": BoardPeriod.choices,
+            "unit": request.GET.get("unit", "") if scope.key != "all" else "",
+        },
+    )
+
+
+@login_required
+def insight_pdf(request):
+    scope, period, data = _insight(request)
+    try:
+        pdf = insight.summary_pdf(data)
+    except PdfUnavailable:
+        messages.error(request, _("The PDF cannot be made right now. Please try later."))
+        return redirect("portal:insight")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="summary-{period}.pdf"'
+    return response

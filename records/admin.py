@@ -6,12 +6,13 @@ import datetime
 from django import forms
 from django.contrib import admin
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_exports import ExportableAdmin
 from members.access import ScopedModelAdmin
 
-from .models import PointRule, ServiceRecord
+from .models import Certificate, MemberStar, PointRule, ServiceRecord, StarRule
 
 
 class PointRuleForm(forms.ModelForm):
@@ -81,7 +82,18 @@ class PointRuleAdmin(ScopedModelAdmin):
 
 
 @admin.register(ServiceRecord)
-class ServiceRecordAdmin(ScopedModelAdmin):
+class ServiceRecordAdmin(ExportableAdmin, ScopedModelAdmin):
+    export_columns = [
+        (_("date of service"), "served_on"),
+        (_("member"), "member.real_name"),
+        (_("community"), "community.name"),
+        (pgettext_lazy("service record", "title"), "title"),
+        (_("kind"), "kind"),
+        (_("hours"), "hours"),
+        (_("points"), "points"),
+        (_("source"), "source"),
+        (_("created at"), "created_at"),
+    ]
     list_display = [
         "served_on",
         "member",
@@ -115,3 +127,98 @@ class ServiceRecordAdmin(ScopedModelAdmin):
     def has_add_permission(self, request):
         # Staff record service with the site's form, which checks the member's registration.
         return False
+
+
+# ---------------------------------------------------------------------------------------------
+# The platform's star levels and the certificates
+# ---------------------------------------------------------------------------------------------
+@admin.register(StarRule)
+class StarRuleAdmin(ScopedModelAdmin):
+    """Superusers set the hours of each level; awards already made are kept whatever changes
+    (the job records.award_stars awards what a lowered threshold now reaches)."""
+
+    list_display = ["level", "label", "min_hours", "updated_at"]
+    fields = ["level", "label", "min_hours"]
+    ordering = ["level"]
+
+
+class BelowThresholdFilter(admin.SimpleListFilter):
+    """Awards whose member's hours are now under the level's threshold (a record corrected, a
+    rule raised): to review by hand, never removed by themselves."""
+
+    title = _("review")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("below", _("Hours now below the level's threshold"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "below":
+            from .selectors import stars_to_review
+
+            return stars_to_review(queryset)
+        return queryset
+
+
+@admin.register(MemberStar)
+class MemberStarAdmin(ExportableAdmin, ScopedModelAdmin):
+    export_columns = [
+        (_("member"), "member.real_name"),
+        (_("star level"), "label"),
+        (_("hours when awarded"), "hours_at_award"),
+        (_("hours needed when awarded"), "min_hours"),
+        (_("awarded at"), "awarded_at"),
+    ]
+    list_display = ["member", "label", "level", "hours_at_award", "min_hours", "awarded_at"]
+    list_filter = [BelowThresholdFilter, "level"]
+    search_fields = ["member__real_name"]
+    list_select_related = ["member"]
+    readonly_fields = ["member", "level", "label", "min_hours", "hours_at_award", "awarded_at"]
+    fields = readonly_fields
+
+
+@admin.register(Certificate)
+class CertificateAdmin(ExportableAdmin, ScopedModelAdmin):
+    export_columns = [
+        (_("certificate number"), "number"),
+        (_("name"), "member_name"),
+        (_("recording unit"), "issuer_name"),
+        (_("service from"), "period_from"),
+        (_("service to"), "period_to"),
+        (_("total hours"), "total_hours"),
+        (_("state"), "state"),
+        (_("issued at"), "issued_at"),
+        (_("reason for revoking"), "revoke_reason"),
+    ]
+    list_display = [
+        "number",
+        "member_name",
+        "issuer_name",
+        "period_from",
+        "period_to",
+        "total_hours",
+        "state",
+        "issued_at",
+    ]
+    list_filter = ["state", "issued_at"]
+    search_fields = ["number", "member_name", "verify_code"]
+    list_select_related = ["member"]
+    readonly_fields = [
+        "number",
+        "verify_code",
+        "member",
+        "member_name",
+        "community",
+        "issuer_name",
+        "period_from",
+        "period_to",
+        "total_hours",
+        "sha256",
+        "state",
+        "issued_at",
+        "issued_by",
+        "revoked_at",
+        "revoked_by",
+        "revoke_reason",
+    ]
+    fields = readonly_fields

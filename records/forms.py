@@ -48,3 +48,71 @@ class ServiceRecordEntryForm(forms.Form):
         if day > timezone.localdate():
             raise forms.ValidationError(_("The date of service cannot be in the future."))
         return day
+
+
+class CertificateRequestForm(forms.Form):
+    """A member picks a recording unit and the dates of the service to certify."""
+
+    community = forms.ModelChoiceField(
+        label=_("Recording unit"),
+        queryset=None,
+        empty_label=_("Choose…"),
+        help_text=_("The community that recorded your service: it certifies what it recorded."),
+    )
+    period_from = forms.DateField(label=_("Service from"), widget=DateInput())
+    period_to = forms.DateField(label=_("Service to"), widget=DateInput())
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = units
+        today = timezone.localdate()
+        self.fields["period_to"].widget.attrs["max"] = today.isoformat()
+        self.fields["period_from"].widget.attrs["max"] = today.isoformat()
+        if not self.is_bound:
+            self.initial.setdefault("period_from", today.replace(month=1, day=1))
+            self.initial.setdefault("period_to", today)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("period_from"), data.get("period_to")
+        if start and end and start > end:
+            self.add_error("period_to", _("The first day must be on or before the last day."))
+        if end and end > timezone.localdate():
+            self.add_error("period_to", _("The period cannot end after today."))
+        return data
+
+
+class CertificateRevokeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for revoking"),
+        max_length=200,
+        help_text=_("Shown to the member; the verify page then says the certificate is revoked."),
+    )
+
+
+class BoardForm(forms.Form):
+    """Which leaderboard: of whom, for which period, by what (read from the query string)."""
+
+    KINDS = [
+        ("community", _("Members of a community")),
+        ("branch", _("Members of a Party branch")),
+        ("organization", _("Members of an organization")),
+        ("team", _("Members of a service team")),
+        ("organizations", _("Organizations")),
+        ("teams", _("Service teams")),
+    ]
+    kind = forms.ChoiceField(label=_("Board"), choices=KINDS, required=False)
+    unit = forms.IntegerField(label=_("Unit"), required=False, min_value=1, max_value=2**31 - 1)
+    period = forms.ChoiceField(label=_("Period"), required=False, choices=())
+    by = forms.ChoiceField(label=_("Ranked by"), required=False, choices=())
+
+    def __init__(self, *args, **kwargs):
+        from .boards import BoardBy, BoardPeriod
+
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = BoardPeriod.choices
+        self.fields["by"].choices = [
+            *BoardBy.choices,
+            ("rate", _("报到 rate")),
+            ("per_member", _("Hours per member")),
+        ]

@@ -6,6 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -146,3 +147,160 @@ class PointRule(models.Model):
             Decimal(1), rounding=ROUND_HALF_UP
         )
         return self.points_per_record + int(per_hour)
+
+
+# What is not volunteer service: a producer that records meetings or study (an activity of kind
+# "meeting", say) gives its records one of these kinds, and they count towards neither star
+# levels nor certificates (民政部令第67号 第十九条: only volunteer service is recorded).
+NOT_VOLUNTEER_SERVICE_KINDS = frozenset({"meeting", "study"})
+
+
+def volunteer_service_q(prefix: str = "") -> Q:
+    """Records of volunteer service (at `prefix`, e.g. "service_records__")."""
+    return ~Q(**{f"{prefix}kind__in": sorted(NOT_VOLUNTEER_SERVICE_KINDS)})
+
+
+# ---------------------------------------------------------------------------------------------
+# The platform's star levels (平台星级)
+# ---------------------------------------------------------------------------------------------
+class StarRule(models.Model):
+    """One level of the platform's star levels: the volunteer-service hours it takes.
+
+    The platform's own rule, not an association's rating: superusers edit it. Seeded with the
+    community volunteer registration rules' 100 / 300 / 600 / 1,000 / 1,500 hours; cities differ.
+    Changing a threshold never takes an award away (MemberStar keeps each award as history).
+    """
+
+    level = models.PositiveSmallIntegerField(_("star level"), unique=True)
+    min_hours = models.DecimalField(_("hours needed"), max_digits=7, decimal_places=1)
+    label = models.CharField(pgettext_lazy("star level", "label"), max_length=40)
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("star level rule")
+        verbose_name_plural = _("star level rules")
+        ordering = ["level"]
+        constraints = [
+            models.CheckConstraint(condition=Q(level__gte=1), name="star_rule_level_from_one"),
+            models.CheckConstraint(condition=Q(min_hours__gt=0), name="star_rule_hours_positive"),
+        ]
+
+    def __str__(self):
+        return self.label
+
+
+class MemberStar(models.Model):
+    """A star level awarded to a member: kept as history, once per level.
+
+    Awarded when the member's volunteer-service hours first reach the level's threshold. A later
+    rule change or correction never removes it silently: an award whose member is now below the
+    level's threshold is shown in the review list (`records.selectors.stars_to_review`).
+    """
+
+    member = models.ForeignKey(
+        Member, models.CASCADE, related_name="stars", verbose_name=_("member")
+    )
+    level = models.PositiveSmallIntegerField(_("star level"))
+    label = models.CharField(pgettext_lazy("star level", "label"), max_length=40)
+    min_hours = models.DecimalField(_("hours needed when awarded"), max_digits=7, decimal_places=1)
+    hours_at_award = models.DecimalField(_("hours when awarded"), max_digits=8, decimal_places=1)
+    awarded_at = models.DateTimeField(_("awarded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("star level award")
+        verbose_name_plural = _("star level awards")
+        ordering = ["member", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "level"], name="member_star_once_per_level")
+        ]
+        indexes = [models.Index(fields=["level", "member"], name="member_star_by_level")]
+
+    def __str__(self):
+        return f"{self.member} · {self.label}"
+
+
+# ---------------------------------------------------------------------------------------------
+# 志愿服务记录证明: certificates a member downloads and anyone can verify
+# ---------------------------------------------------------------------------------------------
+def certificate_upload_to(instance, filename):
+    return f"certificates/{instance.member_id}/{filename}"
+
+
+class Certificate(models.Model):
+    """A certificate of volunteer service recorded by one unit (谁记录谁证明) over a period.
+
+    `lines` is a snapshot of each record certified (date, content, hours), so that the paper
+    and the verify page agree with what was issued whatever happens to the records later.
+    """
+
+    class State(models.TextChoices):
+        ISSUED = "issued", _("Valid")
+        REVOKED = "revoked", _("Revoked")
+
+    STATE_COLOURS = {State.ISSUED: "success", State.REVOKED: "danger"}
+
+    number = models.CharField(_("certificate number"), max_length=30, unique=True)
+    verify_code = models.CharField(_("verification code"), max_length=12, unique=True)
+    member = models.ForeignKey(
+        Member, models.PROTECT, related_name="certificates", verbose_name=_("member")
+    )
+    member_name = models.CharField(_("name"), max_length=40)
+    community = models.ForeignKey(
+        Community,
+        models.PROTECT,
+        related_name="certificates",
+        verbose_name=_("recording unit"),
+    )
+    issuer_name = models.CharField(_("recording unit"), max_length=120)
+    period_from = models.DateField(_("service from"))
+    period_to = models.DateField(_("service to"))
+    total_hours = models.DecimalField(_("total hours"), max_digits=8, decimal_places=1)
+    lines = models.JSONField(_("records certified"), default=list)
+    pdf = models.FileField(_("PDF"), upload_to=certificate_upload_to, blank=True)
+    sha256 = models.CharField(_("fingerprint (SHA-256)"), max_length=64, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.ISSUED)
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revoked by"),
+    )
+    revoke_reason = models.CharField(_("reason for revoking"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("service certificate")
+        verbose_name_plural = _("service certificates")
+        ordering = ["-issued_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_to__gte=models.F("period_from")),
+                name="certificate_period_in_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(state="issued") | ~Q(revoke_reason=""),
+                name="certificate_revoked_with_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["member", "-issued_at"], name="certificate_by_member"),
+            models.Index(fields=["community", "state"], name="certificate_by_unit"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.state == self.State.REVOKED

@@ -7,13 +7,13 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from core.periods import Period
 from members.models import CommunityRegistration, Member
 
-from .models import ServiceRecord
+from .models import NOT_VOLUNTEER_SERVICE_KINDS, Certificate, ServiceRecord
 
 
 @dataclass
@@ -118,3 +118,79 @@ def community_registered_members(*, community):
         registrations__community=community,
         registrations__state=CommunityRegistration.State.CONFIRMED,
     ).order_by("real_name", "pk")
+
+
+def member_certificates(*, member: Member):
+    return Certificate.objects.filter(member=member).select_related("community")
+
+
+def unit_certificates(*, community):
+    return (
+        Certificate.objects.filter(community=community)
+        .select_related("member")
+        .order_by("-issued_at", "-pk")
+    )
+
+
+def certificate_by_code(code: str) -> Certificate | None:
+    if not code:
+        return None
+    return Certificate.objects.filter(verify_code=code).first()
+
+
+def stars_to_review(queryset=None):
+    """Awards whose member's volunteer-service hours are now below the level's current
+    threshold: kept (an award is history), listed for the staff to look at."""
+    from .models import MemberStar, StarRule, volunteer_service_q
+
+    queryset = MemberStar.objects.all() if queryset is None else queryset
+    hours = Coalesce(
+        Subquery(
+            ServiceRecord.objects.filter(volunteer_service_q(), member_id=OuterRef("member_id"))
+            .order_by()
+            .values("member_id")
+            .annotate(s=Sum("hours"))
+            .values("s")[:1]
+        ),
+        Value(Decimal(0)),
+    )
+    threshold = Subquery(StarRule.objects.filter(level=OuterRef("level")).values("min_hours")[:1])
+    return queryset.annotate(now_hours=hours, now_threshold=threshold).filter(
+        now_hours__lt=F("now_threshold")
+    )
+
+
+@dataclass
+class Recognition:
+    """A member's figures for the home page: this half-year and all time, each with its period,
+    and the platform's star level with the next one."""
+
+    period: Period
+    half_hours: Decimal
+    half_points: int
+    all_hours: Decimal
+    all_points: int
+    standing: object  # records.stars.StarStanding
+
+
+def member_recognition(*, member: Member, halves: list[HalfYear] | None = None) -> Recognition:
+    """From the half-years already read (`member_service_by_half_year`), plus the star level
+    (two queries)."""
+    from .stars import star_standing
+
+    if halves is None:
+        halves = member_service_by_half_year(member=member)
+    period = Period.current()
+    this_half = next((h for h in halves if h.period == period), None)
+    volunteer = sum(
+        (r.hours for h in halves for r in h.records if r.kind not in NOT_VOLUNTEER_SERVICE_KINDS),
+        start=Decimal(0),
+    )
+    return Recognition(
+        period=period,
+        half_hours=this_half.hours if this_half else Decimal(0),
+        half_points=this_half.points if this_half else 0,
+        all_hours=sum((h.hours for h in halves), start=Decimal(0)),
+        all_points=sum(h.points for h in halves),
+        standing=star_standing(member=member, hours=volunteer),
+    )

@@ -18,7 +18,8 @@ from core.periods import Period
 from members.access import can
 from members.models import Community, CommunityRegistration, Member
 
-from .models import PointRule, ServiceRecord
+from .models import NOT_VOLUNTEER_SERVICE_KINDS, PointRule, ServiceRecord
+from .stars import stars_award
 
 
 class RecordsError(DomainError):
@@ -110,7 +111,7 @@ def service_record_create(
     kind, source = ServiceRecord.Kind(kind), ServiceRecord.Source(source)
     try:
         with transaction.atomic():
-            return ServiceRecord.objects.create(
+            record = ServiceRecord.objects.create(
                 member=member,
                 community=community,
                 served_on=served_on,
@@ -125,6 +126,9 @@ def service_record_create(
             )
     except IntegrityError:
         return None
+    if record.kind not in NOT_VOLUNTEER_SERVICE_KINDS:
+        stars_award(member=member)
+    return record
 
 
 def service_record_correct(*, record: ServiceRecord, hours, reason: str, by=None) -> ServiceRecord:

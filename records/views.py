@@ -3,16 +3,37 @@
 Thin: each view fetches through members.access, calls a service and renders.
 """
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from members.access import member_or_404, scope, staff_community_or_403
+from core.http import client_ip
+from core.pagination import page_of
+from core.pdf import PdfUnavailable
+from core.ratelimit import rate_limit_take
+from core.views import run_service
+from members.access import (
+    can,
+    get_for_user_or_404,
+    get_roles,
+    member_or_404,
+    scope,
+    staff_community_or_403,
+)
+from members.models import Community, mask_name
 
-from . import selectors, services
-from .forms import ServiceRecordEntryForm
+from . import boards as boards_module
+from . import certificates, selectors, services
+from .forms import BoardForm, CertificateRequestForm, CertificateRevokeForm, ServiceRecordEntryForm
+from .models import Certificate
 from .services import RecordsError
+
+log = logging.getLogger(__name__)
 
 
 @login_required
@@ -31,6 +52,7 @@ def my_service(request):
             "total_points": total_points,
             "total_hours": total_hours,
             "ranks": ranks,
+            "recognition": selectors.member_recognition(member=member, halves=halves),
         },
     )
 
@@ -73,3 +95,188 @@ def staff_records(request):
             "records": selectors.community_recent_records(community=community),
         },
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Certificates (志愿服务记录证明)
+# ---------------------------------------------------------------------------------------------
+@login_required
+def my_certificates(request):
+    member = member_or_404(request.user)
+    units = Community.objects.filter(
+        pk__in=[u.pk for u in certificates.certificate_units(member=member)]
+    ).order_by("name")
+    form = CertificateRequestForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            certificate = certificates.certificate_issue(
+                by=request.user,
+                member=member,
+                community=data["community"],
+                period_from=data["period_from"],
+                period_to=data["period_to"],
+            )
+        except certificates.CertificateError as e:
+            form.add_error(None, e.message)
+        except PdfUnavailable as e:
+            log.error("Certificate PDF unavailable: %s", e)
+            form.add_error(None, _("Certificates cannot be made right now. Please try later."))
+        else:
+            return redirect("records:certificate_pdf", certificate.pk)
+    return render(
+        request,
+        "records/my_certificates.html",
+        {
+            "form": form,
+            "certificates": selectors.member_certificates(member=member),
+            "has_units": units.exists(),
+        },
+    )
+
+
+@login_required
+def certificate_pdf(request, pk):
+    member = member_or_404(request.user)
+    certificate = get_for_user_or_404(
+        request.user, Certificate.objects.filter(member=member), pk=pk
+    )
+    if not certificate.pdf:
+        raise Http404
+    return FileResponse(
+        certificate.pdf.open("rb"),
+        as_attachment=True,
+        filename=f"{certificate.number}.pdf",
+        content_type="application/pdf",
+    )
+
+
+@login_required
+def staff_certificates(request):
+    community = staff_community_or_403(request.user)
+    page = page_of(request, selectors.unit_certificates(community=community), 50)
+    return render(
+        request,
+        "records/staff_certificates.html",
+        {"community": community, "page": page, "revoke_form": CertificateRevokeForm()},
+    )
+
+
+@login_required
+@require_POST
+def certificate_revoke(request, pk):
+    community = staff_community_or_403(request.user)
+    certificate = get_for_user_or_404(
+        request.user, Certificate.objects.filter(community=community), pk=pk
+    )
+    form = CertificateRevokeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the certificate is revoked."))
+    else:
+        run_service(
+            request,
+            certificates.certificate_revoke,
+            success=_("Certificate %(number)s has been revoked.") % {"number": certificate.number},
+            by=request.user,
+            certificate=certificate,
+            reason=form.cleaned_data["reason"],
+        )
+    return redirect("records:staff_certificates")
+
+
+VERIFY_RATE = "30/m"
+
+
+def certificate_verify(request, code=""):
+    """The public check of a certificate: what a paper copy must agree with, nothing more."""
+    code = certificates.normalize_code(code or request.GET.get("code", ""))
+    context = {"code": code, "certificate": None, "asked": bool(code)}
+    if code:
+        if not rate_limit_take(
+            scope="certificate-verify", client=client_ip(request) or "?", rate=VERIFY_RATE
+        ):
+            return render(request, "records/verify.html", {**context, "limited": True}, status=429)
+        certificate = selectors.certificate_by_code(code)
+        if certificate is not None:
+            context["certificate"] = certificate
+            context["masked_name"] = mask_name(certificate.member_name)
+    status = 404 if code and context["certificate"] is None else 200
+    response = render(request, "records/verify.html", context, status=status)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+# ---------------------------------------------------------------------------------------------
+# Leaderboards
+# ---------------------------------------------------------------------------------------------
+def boards(request):
+    """The leaderboards, each naming its period; public (opted-in members, masked names) unless
+    the user runs the unit."""
+    form = BoardForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    roles = get_roles(request.user)
+    kind = data.get("kind") or "community"
+    period = data.get("period") or boards_module.BoardPeriod.HALF
+    by = data.get("by") or "hours"
+    unit_id = data.get("unit")
+    context = {"form": form, "kind": kind, "period": period, "by": by}
+    if kind in ("organizations", "teams"):
+        if kind == "organizations":
+            by = by if by in ("rate", "per_member") else "rate"
+            rows, label = boards_module.organization_board(period=period, by=by)
+        else:
+            rows, label = boards_module.team_board(period=period)
+        context.update(unit_rows=rows, period_label=label, by=by)
+        return render(request, "records/boards.html", context)
+    by = by if by in ("hours", "points") else "hours"
+    units = _board_units(kind)
+    unit = None
+    if unit_id:
+        unit = units.filter(pk=unit_id).first()
+    if unit is None and roles.member is not None:
+        unit = _own_unit(kind, roles)
+    if unit is None:
+        unit = units.first()
+    board = None
+    if unit is not None:
+        members = {
+            "community": boards_module.community_members,
+            "branch": boards_module.branch_members,
+            "organization": boards_module.organization_members,
+            "team": boards_module.team_members,
+        }[kind](unit)
+        board = boards_module.member_board(
+            members=members,
+            period=period,
+            by=by,
+            community=unit if kind == "community" else None,
+            public=not can(request.user, "records.board.full", unit),
+            me=roles.member,
+            title=str(unit),
+        )
+    context.update(units=units, unit=unit, board=board, by=by)
+    return render(request, "records/boards.html", context)
+
+
+def _board_units(kind):
+    from members.models import Organization, ServiceTeam
+
+    if kind == "community":
+        return Community.objects.filter(is_active=True).order_by("name")
+    if kind == "branch":
+        return Organization.objects.filter(kind=Organization.Kind.BRANCH).order_by("path")
+    if kind == "organization":
+        return Organization.objects.exclude(kind=Organization.Kind.BRANCH).order_by("path")
+    return ServiceTeam.objects.order_by("name")
+
+
+def _own_unit(kind, roles):
+    member = roles.member
+    if kind == "community":
+        registration = member.active_registration()
+        return registration.community if registration else None
+    if kind == "branch":
+        return member.branch
+    if kind == "organization":
+        return member.branch.parent
+    return member.teams.order_by("name").first()

@@ -24,6 +24,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_exports import ExportableAdmin
 from core.badges import state_badge_html
 from core.exports import xlsx_response
 from core.periods import Period
@@ -495,7 +496,18 @@ class OrganizationReportForm(forms.ModelForm):
 
 
 @admin.register(OrganizationReport)
-class OrganizationReportAdmin(ScopedModelAdmin):
+class OrganizationReportAdmin(ExportableAdmin, ScopedModelAdmin):
+    export_columns = [
+        (pgettext_lazy("Party", "organization"), "organization.name"),
+        (_("year"), "year"),
+        (_("state"), "state"),
+        (_("members reported"), "members_reported"),
+        (_("members in all"), "members_total"),
+        (pgettext_lazy("service record", "Hours"), "hours"),
+        (_("wishes fulfilled"), "wishes_fulfilled"),
+        (_("submitted at"), "submitted_at"),
+        (_("due on"), "due_on"),
+    ]
     form = OrganizationReportForm
     list_display = [
         "organization",
@@ -649,7 +661,15 @@ class OrganizationReportAdmin(ScopedModelAdmin):
 # Evaluations, point rules, service records
 # ---------------------------------------------------------------------------------------------
 @admin.register(Evaluation)
-class EvaluationAdmin(ScopedModelAdmin):
+class EvaluationAdmin(ExportableAdmin, ScopedModelAdmin):
+    export_columns = [
+        (_("member"), "member.real_name"),
+        (_("community"), "community.name"),
+        (_("half-year"), lambda e: str(e.period.label)),
+        (_("rating"), "rating"),
+        (_("comment"), "comment"),
+        (_("rated at"), "rated_at"),
+    ]
     list_display = ["member", "community", "period_label", "rating", "comment", "rated_at"]
     list_filter = [PeriodFilter, "rating", BranchFilter]
     search_fields = ["member__real_name", "community__name"]

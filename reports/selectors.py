@@ -89,3 +89,20 @@ def community_evaluation_rows(
         )
         for m in members
     ]
+
+
+def rating_counts(*, communities=None, start=None, end=None) -> list[dict]:
+    """For the dashboards: evaluations by rating in the half-years from `start` to `end` (one
+    grouped query)."""
+    qs = Evaluation.objects.all()
+    if communities is not None:
+        qs = qs.filter(community_id__in=communities)
+    if start is not None:
+        qs = qs.filter(
+            Q(year__gt=start.year) | Q(year=start.year, half__gte=1 if start.month <= 6 else 2)
+        )
+    if end is not None:
+        qs = qs.filter(
+            Q(year__lt=end.year) | Q(year=end.year, half__lte=1 if end.month <= 6 else 2)
+        )
+    return list(qs.values("rating").annotate(n=Count("pk")).order_by("rating"))

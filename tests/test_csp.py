@@ -3,6 +3,7 @@ the header, and no HTML answer holds what the policy would refuse: an inline <sc
 the page's nonce, an inline on* handler, a javascript: link, a style="" attribute or a <style>
 block without the nonce, a script or style sheet from another site."""
 
+import datetime
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -16,7 +17,9 @@ from django.template import engines
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from checkins import services as checkins_services
+from members.models import ServiceTeam
 from notifications.models import Notification
+from records.models import Certificate
 from tests import factories as f
 from tests.checkins.factories import ActivityFactory, SessionFactory, SignupFactory, VenueFactory
 from tests.reports.factories import (
@@ -128,12 +131,28 @@ def a_bit_of_everything(member, other_member, community, branch, party_committee
     scan = checkins_services.scan_redeem(
         code=secret, kind="entry", venue=venue, nonce="csp", by=staff
     ).scan
+    certificate = Certificate.objects.create(
+        number="ZM1",
+        verify_code="7K3M9Q2XR4TB",
+        member=member,
+        member_name=member.real_name,
+        community=community,
+        issuer_name=community.name,
+        period_from=datetime.date(2026, 1, 1),
+        period_to=datetime.date(2026, 1, 2),
+        total_hours=2,
+    )
+    team = ServiceTeam.objects.create(
+        name="助老服务队", category=f.ServiceCategoryFactory(), captain=member
+    )
     return {
         "activity": activity,
         "venue": venue,
         "signup": signup,
         "secret": secret,
         "scan": scan,
+        "certificate": certificate,
+        "team": team,
         "wish": published,
         "claimed": claimed,
         "fulfilled": fulfilled,
@@ -206,6 +225,10 @@ def _arguments(d):
         "checkins:scan_undo": {"pk": d["scan"].pk},
         "checkins:confirm": {"pk": d["scan"].attendance_id},
         "checkins:correct": {"pk": d["scan"].attendance_id},
+        "records:certificate_pdf": {"pk": d["certificate"].pk},
+        "records:certificate_revoke": {"pk": d["certificate"].pk},
+        "certificate_verify": {"code": d["certificate"].verify_code},
+        "portal:team_detail": {"pk": d["team"].pk},
         "account_confirm_email": {"key": "no-such-key"},
         "account_reset_password_from_key": {"uidb36": "0", "key": "no-such-key"},
     }
@@ -318,8 +341,10 @@ def _templates():
     ]
     for folder in folders:
         for path in sorted(folder.rglob("*.html")):
-            # Emails are read in mail programs, which need inline styles and run no policy.
-            if "email" not in path.parts and "emails" not in path.parts:
+            # Emails are read in mail programs, which need inline styles and run no policy; PDFs
+            # (`*_pdf.html`) are rendered by WeasyPrint on the server, which runs no script.
+            mail = "email" in path.parts or "emails" in path.parts
+            if not mail and not path.stem.endswith("_pdf"):
                 yield path
 
 

@@ -5,7 +5,9 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from core.admin_exports import ExportableAdmin
 from core.http import client_ip
 from members.access import ScopedInline, ScopedModelAdmin, can, own_community
 
@@ -113,7 +115,18 @@ class WishAdminForm(forms.ModelForm):
 
 
 @admin.register(Wish)
-class WishAdmin(ScopedModelAdmin):
+class WishAdmin(ExportableAdmin, ScopedModelAdmin):
+    # No resident's name or contact: the staff's own export (wishes:staff_export) has those.
+    export_columns = [
+        ("ID", "pk"),
+        (pgettext_lazy("wish", "title"), "title"),
+        (_("community"), "community.name"),
+        (_("state"), "state"),
+        (_("deadline"), "deadline"),
+        (_("created at"), "created_at"),
+        (_("completed at"), "completed_at"),
+        (_("service hours"), "service_hours"),
+    ]
     form = WishAdminForm
     fk_choices = {"community": own_community}
     list_display = ["title", "community", "resident", "state", "deadline", "created_at"]
@@ -187,7 +200,14 @@ class WishAdmin(ScopedModelAdmin):
 
 
 @admin.register(Claim)
-class ClaimAdmin(ScopedModelAdmin):
+class ClaimAdmin(ExportableAdmin, ScopedModelAdmin):
+    export_columns = [
+        (_("wish"), "wish.title"),
+        (_("claimed as"), "claimant_kind"),
+        (_("claimant"), "claimant_name"),
+        (_("state"), "state"),
+        (_("promised date"), "promised_date"),
+    ]
     list_display = [
         "wish",
         "claimant_kind",

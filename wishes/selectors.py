@@ -150,3 +150,44 @@ def wishes_waiting_for_staff(*, community) -> dict[str, int]:
         wish__community=community, state=Claim.State.ACTIVE, promised_date__lt=today
     ).count()
     return counts
+
+
+def team_claims(*, team, limit: int = 30) -> list:
+    """A service team's wish claims, newest first (one query): for the team's page."""
+    return list(
+        Claim.objects.filter(team=team)
+        .select_related("wish", "wish__community")
+        .order_by("-pk")[:limit]
+    )
+
+
+def wish_counts_by_month_and_state(*, communities=None, start=None, end=None) -> list[dict]:
+    """For the dashboards: wishes made per month and their state now (one grouped query).
+    `communities`: a queryset or list of community ids, None for all."""
+    from django.db.models.functions import TruncMonth
+
+    qs = Wish.objects.all()
+    if communities is not None:
+        qs = qs.filter(community_id__in=communities)
+    if start is not None:
+        qs = qs.filter(created_at__date__gte=start)
+    if end is not None:
+        qs = qs.filter(created_at__date__lte=end)
+    return list(
+        qs.annotate(month=TruncMonth("created_at"))
+        .values("month", "state")
+        .annotate(n=Count("pk"))
+        .order_by("month", "state")
+    )
+
+
+def overdue_claims(*, communities=None, limit: int = 10) -> list:
+    """Active claims past their promised date, the most overdue first (one query)."""
+    qs = Claim.objects.filter(state=Claim.State.ACTIVE, promised_date__lt=timezone.localdate())
+    if communities is not None:
+        qs = qs.filter(wish__community_id__in=communities)
+    return list(
+        qs.select_related(
+            "wish", "wish__community", "member", "team", "organization", "claimed_by"
+        ).order_by("promised_date", "pk")[:limit]
+    )

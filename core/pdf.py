@@ -1,0 +1,87 @@
+"""PDF from HTML and CSS, with WeasyPrint (Pango underneath) and the Noto CJK fonts.
+
+The fonts are subset and embedded, so Chinese text prints and extracts cleanly. Nothing is
+fetched: the URL fetcher serves `data:` URIs only (styles are inline in the document). Where
+WeasyPrint or its system libraries are missing, `PdfUnavailable` says what to
+install (`make` and `.ci/run` install them: `apt-get install fonts-noto-cjk libpango-1.0-0
+libpangoft2-1.0-0`).
+"""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import subprocess
+from pathlib import Path
+
+INSTALL_HINT = (
+    "apt-get install fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 and "
+    "pip install -r requirements.txt (weasyprint)"
+)
+
+
+class PdfUnavailable(RuntimeError):
+    """The PDF renderer cannot run on this machine; the message names what is missing."""
+
+
+@functools.cache
+def _weasyprint():
+    try:
+        import weasyprint
+    except ImportError as exc:  # the package itself, or Pango (OSError inside is re-raised)
+        raise PdfUnavailable(
+            f"WeasyPrint cannot be imported ({exc}). Install: {INSTALL_HINT}."
+        ) from exc
+    except OSError as exc:  # cffi could not load libpango / libgobject
+        raise PdfUnavailable(
+            f"WeasyPrint needs the Pango libraries ({exc}). Install: {INSTALL_HINT}."
+        ) from exc
+    return weasyprint
+
+
+@functools.cache
+def cjk_font_installed() -> bool:
+    """True when fontconfig knows a Noto CJK font (fonts-noto-cjk)."""
+    if shutil.which("fc-list"):
+        try:
+            out = subprocess.run(  # noqa: S603 - fixed arguments
+                ["fc-list", ":lang=zh", "family"],  # noqa: S607
+                capture_output=True,
+                text=True,
+                timeout=10,
+                check=False,
+            ).stdout
+        except (OSError, subprocess.SubprocessError):
+            out = ""
+        if "Noto" in out:
+            return True
+    return any(Path("/usr/share/fonts").glob("**/NotoSansCJK*"))
+
+
+def missing() -> list[str]:
+    """What the PDF renderer lacks here (empty: it can run)."""
+    problems = []
+    try:
+        _weasyprint()
+    except PdfUnavailable as exc:
+        problems.append(str(exc))
+    if not cjk_font_installed():
+        problems.append(f"The Noto CJK fonts are not installed. Install: {INSTALL_HINT}.")
+    return problems
+
+
+def _fetcher():
+    """Only data: URIs (the QR code, inline images): nothing from the network or the disk."""
+    weasyprint = _weasyprint()
+    return weasyprint.urls.URLFetcher(allowed_protocols=["data"], timeout=2)
+
+
+def html_to_pdf(html: str) -> bytes:
+    """The PDF of `html` (A4 unless its CSS says otherwise). Raises PdfUnavailable where the
+    renderer or the Chinese fonts are missing."""
+    problems = missing()
+    if problems:
+        raise PdfUnavailable(" ".join(problems))
+    weasyprint = _weasyprint()
+    document = weasyprint.HTML(string=html, url_fetcher=_fetcher())
+    return document.write_pdf()
