@@ -67,6 +67,11 @@ def test_cancelling_a_seat_promotes_the_first_on_the_waiting_list(
     assert third.state == Signup.State.WAITLISTED
     venue.refresh_from_db()
     assert venue.taken == 1
+    from notifications.models import Notification
+
+    assert (
+        Notification.objects.filter(user=other_member.user, key__contains="promoted").count() == 1
+    )
 
 
 def test_signup_closed_outside_the_window(activity, venue, member):
