@@ -88,7 +88,7 @@ def test_scan_checks_in_then_already_inside_says_when(venue, member, host):
     again = _scan(venue, member, by=host, nonce="b")
     assert first.result == Scan.Result.OK
     assert again.result == Scan.Result.ALREADY
-    assert again.message.startswith("Already checked in ")
+    assert again.message.startswith("已签到 ")
     assert Attendance.objects.count() == 1
     assert AttendanceSegment.objects.count() == 1
     assert Scan.objects.count() == 2
@@ -105,7 +105,7 @@ def test_unknown_code_says_nothing_about_anyone(venue, host, member):
     outcome = _scan(venue, "NOTACODE2345", by=host)
     assert outcome.result == Scan.Result.UNKNOWN
     assert outcome.member_name == ""
-    assert outcome.message == "Not recognized"
+    assert outcome.message == "未识别"
     assert Scan.objects.get().result == Scan.Result.UNKNOWN
 
 
