@@ -10,6 +10,7 @@ import random
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from members.models import Community, CommunityRegistration, CommunityStaff, Member
@@ -171,6 +172,10 @@ class _Seeder:
         )
         knock_venues = self._venues(knock, capacity=20)
         for i, member in enumerate(self.members[:3]):
+            Signup.objects.create(
+                activity=knock, venue=knock_venues[0], member=member, state="registered"
+            )
+            Venue.objects.filter(pk=knock_venues[0].pk).update(taken=F("taken") + 1)
             in_at = session.starts_at + datetime.timedelta(minutes=5 * i)
             attendance = Attendance.objects.create(
                 session=session,

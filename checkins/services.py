@@ -23,6 +23,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +32,7 @@ from core.errors import DomainError
 from core.transitions import state_move
 from members.access import can, get_roles
 from members.models import Member
+from notifications.services import notify, occasion
 from records.models import ServiceRecord
 from records.services import (
     RecordsError,
@@ -237,9 +239,11 @@ def signup_cancel(*, signup: Signup, by) -> Signup:
 
 def waitlist_promote(*, venue_id: int) -> Signup | None:
     """Give a free seat to the first on the waiting list, if any (in order of sign-up)."""
-    for candidate in Signup.objects.filter(
-        venue_id=venue_id, state=Signup.State.WAITLISTED
-    ).order_by("created_at", "pk")[:10]:
+    for candidate in (
+        Signup.objects.filter(venue_id=venue_id, state=Signup.State.WAITLISTED)
+        .select_related("member__user", "activity", "venue")
+        .order_by("created_at", "pk")[:10]
+    ):
         with transaction.atomic():
             if not _take_seat(venue_id):
                 return None
@@ -250,6 +254,13 @@ def waitlist_promote(*, venue_id: int) -> Signup | None:
                 promoted_at=timezone.now(),
             )
             if moved is not None:
+                notify(
+                    user=candidate.member.user,
+                    key=occasion("signup", candidate.pk, "promoted"),
+                    template="checkins/email/promoted",
+                    context={"activity": candidate.activity, "venue": candidate.venue},
+                    url=reverse("checkins:mine"),
+                )
                 return candidate
             _give_back_seat(venue_id)
     return None

@@ -90,6 +90,7 @@ NOT_REACHED = {
     "checkins/host/venues/<int:pk>/sync/": "posted by scanner.js with the offline queue",
     "checkins/host/venues/<int:pk>/roster.json": "read by scanner.js for the offline roster",
     "checkins/host/venues/<int:pk>/recent/": "an htmx fragment of the scanner page",
+    "checkins/host/venues/<int:pk>/check/": "shown with the members a search found",
     "checkins/host/scans/<int:pk>/undo/": "shown for two minutes after the device's own scan",
     "checkins/organize/<int:pk>/dashboard/live/": "an htmx fragment of the dashboard",
     "checkins/c/<str:secret>/": "the URL inside a member's QR code, opened by a camera",

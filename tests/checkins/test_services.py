@@ -67,6 +67,11 @@ def test_cancelling_a_seat_promotes_the_first_on_the_waiting_list(
     assert third.state == Signup.State.WAITLISTED
     venue.refresh_from_db()
     assert venue.taken == 1
+    from notifications.models import Notification
+
+    assert (
+        Notification.objects.filter(user=other_member.user, key__contains="promoted").count() == 1
+    )
 
 
 def test_signup_closed_outside_the_window(activity, venue, member):
@@ -83,7 +88,7 @@ def test_scan_checks_in_then_already_inside_says_when(venue, member, host):
     again = _scan(venue, member, by=host, nonce="b")
     assert first.result == Scan.Result.OK
     assert again.result == Scan.Result.ALREADY
-    assert again.message.startswith("Already checked in ")
+    assert again.message.startswith("已签到 ")
     assert Attendance.objects.count() == 1
     assert AttendanceSegment.objects.count() == 1
     assert Scan.objects.count() == 2
@@ -100,7 +105,7 @@ def test_unknown_code_says_nothing_about_anyone(venue, host, member):
     outcome = _scan(venue, "NOTACODE2345", by=host)
     assert outcome.result == Scan.Result.UNKNOWN
     assert outcome.member_name == ""
-    assert outcome.message == "Not recognized"
+    assert outcome.message == "未识别"
     assert Scan.objects.get().result == Scan.Result.UNKNOWN
 
 
