@@ -209,6 +209,8 @@ def detail(request, pk):
         "can_accept": manage and order.awaits_acceptance,
         "can_dispatch": may_dispatch and (order.awaits_dispatch or order.is_offered),
         "can_cancel": manage and order.is_cancellable,
+        "can_hold": manage and order.is_holdable,
+        "can_resume": manage and order.is_on_hold,
         "can_confirm": manage and order.awaits_hours,
         "can_record_rating": manage and order.is_rateable and order.rating is None,
         "may_answer": may_answer,
@@ -307,6 +309,37 @@ def cancel(request, pk):
             reason=reason,
             success=_("The order was cancelled."),
         )
+    return redirect(order)
+
+
+@login_required
+@require_POST
+def hold(request, pk):
+    order = _order_for(request, pk)
+    reason = _reason_or_back(request, order)
+    if reason is not None:
+        run_service(
+            request,
+            services.order_hold,
+            order=order,
+            by=request.user,
+            reason=reason,
+            success=_("On hold: the deadlines are paused."),
+        )
+    return redirect(order)
+
+
+@login_required
+@require_POST
+def resume(request, pk):
+    order = _order_for(request, pk)
+    run_service(
+        request,
+        services.order_resume,
+        order=order,
+        by=request.user,
+        success=_("Resumed: the deadlines moved on by the time on hold."),
+    )
     return redirect(order)
 
 
