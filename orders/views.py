@@ -492,16 +492,15 @@ def complete(request, pk):
 
 
 @login_required
-@require_POST
 def confirm_hours(request, pk):
+    """Staff confirm (or correct) the reported hours into service records."""
     order = _order_for(request, pk)
     if not can(request.user, "orders.order.manage", order):
         raise Http404
-    form = ConfirmHoursForm(
-        request.POST, participations=order.participations.select_related("member")
-    )
-    if form.is_valid():
-        run_service(
+    participations = order.participations.select_related("member")
+    form = ConfirmHoursForm(request.POST or None, participations=participations)
+    if request.method == "POST" and form.is_valid():
+        ok = run_service(
             request,
             services.order_confirm_hours,
             order=order,
@@ -509,18 +508,20 @@ def confirm_hours(request, pk):
             hours=form.hours(),
             success=_("Hours confirmed into service records."),
         )
-    else:
-        _errors_as_messages(request, form)
-    return redirect(order)
+        if ok:
+            return redirect(order)
+    return render(request, "orders/confirm_hours.html", {"order": order, "form": form})
 
 
 @login_required
-@require_POST
 def record_rating(request, pk):
+    """Staff record the rating a resident gave on a call."""
     order = _order_for(request, pk)
-    form = RatingForm(request.POST)
-    if form.is_valid():
-        run_service(
+    if not can(request.user, "orders.order.manage", order):
+        raise Http404
+    form = RatingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        ok = run_service(
             request,
             services.order_rate,
             order=order,
@@ -529,9 +530,9 @@ def record_rating(request, pk):
             comment=form.cleaned_data["comment"],
             success=_("The resident's rating was recorded."),
         )
-    else:
-        _errors_as_messages(request, form)
-    return redirect(order)
+        if ok:
+            return redirect(order)
+    return render(request, "orders/record_rating.html", {"order": order, "form": form})
 
 
 @login_required
