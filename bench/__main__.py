@@ -15,13 +15,17 @@ logging.getLogger("celery").setLevel(logging.WARNING)
 logging.getLogger("kombu").setLevel(logging.ERROR)
 warnings.filterwarnings("ignore", message="No directory at")
 
-from bench import orders, reports, wishes  # noqa: E402
+from bench import checkins, orders, projects, reports, wishes  # noqa: E402
 
 if __name__ == "__main__":
-    which = sys.argv[1:] or ["wishes", "reports", "orders"]
+    which = sys.argv[1:] or ["wishes", "reports", "projects", "orders", "checkins"]
     if "wishes" in which:
         wishes.main()
     if "reports" in which:
         reports.main()
+    if "projects" in which:
+        projects.main()
     if "orders" in which:
         orders.main()
+    if "checkins" in which:
+        checkins.main()

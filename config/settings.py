@@ -58,7 +58,9 @@ INSTALLED_APPS = [
     "members",
     "records",
     "wishes",
+    "projects",
     "orders",
+    "checkins",
     "reports",
     "portal",
 ]
@@ -328,6 +330,18 @@ PERIODIC_JOBS = {
     "wishes-daily-digest": {
         "job": "wishes.send_staff_digests",
         "schedule": crontab(minute=0, hour=8),
+    },
+    "projects-remind-overdue": {
+        "job": "projects.remind_overdue_projects",
+        "schedule": crontab(minute=15, hour=9),
+    },
+    "projects-expire-resources": {
+        "job": "projects.expire_resources",
+        "schedule": crontab(minute=15, hour=1),
+    },
+    "checkins-check-out-everyone-left": {
+        "job": "checkins.check_out_everyone_left",
+        "schedule": crontab(minute="*/10"),
     },
     "reports-prepare-drafts": {
         "job": "reports.prepare_due_drafts",

@@ -9,11 +9,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from checkins import selectors as checkins_selectors
+from core.errors import DomainError
+from core.once import already_saved_message, create_once
 from members import selectors as members_selectors
 from members import services as members_services
 from members.access import can, get_roles, staff_community_or_403
@@ -21,6 +25,12 @@ from members.forms import DeclineForm, RegistrationForm
 from members.models import CommunityRegistration
 from members.services import MembersError
 from orders.selectors import member_home_card
+from projects import selectors as projects_selectors
+from projects import services as projects_services
+from projects.forms import WishToNeedForm
+from projects.models import Need
+from wishes import selectors as wishes_selectors
+from wishes import services as wishes_services
 
 from . import selectors
 
@@ -65,7 +75,9 @@ def _render_dashboard(request, member, form):
             "can_register": pending is None and can(request.user, "members.registration.create"),
             "form": form,
             "home": selectors.member_home(user=request.user, member=member),
+            "projects_card": projects_selectors.member_home_card(user=request.user, member=member),
             "orders_card": member_home_card(user=request.user),
+            "checkins_card": checkins_selectors.member_home_card(member=member),
         },
     )
 
@@ -120,3 +132,52 @@ def staff_home(request):
             "decline_form": DeclineForm(),
         },
     )
+
+
+@login_required
+def wish_to_need(request, pk):
+    """A wish too big to be a micro-wish becomes a listed need in one step. Here, because the
+    portal may read both: the wish's text goes to `projects.services.need_from_wish` (never its
+    resident), and the wish is cancelled with a note naming the need, in one transaction."""
+    wish = wishes_selectors.wish_for_page(user=request.user, pk=pk)
+    if not can(request.user, "wishes.wish.manage", wish) or not wish.is_cancellable:
+        raise PermissionDenied
+    if request.method == "POST":
+        form = WishToNeedForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                with transaction.atomic():
+                    need, created = create_once(
+                        Need,
+                        data["submission"],
+                        lambda: projects_services.need_from_wish(
+                            community=wish.community,
+                            by=request.user,
+                            wish_pk=wish.pk,
+                            title=data["title"],
+                            description=data["description"],
+                            category=data["category"],
+                            beneficiaries=data["beneficiaries"],
+                            urgency=data["urgency"],
+                            wanted_by=data["wanted_by"],
+                            submission=data["submission"],
+                        ),
+                    )
+                    if created:
+                        wishes_services.wish_cancel(
+                            wish=wish,
+                            by=request.user,
+                            reason=_("Turned into the need: %(title)s") % {"title": need.title},
+                        )
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                if created:
+                    messages.success(request, _("The wish is now a listed need."))
+                else:
+                    messages.info(request, already_saved_message(need))
+                return redirect(need)
+    else:
+        form = WishToNeedForm(initial={"title": wish.title, "description": wish.description})
+    return render(request, "portal/wish_to_need.html", {"wish": wish, "form": form})

@@ -30,6 +30,7 @@ class ServiceRecord(models.Model):
         WISH = "wish", _("Completed wish")
         STAFF = "staff", _("Entered by staff")
         CHECKIN = "checkin", _("Activity check-in")
+        PROJECT = "project", _("Completed project")
         ORDER = "order", _("Completed service order")
 
     member = models.ForeignKey(

@@ -5,6 +5,7 @@ a project, an order) through `service_record_create`, and by staff through
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
@@ -31,7 +32,30 @@ class RecordsError(DomainError):
         ),
         "bad_hours": _("Hours must be more than 0 and at most 24."),
         "already_recorded": _("This service has already been recorded."),
+        "period_closed": _(
+            "The member's half-year report for this date is approved: the record can no longer "
+            "be corrected."
+        ),
+        "reason_required": _("Please give a reason."),
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# Closed periods: a layer above (reports) says when a member's half-year is closed (its report
+# approved), so that producers below it can refuse a correction without importing it.
+# ---------------------------------------------------------------------------------------------
+_period_locks: list[Callable[[Member, datetime.date], bool]] = []
+
+
+def period_lock_register(check: Callable[[Member, datetime.date], bool]) -> None:
+    """Register `check(member, day) -> bool`: True when the member's records of `day` are
+    closed to corrections."""
+    if check not in _period_locks:
+        _period_locks.append(check)
+
+
+def period_locked(*, member: Member, on: datetime.date) -> bool:
+    return any(check(member, on) for check in _period_locks)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -101,6 +125,24 @@ def service_record_create(
             )
     except IntegrityError:
         return None
+
+
+def service_record_correct(*, record: ServiceRecord, hours, reason: str, by=None) -> ServiceRecord:
+    """Correct the hours of a producer's record (with a reason kept in its note); refused once
+    the member's half-year report of its date is approved."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise RecordsError("reason_required")
+    hours = Decimal(hours)
+    if not (Decimal(0) <= hours <= Decimal(24)):
+        raise RecordsError("bad_hours")
+    if period_locked(member=record.member, on=record.served_on):
+        raise RecordsError("period_closed")
+    points = points_for(kind=record.kind, hours=hours, on=record.created_at.date())
+    note = f"{record.note}\n{record.hours}→{hours}: {reason}".strip()[:2000]
+    ServiceRecord.objects.filter(pk=record.pk).update(hours=hours, points=points, note=note)
+    record.hours, record.points, record.note = hours, points, note
+    return record
 
 
 def earliest_service_date() -> datetime.date:

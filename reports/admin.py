@@ -170,6 +170,7 @@ class MemberReportAdmin(ScopedModelAdmin):
                 "fields": [
                     "communities_served",
                     ("wishes_fulfilled", "records_count", "hours", "points"),
+                    ("projects_served", "project_hours"),
                 ]
             },
         ),
@@ -191,6 +192,8 @@ class MemberReportAdmin(ScopedModelAdmin):
         "print_link",
         "communities_served",
         "wishes_fulfilled",
+        "projects_served",
+        "project_hours",
         "records_count",
         "hours",
         "points",
@@ -518,6 +521,7 @@ class OrganizationReportAdmin(ScopedModelAdmin):
                 "fields": [
                     "communities_paired",
                     ("members_total", "members_reported", "hours", "wishes_fulfilled"),
+                    ("projects_served", "project_hours"),
                     ("rated_excellent", "rated_qualified", "rated_basic", "rated_unqualified"),
                 ]
             },
@@ -538,6 +542,8 @@ class OrganizationReportAdmin(ScopedModelAdmin):
         "members_reported",
         "hours",
         "wishes_fulfilled",
+        "projects_served",
+        "project_hours",
         "rated_excellent",
         "rated_qualified",
         "rated_basic",

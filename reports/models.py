@@ -127,6 +127,10 @@ class MemberReport(ReviewedReport):
     # Prepared figures
     communities_served = models.CharField(_("communities served"), max_length=300, blank=True)
     wishes_fulfilled = models.PositiveIntegerField(_("wishes fulfilled"), default=0)
+    projects_served = models.PositiveIntegerField(_("service projects taken part in"), default=0)
+    project_hours = models.DecimalField(
+        _("hours on service projects"), max_digits=7, decimal_places=1, default=0
+    )
     records_count = models.PositiveIntegerField(_("service records"), default=0)
     hours = models.DecimalField(_("hours"), max_digits=7, decimal_places=1, default=0)
     points = models.PositiveIntegerField(_("points"), default=0)
@@ -240,6 +244,10 @@ class OrganizationReport(ReviewedReport):
     members_reported = models.PositiveIntegerField(_("members who reported"), default=0)
     hours = models.DecimalField(_("hours"), max_digits=10, decimal_places=1, default=0)
     wishes_fulfilled = models.PositiveIntegerField(_("wishes fulfilled"), default=0)
+    projects_served = models.PositiveIntegerField(_("service projects taken part in"), default=0)
+    project_hours = models.DecimalField(
+        _("hours on service projects"), max_digits=10, decimal_places=1, default=0
+    )
     rated_excellent = models.PositiveIntegerField(_("rated excellent"), default=0)
     rated_qualified = models.PositiveIntegerField(_("rated qualified"), default=0)
     rated_basic = models.PositiveIntegerField(_("rated basically qualified"), default=0)

@@ -31,6 +31,7 @@ from members.models import (
     Partnership,
 )
 from notifications.services import Message, notify, notify_many, occasion
+from projects.models import Participation
 from records.models import ServiceRecord
 
 from .models import (
@@ -141,6 +142,8 @@ def _member_figures(period: Period, member_id: int | None = None) -> dict[int, d
             "points": 0,
             "records_count": 0,
             "wishes_fulfilled": 0,
+            "projects_served": 0,
+            "project_hours": Decimal(0),
             "evaluation": "",
         }
     )
@@ -154,12 +157,16 @@ def _member_figures(period: Period, member_id: int | None = None) -> dict[int, d
         points_sum=Sum("points"),
         n=Count("pk"),
         wishes=Count("pk", filter=Q(kind=ServiceRecord.Kind.WISH)),
+        project_hours=Sum("hours", filter=Q(kind=ServiceRecord.Kind.PROJECT)),
     ):
         f = figures[row["member_id"]]
+        f["project_hours"] = row["project_hours"] or Decimal(0)
         f["hours"] = row["hours_sum"] or Decimal(0)
         f["points"] = row["points_sum"] or 0
         f["records_count"] = row["n"]
         f["wishes_fulfilled"] = row["wishes"]
+    for mid, n in _projects_served(period.start, period.end, member_id=member_id):
+        figures[mid]["projects_served"] = n
     for mid, name in records.values_list("member_id", "community__name").distinct():
         figures[mid]["communities"].add(name)
     for mid, name in registrations.values_list("member_id", "community__name").distinct():
@@ -169,12 +176,24 @@ def _member_figures(period: Period, member_id: int | None = None) -> dict[int, d
     return figures
 
 
+def _projects_served(start, end, *, member_id=None, by="member_id"):
+    """(member or branch, projects) whose confirmed participations fall in the dates: the
+    projects a member took part in (one query)."""
+    rows = Participation.objects.filter(served_on__range=(start, end), confirmed_at__isnull=False)
+    if member_id is not None:
+        rows = rows.filter(member_id=member_id)
+    key = "member_id" if by == "member_id" else "member__branch_id"
+    return rows.values_list(key).annotate(n=Count("project_id", distinct=True))
+
+
 def _apply_figures(report: MemberReport, f: dict) -> None:
     report.communities_served = "、".join(sorted(f["communities"]))[:300]
     report.hours = f["hours"]
     report.points = f["points"]
     report.records_count = f["records_count"]
     report.wishes_fulfilled = f["wishes_fulfilled"]
+    report.projects_served = f["projects_served"]
+    report.project_hours = f["project_hours"]
     report.evaluation = f["evaluation"]
 
 
@@ -414,6 +433,8 @@ def _no_figures() -> dict:
         "members_reported": 0,
         "hours": Decimal(0),
         "wishes": 0,
+        "projects": 0,
+        "project_hours": Decimal(0),
         "ratings": defaultdict(int),
     }
 
@@ -431,13 +452,22 @@ def _organization_figures(year: int) -> dict[int, dict]:
         .annotate(n=Count("member_id", distinct=True))
     ):
         by_branch[bid]["members_reported"] = n
-    for bid, hours, wishes in (
+    for bid, hours, wishes, project_hours in (
         ServiceRecord.objects.filter(served_on__range=(start, end))
         .values_list("member__branch_id")
-        .annotate(h=Sum("hours"), w=Count("pk", filter=Q(kind=ServiceRecord.Kind.WISH)))
+        .annotate(
+            h=Sum("hours"),
+            w=Count("pk", filter=Q(kind=ServiceRecord.Kind.WISH)),
+            ph=Sum("hours", filter=Q(kind=ServiceRecord.Kind.PROJECT)),
+        )
     ):
         by_branch[bid]["hours"] = hours or Decimal(0)
         by_branch[bid]["wishes"] = wishes
+        by_branch[bid]["project_hours"] = project_hours or Decimal(0)
+    # A project counts once per branch whose members took part (a unit's project with members
+    # of two branches counts for each, as each branch's members served on it).
+    for bid, n in _projects_served(start, end, by="branch"):
+        by_branch[bid]["projects"] = n
     for bid, rating, n in (
         Evaluation.objects.filter(year=year)
         .values_list("member__branch_id", "rating")
@@ -459,6 +489,8 @@ def _organization_figures(year: int) -> dict[int, dict]:
                 f["members_reported"] += b["members_reported"]
                 f["hours"] += b["hours"]
                 f["wishes"] += b["wishes"]
+                f["projects"] += b["projects"]
+                f["project_hours"] += b["project_hours"]
                 for rating, n in b["ratings"].items():
                     f["ratings"][rating] += n
         f["communities"] = {name for p, name in paired if p.startswith(path)}
@@ -472,6 +504,8 @@ def _apply_org_figures(report: OrganizationReport, f: dict) -> None:
     report.members_reported = f["members_reported"]
     report.hours = f["hours"]
     report.wishes_fulfilled = f["wishes"]
+    report.projects_served = f["projects"]
+    report.project_hours = f["project_hours"]
     report.rated_excellent = f["ratings"][Rating.EXCELLENT]
     report.rated_qualified = f["ratings"][Rating.QUALIFIED]
     report.rated_basic = f["ratings"][Rating.BASICALLY_QUALIFIED]
@@ -578,3 +612,12 @@ def _notify_org_admins(report: OrganizationReport, step: str) -> None:
             context={"report": report, "approved": report.is_approved},
             url=reverse("admin:reports_organizationreport_change", args=[report.pk]),
         )
+
+
+def member_period_approved(member: Member, day: datetime.date) -> bool:
+    """True when the member's half-year report of `day` is approved: its records are closed to
+    corrections (registered with records.services.period_lock_register)."""
+    period = Period.containing(day)
+    return MemberReport.objects.filter(
+        member=member, year=period.year, half=period.half, state=ReportState.APPROVED
+    ).exists()

@@ -15,8 +15,10 @@ from django.http import HttpResponse
 from django.template import engines
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from checkins import services as checkins_services
 from notifications.models import Notification
 from tests import factories as f
+from tests.checkins.factories import ActivityFactory, SessionFactory, SignupFactory, VenueFactory
 from tests.reports.factories import (
     EvaluationFactory,
     MemberReportFactory,
@@ -118,7 +120,20 @@ def a_bit_of_everything(member, other_member, community, branch, party_committee
     OrganizationReportFactory(organization=branch)
     PointRuleFactory()
     Notification.objects.create(user=member.user, key="csp:1", subject="通知", body="一行\n两行")
+    activity = ActivityFactory(organizer_community=community)
+    SessionFactory(activity=activity)
+    venue = VenueFactory(activity=activity)
+    signup = SignupFactory(venue=venue, member=member)
+    secret = checkins_services.member_code_current(member=member).secret
+    scan = checkins_services.scan_redeem(
+        code=secret, kind="entry", venue=venue, nonce="csp", by=staff
+    ).scan
     return {
+        "activity": activity,
+        "venue": venue,
+        "signup": signup,
+        "secret": secret,
+        "scan": scan,
         "wish": published,
         "claimed": claimed,
         "fulfilled": fulfilled,
@@ -153,6 +168,44 @@ def _arguments(d):
         "members:registration_decline": {"pk": d["pending"].pk},
         "members:partnership_detail": {"pk": d["partnership"].pk},
         "members:partnership_agreement": {"pk": d["partnership"].pk},
+        **{
+            f"checkins:{name}": {"pk": d["venue"].pk}
+            for name in [
+                "join",
+                "scanner",
+                "scan",
+                "sync",
+                "roster_json",
+                "recent",
+                "search",
+                "check_member",
+                "roster",
+                "roster_bulk",
+                "venue_display",
+                "sheet",
+                "host_add",
+            ]
+        },
+        **{
+            f"checkins:{name}": {"pk": d["activity"].pk}
+            for name in [
+                "activity",
+                "signup",
+                "manage",
+                "venue_add",
+                "review",
+                "attendances",
+                "dashboard",
+                "dashboard_live",
+                "export",
+            ]
+        },
+        "checkins:activity_step": {"pk": d["activity"].pk, "step": "publish"},
+        "checkins:signup_cancel": {"pk": d["signup"].pk},
+        "checkins:code_landing": {"secret": d["secret"]},
+        "checkins:scan_undo": {"pk": d["scan"].pk},
+        "checkins:confirm": {"pk": d["scan"].attendance_id},
+        "checkins:correct": {"pk": d["scan"].attendance_id},
         "account_confirm_email": {"key": "no-such-key"},
         "account_reset_password_from_key": {"uidb36": "0", "key": "no-such-key"},
     }

@@ -86,6 +86,14 @@ NOT_REACHED = {
     "wishes/photos/<str:kind>/<int:pk>/<str:size>/": "photos: the demo data has none",
     "partnerships/<int:pk>/agreement/": "agreement files: the demo data has none",
     "orders/photos/<int:pk>/<str:size>/": "photos: the demo data has none",
+    "checkins/host/sw.js": "the scanner's Service Worker, registered by scanner.js",
+    "checkins/host/venues/<int:pk>/sync/": "posted by scanner.js with the offline queue",
+    "checkins/host/venues/<int:pk>/roster.json": "read by scanner.js for the offline roster",
+    "checkins/host/venues/<int:pk>/recent/": "an htmx fragment of the scanner page",
+    "checkins/host/scans/<int:pk>/undo/": "shown for two minutes after the device's own scan",
+    "checkins/organize/<int:pk>/dashboard/live/": "an htmx fragment of the dashboard",
+    "checkins/c/<str:secret>/": "the URL inside a member's QR code, opened by a camera",
+    "checkins/venues/<int:pk>/join/": "the URL inside the venue's QR code, opened by a camera",
 }
 
 

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProjectsConfig(AppConfig):
+    name = "projects"
+    verbose_name = _("Service projects")
+
+    def ready(self):
+        from . import permissions  # noqa: F401  (registers the rules once the models are loaded)

@@ -1,0 +1,40 @@
+from django.urls import path
+
+from . import views
+
+app_name = "projects"
+urlpatterns = [
+    path("", views.project_list, name="list"),
+    path("needs/", views.needs, name="needs"),
+    path("needs/<int:pk>/", views.need_detail, name="need_detail"),
+    path("needs/<int:pk>/<str:action>/", views.need_action, name="need_action"),
+    path("stories/", views.stories, name="stories"),
+    path("<int:pk>/", views.project_detail, name="project_detail"),
+    path("<int:pk>/claim/", views.claim, name="claim"),
+    path("<int:pk>/release/", views.release, name="release"),
+    path("<int:pk>/progress/", views.progress, name="progress"),
+    path("<int:pk>/participants/", views.participants_page, name="participants"),
+    path("<int:pk>/do/<str:action>/", views.project_action, name="project_action"),
+    path("photos/<int:pk>/<str:size>/", views.photo, name="photo"),
+    path("open/", views.open_to_claim, name="open"),
+    path("mine/", views.mine, name="mine"),
+    path("resources/offer/", views.resource_offer, name="resource_offer"),
+    path("resources/mine/", views.my_resources, name="my_resources"),
+    path("resources/<int:pk>/", views.resource_detail, name="resource_detail"),
+    path("resources/<int:pk>/confirm/", views.resource_confirm, name="resource_confirm"),
+    path("resources/<int:pk>/withdraw/", views.resource_withdraw, name="resource_withdraw"),
+    path("commitments/<int:pk>/delivery/", views.delivery, name="delivery"),
+    path("staff/needs/", views.staff_needs, name="staff_needs"),
+    path("staff/needs/new/", views.need_new, name="need_new"),
+    path("staff/resources/", views.staff_resources, name="staff_resources"),
+    path("staff/", views.staff_projects, name="staff_projects"),
+    path("staff/new/", views.project_new, name="project_new"),
+    path("staff/triage/", views.triage, name="triage"),
+    path("meetings/", views.meetings, name="meetings"),
+    path("meetings/new/", views.meeting_new, name="meeting_new"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:pk>/minutes/", views.meeting_minutes, name="meeting_minutes"),
+    path("meetings/<int:pk>/decisions/", views.meeting_decision, name="meeting_decision"),
+    path("meetings/<int:pk>/approve/", views.meeting_approve, name="meeting_approve"),
+    path("meetings/<int:pk>/file/", views.meeting_file, name="meeting_file"),
+]
