@@ -46,8 +46,9 @@ PLAN = [
     "closed",
     "rejected",
     "cancelled",
+    "on_hold",
 ]
-PER_COMMUNITY = {"default": 10, "small": 10}
+PER_COMMUNITY = {"default": 11, "small": 11}
 
 
 def seed(*, size: str = "default", stdout=None) -> bool:
@@ -76,7 +77,13 @@ def _seed(per_community: int) -> int:
         by, crew = staff.get(community.pk), members.get(community.pk, [])
         for i in range(per_community):
             plan = PLAN[i % len(PLAN)] if by is not None else "submitted"
-            if not crew and plan not in ("submitted", "accepted", "rejected", "cancelled"):
+            if not crew and plan not in (
+                "submitted",
+                "accepted",
+                "rejected",
+                "cancelled",
+                "on_hold",
+            ):
                 plan = "accepted"
             name, phone, address = PEOPLE[(community.pk + i) % len(PEOPLE)]
             order = services.order_submit(
@@ -153,6 +160,9 @@ def _drive(order, plan: str, by, member) -> None:
         return
     services.order_accept(order=order, by=by)
     if plan == "accepted":
+        return
+    if plan == "on_hold":
+        services.order_hold(order=order, by=by, reason="居民外出，下周回来后再联系")
         return
     if plan == "cancelled":
         services.order_cancel(order=order, by=by, reason="居民来电说已自行解决")

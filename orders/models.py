@@ -213,6 +213,7 @@ class ServiceOrder(models.Model):
         GRABBABLE = "grabbable", _("Open to grab")
         TAKEN = "taken", _("Taken by a volunteer")
         IN_SERVICE = "in_service", _("In service")
+        ON_HOLD = "on_hold", _("On hold, waiting for the resident")
         DONE = "done", _("Done, hours to confirm")
         CLOSED = "closed", _("Closed")
         REJECTED = "rejected", _("Rejected")
@@ -225,6 +226,7 @@ class ServiceOrder(models.Model):
         State.GRABBABLE: "primary",
         State.TAKEN: "primary",
         State.IN_SERVICE: "primary",
+        State.ON_HOLD: "warning",
         State.DONE: "success",
         State.CLOSED: "secondary",
         State.REJECTED: "dark",
@@ -246,7 +248,9 @@ class ServiceOrder(models.Model):
         State.TAKEN,
         State.IN_SERVICE,
     )
-    CANCELLABLE_STATES = (State.SUBMITTED, *OPEN_STATES)
+    CANCELLABLE_STATES = (State.SUBMITTED, *OPEN_STATES, State.ON_HOLD)
+    # Put on hold while waiting for the resident (no offer out: answered or withdrawn first).
+    HOLDABLE_STATES = (State.SUBMITTED, State.ACCEPTED, State.TAKEN, State.IN_SERVICE)
     # With an assignee who serves (the accepted dispatch).
     ASSIGNED_STATES = (State.TAKEN, State.IN_SERVICE, State.DONE, State.CLOSED)
     RATEABLE_STATES = (State.DONE, State.CLOSED)
@@ -295,6 +299,11 @@ class ServiceOrder(models.Model):
         verbose_name=_("open to grab by the team"),
     )
     reason = models.CharField(_("reason (rejected or cancelled)"), max_length=300, blank=True)
+    # On hold (waiting for the resident): the deadlines pause, and move on by the pause.
+    held_from = models.CharField(
+        _("on hold from"), max_length=12, choices=State.choices, blank=True
+    )
+    held_at = models.DateTimeField(_("on hold since"), null=True, blank=True)
     completion_note = models.TextField(_("completion note"), blank=True)
     rating = models.PositiveSmallIntegerField(
         _("rating"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
@@ -390,6 +399,14 @@ class ServiceOrder(models.Model):
     @property
     def is_cancellable(self) -> bool:
         return self.state in self.CANCELLABLE_STATES
+
+    @property
+    def is_holdable(self) -> bool:
+        return self.state in self.HOLDABLE_STATES
+
+    @property
+    def is_on_hold(self) -> bool:
+        return self.state == self.State.ON_HOLD
 
     @property
     def is_rateable(self) -> bool:

@@ -120,9 +120,11 @@ def intake_queue(*, user) -> QuerySet:
 
 
 def dispatch_board(*, user) -> QuerySet:
-    """Orders to dispatch and those on their way (offered, open to grab, taken, in service)."""
+    """Orders to dispatch and those on their way (offered, open to grab, taken, in service, on
+    hold), and those whose hours wait for confirmation."""
     return staff_orders(
-        user=user, states=[S.ACCEPTED, S.DISPATCHED, S.GRABBABLE, S.TAKEN, S.IN_SERVICE, S.DONE]
+        user=user,
+        states=[S.ACCEPTED, S.DISPATCHED, S.GRABBABLE, S.TAKEN, S.IN_SERVICE, S.ON_HOLD, S.DONE],
     )
 
 

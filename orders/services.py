@@ -73,6 +73,8 @@ class OrderError(DomainError):
         "not_in_service": _("This order is not in service."),
         "not_done": _("This order is not waiting for its hours to be confirmed."),
         "cannot_cancel": _("This order can no longer be cancelled."),
+        "cannot_hold": _("This order cannot be put on hold now."),
+        "not_on_hold": _("This order is not on hold."),
         "not_rateable": _("Only a finished order can be rated."),
         "already_rated": _("This order has already been rated."),
         "bad_rating": _("A rating is a score from 1 to 5."),
@@ -532,6 +534,59 @@ def order_cancel(*, order: ServiceOrder, by, reason: str) -> ServiceOrder:
     )
     order.dispatches.filter(state__in=Dispatch.LIVE_STATES).update(
         state=D.WITHDRAWN, answered_at=timezone.now()
+    )
+    return order
+
+
+@transaction.atomic
+def order_hold(*, order: ServiceOrder, by, reason: str) -> ServiceOrder:
+    """On hold, waiting for the resident (away, to call back): the deadlines pause."""
+    _require(by, "orders.order.manage", order)
+    reason = _reason(reason)
+    state = (
+        ServiceOrder.objects.select_for_update()
+        .filter(pk=order.pk)
+        .values_list("state", flat=True)
+        .first()
+    )
+    if state not in ServiceOrder.HOLDABLE_STATES:
+        raise OrderError("cannot_hold")
+    _move(
+        order,
+        from_states=[state],
+        to=S.ON_HOLD,
+        by=by,
+        error="cannot_hold",
+        note=reason,
+        held_from=state,
+        held_at=timezone.now(),
+    )
+    return order
+
+
+@transaction.atomic
+def order_resume(*, order: ServiceOrder, by) -> ServiceOrder:
+    """Back to where it was; the deadlines move on by the time on hold."""
+    _require(by, "orders.order.manage", order)
+    held = (
+        ServiceOrder.objects.select_for_update()
+        .filter(pk=order.pk, state=S.ON_HOLD)
+        .values("held_from", "held_at", "accept_due_at", "complete_due_at")
+        .first()
+    )
+    if held is None:
+        raise OrderError("not_on_hold")
+    pause = timezone.now() - held["held_at"]
+    due = {name: held[name] + pause for name in ("accept_due_at", "complete_due_at") if held[name]}
+    _move(
+        order,
+        from_states=[S.ON_HOLD],
+        to=held["held_from"],
+        by=by,
+        error="not_on_hold",
+        held_from="",
+        held_at=None,
+        **due,
     )
     return order
 

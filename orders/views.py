@@ -209,6 +209,8 @@ def detail(request, pk):
         "can_accept": manage and order.awaits_acceptance,
         "can_dispatch": may_dispatch and (order.awaits_dispatch or order.is_offered),
         "can_cancel": manage and order.is_cancellable,
+        "can_hold": manage and order.is_holdable,
+        "can_resume": manage and order.is_on_hold,
         "can_confirm": manage and order.awaits_hours,
         "can_record_rating": manage and order.is_rateable and order.rating is None,
         "may_answer": may_answer,
@@ -307,6 +309,37 @@ def cancel(request, pk):
             reason=reason,
             success=_("The order was cancelled."),
         )
+    return redirect(order)
+
+
+@login_required
+@require_POST
+def hold(request, pk):
+    order = _order_for(request, pk)
+    reason = _reason_or_back(request, order)
+    if reason is not None:
+        run_service(
+            request,
+            services.order_hold,
+            order=order,
+            by=request.user,
+            reason=reason,
+            success=_("On hold: the deadlines are paused."),
+        )
+    return redirect(order)
+
+
+@login_required
+@require_POST
+def resume(request, pk):
+    order = _order_for(request, pk)
+    run_service(
+        request,
+        services.order_resume,
+        order=order,
+        by=request.user,
+        success=_("Resumed: the deadlines moved on by the time on hold."),
+    )
     return redirect(order)
 
 
@@ -459,16 +492,15 @@ def complete(request, pk):
 
 
 @login_required
-@require_POST
 def confirm_hours(request, pk):
+    """Staff confirm (or correct) the reported hours into service records."""
     order = _order_for(request, pk)
     if not can(request.user, "orders.order.manage", order):
         raise Http404
-    form = ConfirmHoursForm(
-        request.POST, participations=order.participations.select_related("member")
-    )
-    if form.is_valid():
-        run_service(
+    participations = order.participations.select_related("member")
+    form = ConfirmHoursForm(request.POST or None, participations=participations)
+    if request.method == "POST" and form.is_valid():
+        ok = run_service(
             request,
             services.order_confirm_hours,
             order=order,
@@ -476,18 +508,20 @@ def confirm_hours(request, pk):
             hours=form.hours(),
             success=_("Hours confirmed into service records."),
         )
-    else:
-        _errors_as_messages(request, form)
-    return redirect(order)
+        if ok:
+            return redirect(order)
+    return render(request, "orders/confirm_hours.html", {"order": order, "form": form})
 
 
 @login_required
-@require_POST
 def record_rating(request, pk):
+    """Staff record the rating a resident gave on a call."""
     order = _order_for(request, pk)
-    form = RatingForm(request.POST)
-    if form.is_valid():
-        run_service(
+    if not can(request.user, "orders.order.manage", order):
+        raise Http404
+    form = RatingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        ok = run_service(
             request,
             services.order_rate,
             order=order,
@@ -496,9 +530,9 @@ def record_rating(request, pk):
             comment=form.cleaned_data["comment"],
             success=_("The resident's rating was recorded."),
         )
-    else:
-        _errors_as_messages(request, form)
-    return redirect(order)
+        if ok:
+            return redirect(order)
+    return render(request, "orders/record_rating.html", {"order": order, "form": form})
 
 
 @login_required

@@ -72,7 +72,7 @@ def test_order_accept_dispatch_take_complete_confirm_and_rate(
     resident.get_by_label("查询码").fill(code)
     resident.get_by_label("手机号后4位").fill("1111")
     resident.get_by_role("button", name="查询").click()
-    resident.get_by_test_id("tracked-order").get_by_text("已办结", exact=True).wait_for()
+    resident.get_by_test_id("tracked-order").get_by_text("已关闭", exact=True).wait_for()
     assert "李秀英" not in resident.content()
     resident.get_by_label("5", exact=True).check()
     resident.get_by_label("您的评价").fill("很好")

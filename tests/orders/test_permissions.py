@@ -176,3 +176,26 @@ def test_members_page_and_grab(login, grabbable, neighbour):
     client.post(reverse("orders:grab", args=[grabbable.pk]))
     grabbable.refresh_from_db()
     assert grabbable.is_taken
+
+
+def test_staff_confirm_hours_and_record_a_rating_on_their_pages(login, staff, done, member):
+    client = login(staff)
+    assert client.get(reverse("orders:confirm_hours", args=[done.pk])).status_code == 200
+    client.post(reverse("orders:confirm_hours", args=[done.pk]), {f"hours_{member.pk}": "2.5"})
+    client.post(reverse("orders:record_rating", args=[done.pk]), {"rating": 4})
+    done.refresh_from_db()
+    assert done.state == "closed" and done.rating == 4
+
+
+def test_a_member_may_not_open_the_confirm_page(login, member_user, done):
+    response = login(member_user).get(reverse("orders:confirm_hours", args=[done.pk]))
+    assert response.status_code == 404
+
+
+def test_the_intake_queue_accepts_and_rejects_in_place(login, staff, order, item):
+    client = login(staff)
+    page = client.get(reverse("orders:intake")).content.decode()
+    assert reverse("orders:accept", args=[order.pk]) in page
+    client.post(reverse("orders:reject", args=[order.pk]), {"reason": "重复下单"})
+    order.refresh_from_db()
+    assert order.is_rejected

@@ -269,3 +269,31 @@ def test_an_unfinished_order_cannot_be_rated(taken):
     with pytest.raises(OrderError) as error:
         services.order_rate(order=taken, rating=5)
     assert error.value.code == "not_rateable"
+
+
+def test_on_hold_pauses_the_deadlines_and_resume_moves_them_on(taken, staff):
+    before = ServiceOrder.objects.get(pk=taken.pk).complete_due_at
+    services.order_hold(order=taken, by=staff, reason="居民外出一周")
+    assert taken.state == S.ON_HOLD and taken.held_from == S.TAKEN
+    # Held: the sweep does not see it, however late.
+    assert services.orders_escalate(now=before + datetime.timedelta(days=30)) == 0
+    ServiceOrder.objects.filter(pk=taken.pk).update(
+        held_at=taken.held_at - datetime.timedelta(days=2)
+    )
+    services.order_resume(order=taken, by=staff)
+    taken.refresh_from_db()
+    assert taken.state == S.TAKEN and taken.held_at is None
+    assert abs(taken.complete_due_at - before - datetime.timedelta(days=2)) < datetime.timedelta(
+        minutes=1
+    )
+
+
+def test_an_order_with_an_offer_out_cannot_be_put_on_hold(offered, staff):
+    with pytest.raises(OrderError) as error:
+        services.order_hold(order=offered.order, by=staff, reason="x")
+    assert error.value.code == "cannot_hold"
+
+
+def test_only_staff_put_an_order_on_hold(taken, member_user):
+    with pytest.raises(OrderError):
+        services.order_hold(order=taken, by=member_user, reason="x")
