@@ -350,6 +350,8 @@ SITE_NAME = _("Community Volunteer Service")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # Public forms (resident wish submissions): requests per client and window.
 PUBLIC_FORM_RATE = env("PUBLIC_FORM_RATE", default="5/h")
+# The public tracking page (a tracking code and four digits of a phone): tries per client.
+TRACKING_RATE = env("TRACKING_RATE", default="10/15m")
 # The most wishes a member may hold claimed and not yet completed at once.
 # Open claims (active or awaiting confirmation) a claimant may hold at once, by kind.
 WISH_MAX_OPEN_CLAIMS = {

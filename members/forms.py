@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.once import SubmitOnceForm
+
 from .models import Community, Member, Organization, Partnership, ServiceCategory
 
 AGREEMENT_MAX_BYTES = 10 * 1024 * 1024
@@ -77,12 +79,16 @@ class MemberProfileForm(forms.ModelForm):
         ]
         widgets = {
             "real_name": forms.TextInput(attrs={"autocomplete": "name"}),
-            "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+            "phone": forms.TextInput(
+                attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}
+            ),
             "skills": forms.TextInput(attrs={"placeholder": _("e.g. first aid, law, haircuts")}),
         }
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(SubmitOnceForm):
+    """个人报到, sent once (core.once): a resend finds the request the first one made."""
+
     community = forms.ModelChoiceField(
         label=_("Community"),
         queryset=Community.objects.filter(is_active=True)

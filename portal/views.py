@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.once import create_once
 from members import selectors as members_selectors
 from members import services as members_services
 from members.access import can, get_roles, staff_community_or_403
@@ -80,13 +81,31 @@ def registration_create(request):
         community = form.cleaned_data["community"]
         if not can(request.user, "members.registration.create", community):
             raise PermissionDenied
+        token = form.cleaned_data["submission"]
         try:
-            members_services.registration_request(
-                member=roles.member, community=community, note=form.cleaned_data["note"]
+            registration, created = create_once(
+                CommunityRegistration,
+                token,
+                lambda: members_services.registration_request(
+                    member=roles.member,
+                    community=community,
+                    note=form.cleaned_data["note"],
+                    submission=token,
+                ),
             )
         except MembersError as exc:
             messages.error(request, exc.message)
         else:
+            if not created:
+                messages.info(
+                    request,
+                    _(
+                        "Your registration with %(community)s was already sent (see below). "
+                        "It was not sent a second time."
+                    )
+                    % {"community": registration.community.name},
+                )
+                return redirect("portal:dashboard")
             messages.success(
                 request,
                 _("Your registration with %(community)s is waiting for the staff to confirm.")

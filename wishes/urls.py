@@ -8,6 +8,7 @@ urlpatterns = [
     path("stories/", views.stories, name="stories"),
     path("submit/", views.submit, name="submit"),
     path("submit/thanks/", views.submit_done, name="submit_done"),
+    path("track/", views.track, name="track"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/claim/", views.claim, name="claim"),
     path("photos/<str:kind>/<int:pk>/<str:size>/", views.photo, name="photo"),
