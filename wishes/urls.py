@@ -9,6 +9,7 @@ urlpatterns = [
     path("submit/", views.submit, name="submit"),
     path("submit/thanks/", views.submit_done, name="submit_done"),
     path("track/", views.track, name="track"),
+    path("community/<int:pk>/", views.community_wishes, name="community_wishes"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/claim/", views.claim, name="claim"),
     path("photos/<str:kind>/<int:pk>/<str:size>/", views.photo, name="photo"),

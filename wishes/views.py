@@ -77,6 +77,26 @@ def wall(request):
     )
 
 
+COMMUNITY_WISHES_SHOWN = 6
+
+
+def community_wishes(request, pk):
+    """The wishes of one community (open, in progress and recently completed), for the
+    community's page to show (loaded there by htmx; members is below wishes) with the ways to
+    ask for help and to follow a wish."""
+    community = get_for_user_or_404(request.user, Community.objects.filter(is_active=True), pk=pk)
+    wishes = list(selectors.wall_wishes().filter(community=community)[: COMMUNITY_WISHES_SHOWN + 1])
+    return render(
+        request,
+        "wishes/_community_wishes.html",
+        {
+            "community": community,
+            "wishes": wishes[:COMMUNITY_WISHES_SHOWN],
+            "more": len(wishes) > COMMUNITY_WISHES_SHOWN,
+        },
+    )
+
+
 def stories(request):
     """Fulfilled wishes with the proof photos staff approved."""
     page = page_of(request, selectors.story_wishes(), 12)
@@ -617,14 +637,23 @@ def confirm(request, pk):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.wish_confirm(
-                    wish=wish,
-                    by=request.user,
-                    hours=Decimal(data["hours"]),
-                    participants=list(data.get("participants") or []),
-                    approved_photo_ids=[p.pk for p in data.get("approved_photos", [])],
-                    publish_note=bool(data.get("publish_note")),
-                )
+                # Confirming and the resident's satisfaction are one step (both or neither).
+                with transaction.atomic():
+                    services.wish_confirm(
+                        wish=wish,
+                        by=request.user,
+                        hours=Decimal(data["hours"]),
+                        participants=list(data.get("participants") or []),
+                        approved_photo_ids=[p.pk for p in data.get("approved_photos", [])],
+                        publish_note=bool(data.get("publish_note")),
+                    )
+                    if data.get("score"):
+                        services.wish_record_satisfaction(
+                            wish=wish,
+                            by=request.user,
+                            score=data["score"],
+                            comment=data.get("comment") or "",
+                        )
             except WishError as error:
                 form.add_error(None, error.message)
             else:

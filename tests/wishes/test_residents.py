@@ -180,3 +180,43 @@ def test_staff_posting_twice_makes_one_wish_and_one_resident(login, staff):
     assert first.url == wish.get_absolute_url() and second.redirect_chain[-1][0] == first.url
     shown = [str(m) for m in second.context["messages"]]
     assert any("一副老花镜" in m and "已经保存过" in m for m in shown)
+
+
+def test_the_home_page_leads_residents_to_the_form_and_the_tracking_page(client):
+    html = client.get(reverse("portal:home")).content.decode()
+    assert reverse("wishes:submit") in html and reverse("wishes:track") in html
+    assert "需要帮忙吗" in html
+
+
+def test_a_communitys_page_offers_help_and_shows_its_wishes(client, community, other_community):
+    from tests.wishes.factories import ResidentFactory, WishFactory
+
+    mine = WishFactory(resident=ResidentFactory(community=community), title="一台电风扇")
+    WishFactory(resident=ResidentFactory(community=other_community), title="一副老花镜")
+    WishFactory(resident=mine.resident, title="待审核的心愿", state=Wish.State.SUBMITTED)
+    html = client.get(reverse("members:community_detail", args=[community.pk])).content.decode()
+    assert f"{reverse('wishes:submit')}?community={community.pk}" in html
+    assert reverse("wishes:community_wishes", args=[community.pk]) in html
+    assert "010-62345678" in html
+    fragment = client.get(reverse("wishes:community_wishes", args=[community.pk]))
+    text = fragment.content.decode()
+    assert "一台电风扇" in text and "一副老花镜" not in text and "待审核的心愿" not in text
+    assert "<html" not in text
+
+
+def test_the_form_opened_from_a_communitys_page_has_the_community_chosen(client, community):
+    response = client.get(reverse("wishes:submit"), {"community": community.pk})
+    assert response.context["form"]["community"].value() == str(community.pk)
+
+
+def test_the_community_wishes_cost_a_fixed_number_of_queries(
+    client, community, django_assert_max_num_queries
+):
+    from tests.wishes.factories import ResidentFactory, WishFactory
+
+    resident = ResidentFactory(community=community)
+    url = reverse("wishes:community_wishes", args=[community.pk])
+    for n in (2, 12):
+        WishFactory.create_batch(n, resident=resident)
+        with django_assert_max_num_queries(4):
+            client.get(url)
