@@ -42,7 +42,15 @@ class User(AbstractUser):
         swappable = "AUTH_USER_MODEL"
 
     def __str__(self):
-        return self.display_name or self.get_full_name() or self.username
+        """The name a person reads: the display name (a member's real name, kept by
+        member_profile_save), the full name, a member's real name if loaded, else the login."""
+        member = self._state.fields_cache.get("member")
+        return (
+            self.display_name
+            or self.get_full_name()
+            or (member.real_name if member is not None else "")
+            or self.username
+        )
 
 
 def user_display(user) -> str:

@@ -16,7 +16,7 @@ from core.transitions import state_move
 from notifications.services import notify, occasion
 
 from .access import forget_roles
-from .models import Community, CommunityRegistration, Member, Organization, Partnership
+from .models import Community, CommunityRegistration, Member, Organization, Partnership, User
 
 
 class MembersError(DomainError):
@@ -176,6 +176,11 @@ def member_profile_save(
             },
         )
         member.service_categories.set(service_categories)
+        # The name people read wherever this user acted (histories, printed reports), not the
+        # login name.
+        if user.display_name != member.real_name:
+            User.objects.filter(pk=user.pk).update(display_name=member.real_name)
+            user.display_name = member.real_name
 
     forget_roles(user)
     return member

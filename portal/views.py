@@ -47,7 +47,9 @@ def dashboard(request):
             return redirect("members:partnership_list")
         messages.info(request, _("Please complete your member profile first."))
         return redirect("members:profile_edit")
-    return _render_dashboard(request, member, RegistrationForm())
+    # 报到 filled in with the community the member said they live in.
+    form = RegistrationForm(initial={"community": member.residence_community_id})
+    return _render_dashboard(request, member, form)
 
 
 def _render_dashboard(request, member, form):

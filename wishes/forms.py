@@ -300,6 +300,16 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300)
 
 
+# The resident's satisfaction, in words a resident says (the score is stored, 5 the best).
+SATISFACTION_CHOICES = [
+    (5, _("5 · Very satisfied")),
+    (4, _("4 · Satisfied")),
+    (3, _("3 · Neither satisfied nor dissatisfied")),
+    (2, _("2 · Dissatisfied")),
+    (1, _("1 · Very dissatisfied")),
+]
+
+
 class ConfirmForm(forms.Form):
     control_size = "lg"
     hours = forms.DecimalField(
@@ -327,6 +337,17 @@ class ConfirmForm(forms.Form):
         required=False,
         help_text=_("Leave it unticked if the note names people, phones or addresses."),
     )
+    # The resident's satisfaction, recorded in the same step (optional: it may come later).
+    score = forms.TypedChoiceField(
+        label=_("Resident's satisfaction"),
+        choices=SATISFACTION_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("If you asked the resident already; it can also be recorded later."),
+    )
+    comment = forms.CharField(label=_("Resident's comment"), max_length=300, required=False)
 
     def __init__(self, *args, claim, **kwargs):
         super().__init__(*args, **kwargs)
@@ -347,7 +368,7 @@ class SatisfactionForm(forms.Form):
     control_size = "lg"
     score = forms.TypedChoiceField(
         label=_("Resident's satisfaction"),
-        choices=[(i, str(i)) for i in range(5, 0, -1)],
+        choices=SATISFACTION_CHOICES,
         coerce=int,
         widget=forms.RadioSelect,
     )

@@ -770,3 +770,27 @@ def test_my_claims_tells_when_a_reminded_overdue_claim_will_be_released(
     Claim.objects.filter(pk=claim.pk).update(reminded_at=timezone.now())
     html = login(member.user).get(reverse("wishes:my_claims")).content.decode()
     assert soon(3).isoformat() in html
+
+
+def test_staff_confirm_and_record_the_residents_satisfaction_in_one_step(
+    login, staff, fulfilled_wish
+):
+    """Issue 9: confirming and the satisfaction were two steps; the scale had no words."""
+    client = login(staff)
+    html = client.get(reverse("wishes:confirm", args=[fulfilled_wish.pk])).content.decode()
+    assert "非常满意" in html and "很不满意" in html
+    client.post(
+        reverse("wishes:confirm", args=[fulfilled_wish.pk]),
+        {"action": "confirm", "hours": "2", "score": "5", "comment": "很及时"},
+    )
+    fulfilled_wish.refresh_from_db()
+    assert fulfilled_wish.state == Wish.State.COMPLETED
+    assert (fulfilled_wish.satisfaction, fulfilled_wish.satisfaction_comment) == (5, "很及时")
+
+
+def test_staff_may_confirm_without_the_satisfaction(login, staff, fulfilled_wish):
+    login(staff).post(
+        reverse("wishes:confirm", args=[fulfilled_wish.pk]), {"action": "confirm", "hours": "2"}
+    )
+    fulfilled_wish.refresh_from_db()
+    assert fulfilled_wish.state == Wish.State.COMPLETED and fulfilled_wish.satisfaction is None
