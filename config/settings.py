@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.http.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A GET to a POST-only address: the 405 page in the site's layout, with a way back.
+    "core.middleware.MethodNotAllowedPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # Must be last: turns a lockout raised during authentication into the lockout page.
@@ -177,6 +179,8 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 ACCOUNT_ADAPTER = "members.adapters.AccountAdapter"
+# The log-in form's first field says what it takes (not "Log in" like the heading and button).
+ACCOUNT_FORMS = {"login": "members.forms.LoginForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = format_lazy("[{}] ", _("Community Volunteer Service"))
 
 # django-axes guards every login path (allauth's views and the Django admin alike). It locks the

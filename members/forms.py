@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -134,3 +135,14 @@ class PartnershipForm(forms.ModelForm):
         if start and end and end <= start:
             self.add_error("term_end", _("The term must end after it starts."))
         return data
+
+
+class LoginForm(AllauthLoginForm):
+    """allauth's log-in form, its first field named for what it takes: the heading and the
+    button already say "Log in" (a field labelled "Log in" too read as a third button)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        login = self.fields["login"]
+        login.label = _("Username or email address")
+        login.widget.attrs.update({"autocomplete": "username", "placeholder": ""})
