@@ -18,7 +18,12 @@
     document.querySelectorAll(".select2-selection[role='combobox']").forEach(function (box) {
       var container = box.closest(".select2");
       var select = container && container.previousElementSibling;
-      var text = select ? labelText(select.id) : "";
+      var text = select && select.id ? labelText(select.id) : "";
+      if (!text) {  // the label of the row the box sits in
+        var row = box.closest(".form-row, .fieldBox, td, .flex-container");
+        var label = row && row.querySelector("label");
+        text = label ? label.textContent.replace(/[:：*]\s*$/, "").trim() : "";
+      }
       if (text && !box.getAttribute("aria-label")) box.setAttribute("aria-label", text);
       var rendered = box.querySelector(".select2-selection__rendered");
       if (rendered && text && !rendered.getAttribute("aria-label")) rendered.setAttribute("aria-label", text);
