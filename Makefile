@@ -1,5 +1,10 @@
 # Two commands: `make run` and `make test`. Everything else is here for developers.
 PYTHON ?= python3
+# `make run PORT=8101 HOST=0.0.0.0`: where the development server listens; the demo logins and
+# the links in emails name that address (unless SITE_URL is set).
+HOST ?= 127.0.0.1
+PORT ?= 8000
+RUN_URL = $${SITE_URL:-http://$(HOST):$(PORT)}
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
@@ -34,8 +39,8 @@ demo: migrate
 
 run: demo
 	DEBUG=$${DEBUG:-true} $(PY) manage.py sync_schedules
-	@DEBUG=$${DEBUG:-true} $(PY) manage.py demo_logins
-	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:8000
+	@DEBUG=$${DEBUG:-true} SITE_URL=$(RUN_URL) $(PY) manage.py demo_logins
+	DEBUG=$${DEBUG:-true} SITE_URL=$(RUN_URL) $(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

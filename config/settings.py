@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.http.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A GET to a POST-only address: the 405 page in the site's layout, with a way back.
+    "core.middleware.MethodNotAllowedPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # Must be last: turns a lockout raised during authentication into the lockout page.
@@ -180,6 +182,8 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 ACCOUNT_ADAPTER = "members.adapters.AccountAdapter"
+# The log-in form's first field says what it takes (not "Log in" like the heading and button).
+ACCOUNT_FORMS = {"login": "members.forms.LoginForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = format_lazy("[{}] ", _("Community Volunteer Service"))
 
 # django-axes guards every login path (allauth's views and the Django admin alike). It locks the
@@ -382,6 +386,8 @@ SITE_NAME = _("Community Volunteer Service")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # Public forms (resident wish submissions): requests per client and window.
 PUBLIC_FORM_RATE = env("PUBLIC_FORM_RATE", default="5/h")
+# The public tracking page (a tracking code and four digits of a phone): tries per client.
+TRACKING_RATE = env("TRACKING_RATE", default="10/15m")
 # The most wishes a member may hold claimed and not yet completed at once.
 # Open claims (active or awaiting confirmation) a claimant may hold at once, by kind.
 WISH_MAX_OPEN_CLAIMS = {

@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from django.views.static import serve
@@ -7,6 +9,8 @@ from django.views.static import serve
 from records import views as records_views
 
 urlpatterns = [
+    # What browsers ask for before reading a page's <link rel="icon"> (and on a PDF or an image).
+    path("favicon.ico", lambda request: redirect(static("favicon.svg"), permanent=True)),
     path("i18n/", include("django.conf.urls.i18n")),
     # Service records and point rules moved from the reports app to records: old links follow.
     re_path(

@@ -10,7 +10,9 @@ reaches the database too): it is dropped, and the request goes on without it.
 from __future__ import annotations
 
 from django.core.exceptions import BadRequest
+from django.shortcuts import render
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.defaults import bad_request
 
 NUL = "\x00"
@@ -43,3 +45,30 @@ class RefuseNulMiddleware:
             with translation.override(translation.get_language_from_request(request)):
                 return bad_request(request, BadRequest("A NUL character in the request"))
         return self.get_response(request)
+
+
+class MethodNotAllowedPageMiddleware:
+    """A GET to an address that takes only POST (the address left in the bar after a refused
+    form: reloading it, or opening it from the history) answered Django's blank 405: here the
+    405 page, in the site's layout, says what happened and offers a way back. Only for the
+    browser's requests without a body of their own (an htmx or API caller keeps its 405)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code == 405
+            and not response.content
+            and request.method in ("GET", "HEAD")
+            and "HX-Request" not in request.headers
+        ):
+            back = request.headers.get("Referer", "")
+            if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+                back = ""
+            page = render(request, "405.html", {"back": back}, status=405)
+            if response.has_header("Allow"):
+                page["Allow"] = response["Allow"]
+            return page
+        return response

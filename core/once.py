@@ -40,10 +40,21 @@ def submission_field():
     )
 
 
+class TokenInput(forms.HiddenInput):
+    """The hidden token, marked for static/js/site.js: Back may fetch the form page again,
+    with a new token, and browsers restore only what the person typed. The script keeps the
+    token each form was sent with (sessionStorage, per tab) and, when the page is reached by
+    Back or Forward, puts it back: the resend then carries the first token and finds the first
+    row."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"data-submit-once": True, **(attrs or {})})
+
+
 class SubmitOnceForm(forms.Form):
     """A mixin for creating forms: a hidden `submission` token, new for each empty form."""
 
-    submission = forms.UUIDField(widget=forms.HiddenInput)
+    submission = forms.UUIDField(widget=TokenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

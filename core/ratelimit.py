@@ -44,3 +44,9 @@ def rate_limit_take(*, scope: str, client: str, rate: str) -> bool:
     submissions stored 6 or 7 against a limit of 5."""
     limit, _window = parse_rate(rate)
     return rate_limit_count(scope=scope, client=client, rate=rate) <= limit
+
+
+def rate_limit_retry_after(*, rate: str) -> int:
+    """Seconds until the current window of `rate` ends (when a refused client may try again)."""
+    _limit, window = parse_rate(rate)
+    return max(1, int(window - time.time() % window))

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from core.once import SubmitOnceForm
 
 from .models import Community, Member, Organization, Partnership, ServiceCategory
 
@@ -78,12 +81,16 @@ class MemberProfileForm(forms.ModelForm):
         ]
         widgets = {
             "real_name": forms.TextInput(attrs={"autocomplete": "name"}),
-            "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+            "phone": forms.TextInput(
+                attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}
+            ),
             "skills": forms.TextInput(attrs={"placeholder": _("e.g. first aid, law, haircuts")}),
         }
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(SubmitOnceForm):
+    """个人报到, sent once (core.once): a resend finds the request the first one made."""
+
     community = forms.ModelChoiceField(
         label=_("Community"),
         queryset=Community.objects.filter(is_active=True)
@@ -129,3 +136,14 @@ class PartnershipForm(forms.ModelForm):
         if start and end and end <= start:
             self.add_error("term_end", _("The term must end after it starts."))
         return data
+
+
+class LoginForm(AllauthLoginForm):
+    """allauth's log-in form, its first field named for what it takes: the heading and the
+    button already say "Log in" (a field labelled "Log in" too read as a third button)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        login = self.fields["login"]
+        login.label = _("Username or email address")
+        login.widget.attrs.update({"autocomplete": "username", "placeholder": ""})

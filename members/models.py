@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.once import submission_field
+
 phone_validator = RegexValidator(
     r"^\+?[0-9][0-9\- ]{5,19}$", _("Enter a valid phone number (digits, optionally with + and -).")
 )
@@ -40,7 +42,15 @@ class User(AbstractUser):
         swappable = "AUTH_USER_MODEL"
 
     def __str__(self):
-        return self.display_name or self.get_full_name() or self.username
+        """The name a person reads: the display name (a member's real name, kept by
+        member_profile_save), the full name, a member's real name if loaded, else the login."""
+        member = self._state.fields_cache.get("member")
+        return (
+            self.display_name
+            or self.get_full_name()
+            or (member.real_name if member is not None else "")
+            or self.username
+        )
 
 
 def mask_name(name: str) -> str:
@@ -386,6 +396,8 @@ class CommunityRegistration(models.Model):
     )
     decline_reason = models.CharField(_("reason for declining"), max_length=200, blank=True)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    # The token of the member's registration form (core.once): a resend makes no second request.
+    submission = submission_field()
 
     class Meta:
         verbose_name = _("community registration")

@@ -16,7 +16,7 @@ from core.transitions import state_move
 from notifications.services import notify, occasion
 
 from .access import forget_roles
-from .models import Community, CommunityRegistration, Member, Organization, Partnership
+from .models import Community, CommunityRegistration, Member, Organization, Partnership, User
 
 
 class MembersError(DomainError):
@@ -36,9 +36,10 @@ class MembersError(DomainError):
 
 
 def registration_request(
-    *, member: Member, community: Community, note: str = ""
+    *, member: Member, community: Community, note: str = "", submission=None
 ) -> CommunityRegistration:
-    """个人报到: ask to register with a community (or to move there)."""
+    """个人报到: ask to register with a community (or to move there). `submission` is the token
+    of the form that asked (core.once.create_once finds the request a resend made)."""
     if member is None:
         raise MembersError("no_member_profile")
     if not community.is_active:
@@ -55,9 +56,12 @@ def registration_request(
         try:
             with transaction.atomic():
                 registration = CommunityRegistration.objects.create(
-                    member=member, community=community, note=note
+                    member=member, community=community, note=note, submission=submission
                 )
         except IntegrityError:
+            if submission is not None:
+                # The same form sent twice at once: core.once.create_once finds the first.
+                raise
             # A simultaneous request won: the database allows one pending registration.
             raise MembersError("already_pending") from None
     transaction.on_commit(lambda: _notify_staff(registration))
@@ -174,6 +178,11 @@ def member_profile_save(
             },
         )
         member.service_categories.set(service_categories)
+        # The name people read wherever this user acted (histories, printed reports), not the
+        # login name.
+        if user.display_name != member.real_name:
+            User.objects.filter(pk=user.pk).update(display_name=member.real_name)
+            user.display_name = member.real_name
 
     forget_roles(user)
     return member

@@ -60,7 +60,9 @@ def dashboard(request):
             return redirect("members:partnership_list")
         messages.info(request, _("Please complete your member profile first."))
         return redirect("members:profile_edit")
-    return _render_dashboard(request, member, RegistrationForm())
+    # 报到 filled in with the community the member said they live in.
+    form = RegistrationForm(initial={"community": member.residence_community_id})
+    return _render_dashboard(request, member, form)
 
 
 def _render_dashboard(request, member, form):
@@ -97,13 +99,31 @@ def registration_create(request):
         community = form.cleaned_data["community"]
         if not can(request.user, "members.registration.create", community):
             raise PermissionDenied
+        token = form.cleaned_data["submission"]
         try:
-            members_services.registration_request(
-                member=roles.member, community=community, note=form.cleaned_data["note"]
+            registration, created = create_once(
+                CommunityRegistration,
+                token,
+                lambda: members_services.registration_request(
+                    member=roles.member,
+                    community=community,
+                    note=form.cleaned_data["note"],
+                    submission=token,
+                ),
             )
         except MembersError as exc:
             messages.error(request, exc.message)
         else:
+            if not created:
+                messages.info(
+                    request,
+                    _(
+                        "Your registration with %(community)s was already sent (see below). "
+                        "It was not sent a second time."
+                    )
+                    % {"community": registration.community.name},
+                )
+                return redirect("portal:dashboard")
             messages.success(
                 request,
                 _("Your registration with %(community)s is waiting for the staff to confirm.")

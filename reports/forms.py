@@ -44,3 +44,25 @@ class ReturnForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Say what should be changed. The member sees this comment."),
     )
+
+
+class BulkEvaluationForm(forms.Form):
+    """One rating for the members ticked on the evaluations page."""
+
+    rating = forms.ChoiceField(label=_("Rating"), choices=Rating.choices)
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=1000,
+        widget=forms.TextInput(attrs={"placeholder": _("Optional comment")}),
+    )
+    members = forms.TypedMultipleChoiceField(label=_("Members"), coerce=int, choices=())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any member number; the view keeps those of the staff's own community.
+        self.fields["members"].valid_value = lambda value: (
+            str(value).isdigit() and len(str(value)) < 19
+        )
+        self.fields["members"].error_messages["required"] = _("Tick the members to rate first.")
+        self.fields["rating"].error_messages["required"] = _("Choose one of the ratings.")

@@ -53,13 +53,31 @@ class EvaluationRow:
 
 
 def community_evaluation_rows(
-    *, community, period: Period, member_id: int | None = None
+    *,
+    community,
+    period: Period,
+    member_id: int | None = None,
+    member_ids_in=None,
+    search: str = "",
+    unrated: bool = False,
 ) -> list[EvaluationRow]:
     """Every member registered with the community during the period, with their rating and
-    their service there in that period (two queries)."""
+    their service there in that period (two queries). `search` keeps the members whose real
+    name contains it, `unrated` those not rated yet for the period, `member_ids_in` those
+    listed (several rated at once)."""
     member_ids = registrations_overlapping(period).filter(community=community).values("member_id")
     if member_id is not None:
         member_ids = member_ids.filter(member_id=member_id)
+    if member_ids_in is not None:
+        member_ids = member_ids.filter(member_id__in=list(member_ids_in))
+    if search:
+        member_ids = member_ids.filter(member__real_name__icontains=search)
+    if unrated:
+        member_ids = member_ids.exclude(
+            member_id__in=Evaluation.objects.filter(
+                community=community, year=period.year, half=period.half
+            ).values("member_id")
+        )
     in_period = Q(
         service_records__community=community,
         service_records__served_on__range=(period.start, period.end),

@@ -8,5 +8,6 @@ urlpatterns = [
     path("<int:pk>/", views.report_detail, name="report_detail"),
     path("<int:pk>/print/", views.report_print, name="report_print"),
     path("staff/evaluations/", views.evaluations, name="evaluations"),
+    path("staff/evaluations/bulk/", views.evaluate_bulk, name="evaluate_bulk"),
     path("staff/evaluations/<int:member_pk>/", views.evaluate, name="evaluate"),
 ]

@@ -3,15 +3,20 @@
 Thin: each view fetches its object through members.access, calls a service and renders.
 """
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from core.pagination import page_of
 from core.periods import Period, recent_periods
 from members.access import (
     can,
@@ -21,7 +26,7 @@ from members.access import (
 )
 
 from . import selectors, services
-from .forms import EvaluationForm, ReportAccountForm
+from .forms import BulkEvaluationForm, EvaluationForm, ReportAccountForm
 from .models import MemberReport
 from .services import ReportsError
 
@@ -104,11 +109,23 @@ def _period_from(request) -> Period:
         return Period.current()
 
 
+EVALUATIONS_PAGE_SIZE = 20
+
+
 @login_required
 def evaluations(request):
     community = staff_community_or_403(request.user)
     period = _period_from(request)
-    rows = selectors.community_evaluation_rows(community=community, period=period)
+    search = request.GET.get("q", "").strip()[:40]
+    unrated = request.GET.get("unrated") == "1"
+    rows = selectors.community_evaluation_rows(
+        community=community, period=period, search=search, unrated=unrated
+    )
+    query = {"period": period.code}
+    if search:
+        query["q"] = search
+    if unrated:
+        query["unrated"] = "1"
     return render(
         request,
         "reports/evaluations.html",
@@ -116,10 +133,60 @@ def evaluations(request):
             "community": community,
             "period": period,
             "periods": recent_periods(timezone.localdate()),
-            "rows": rows,
+            "page": page_of(request, rows, EVALUATIONS_PAGE_SIZE),
+            "search": search,
+            "unrated": unrated,
+            "querystring": urlencode(query),
             "period_started": period.start <= timezone.localdate(),
+            "bulk_form": BulkEvaluationForm(),
         },
     )
+
+
+@login_required
+@require_POST
+def evaluate_bulk(request):
+    """The same rating for several members at once (those ticked on the page)."""
+    community = staff_community_or_403(request.user)
+    period = _period_from(request)
+    back = reverse("reports:evaluations") + "?" + request.POST.get("back", "")[:300]
+    form = BulkEvaluationForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    rows = selectors.community_evaluation_rows(
+        community=community, period=period, member_ids_in=form.cleaned_data["members"]
+    )
+    if not rows:
+        raise Http404
+    done = []
+    try:
+        with transaction.atomic():
+            for row in rows:
+                services.evaluation_set(
+                    by=request.user,
+                    community=community,
+                    member=row.member,
+                    period=period,
+                    rating=form.cleaned_data["rating"],
+                    comment=form.cleaned_data["comment"],
+                )
+                done.append(row.member.real_name)
+    except ReportsError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "Rating saved for %(n)s member: %(names)s.",
+                "Rating saved for %(n)s members: %(names)s.",
+                len(done),
+            )
+            % {"n": len(done), "names": "、".join(done)},
+        )
+    return redirect(back)
 
 
 @login_required

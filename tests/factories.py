@@ -167,3 +167,10 @@ class ServiceRecordFactory(factory.django.DjangoModelFactory):
     source = ServiceRecord.Source.STAFF
     source_key = factory.Sequence(lambda n: f"manual:{n}")
     title = "入户走访"
+
+
+def once() -> dict:
+    """The hidden field of a creating form (core.once): a fresh submission token."""
+    import uuid
+
+    return {"submission": str(uuid.uuid4())}

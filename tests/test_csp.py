@@ -182,6 +182,7 @@ def _arguments(d):
         "reports:report_print": {"pk": d["report"].pk},
         "reports:evaluate": {"member_pk": d["member"].pk},
         "members:community_detail": {"pk": d["community"].pk},
+        "wishes:community_wishes": {"pk": d["community"].pk},
         "members:registration_withdraw": {"pk": d["pending"].pk},
         "members:registration_confirm": {"pk": d["pending"].pk},
         "members:registration_decline": {"pk": d["pending"].pk},

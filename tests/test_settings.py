@@ -149,3 +149,22 @@ def test_the_deploy_checks_fail_behind_the_proxy_without_a_proxy_count(tmp_path)
 def test_make_check_deploy_gives_the_proxy_count_of_the_readme():
     target = (ROOT / "Makefile").read_text(encoding="utf-8").split("check-deploy:", 1)[1]
     assert "PROXY_COUNT=$${PROXY_COUNT:-1}" in target.split("\n\n", 1)[0]
+
+
+def test_env_example_documents_every_variable_the_settings_read():
+    """Issue 9: there was no .env.example. Every env("NAME", …) of config/settings.py is named
+    in it, and it names nothing the settings do not read."""
+    import re
+
+    source = (ROOT / "config" / "settings.py").read_text()
+    read = set(re.findall(r'env(?:\.[a-z_]+)?\(\s*"([A-Z][A-Z0-9_]*)"', source))
+    example = (ROOT / ".env.example").read_text()
+    named = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]*)=", example, re.M))
+    assert read and read - named == set()
+    assert named - read == set()
+
+
+def test_make_run_takes_a_port_and_prints_its_address():
+    makefile = (ROOT / "Makefile").read_text()
+    assert "PORT ?= 8000" in makefile and "runserver $(HOST):$(PORT)" in makefile
+    assert "SITE_URL=$(RUN_URL) $(PY) manage.py demo_logins" in makefile

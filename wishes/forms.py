@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.images import image_check, image_process
+from core.once import SubmitOnceForm
 from core.widgets import DateInput, PlainSelect
 from members.claimants import claimant_choices, claimant_from_choice, participants
 from members.models import Community, phone_validator
@@ -131,11 +132,20 @@ class WishDetailsForm(PhotosLast, forms.ModelForm):
             # A community may have thousands of residents: options rendered in Python.
             widget=PlainSelect,
         )
+        # Another person's name and phone: the phone's keypad, nothing of the staff's own
+        # details offered by the browser.
         self.fields["new_name"] = forms.CharField(
-            label=_("Resident's name"), max_length=40, required=False
+            label=_("Resident's name"),
+            max_length=40,
+            required=False,
+            widget=forms.TextInput(attrs={"autocomplete": "off"}),
         )
         self.fields["new_phone"] = forms.CharField(
-            label=_("Resident's phone"), max_length=20, required=False, validators=[phone_validator]
+            label=_("Resident's phone"),
+            max_length=20,
+            required=False,
+            validators=[phone_validator],
+            widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
         )
         self.fields["new_address"] = forms.CharField(
             label=_("Resident's address"), max_length=200, required=False
@@ -167,8 +177,12 @@ class WishDetailsForm(PhotosLast, forms.ModelForm):
         return data
 
 
-class PublicWishForm(PhotosLast, forms.Form):
-    """群众点单: what a resident without an account may submit."""
+class PostWishForm(SubmitOnceForm, WishDetailsForm):
+    """Staff post a wish: the details form, sent once (core.once)."""
+
+
+class PublicWishForm(PhotosLast, SubmitOnceForm):
+    """群众点单: what a resident without an account may submit, sent once (core.once)."""
 
     control_size = "lg"
 
@@ -177,14 +191,23 @@ class PublicWishForm(PhotosLast, forms.Form):
         queryset=Community.objects.filter(is_active=True),
         empty_label=_("— choose —"),
     )
-    name = forms.CharField(label=_("Your name"), max_length=40)
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
     phone = forms.CharField(
         label=_("Your phone"),
         max_length=20,
         validators=[phone_validator],
         help_text=_("Only the community's staff see it."),
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
     )
-    address = forms.CharField(label=_("Your address"), max_length=200)
+    address = forms.CharField(
+        label=_("Your address"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )
     title = forms.CharField(label=_("What do you wish for?"), max_length=100)
     description = forms.CharField(
         label=_("Tell us more"),
@@ -206,6 +229,29 @@ class PublicWishForm(PhotosLast, forms.Form):
     @property
     def is_bot(self) -> bool:
         return bool(self.data.get("website"))
+
+
+class TrackForm(forms.Form):
+    """群众点单 tracking: the code on the thanks page and the last four digits of the phone."""
+
+    control_size = "lg"
+    code = forms.CharField(
+        label=_("Tracking code"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+        help_text=_("The code on the page shown after you sent your wish, e.g. K7QM-2XHP."),
+    )
+    last4 = forms.RegexField(
+        label=_("Last 4 digits of your phone"),
+        regex=r"^\d{4}$",
+        max_length=4,
+        error_messages={"invalid": _("Enter the last 4 digits of the phone you gave, e.g. 2222.")},
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "pattern": "[0-9]{4}"}
+        ),
+    )
 
 
 class ClaimForm(forms.Form):
@@ -254,6 +300,16 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300)
 
 
+# The resident's satisfaction, in words a resident says (the score is stored, 5 the best).
+SATISFACTION_CHOICES = [
+    (5, _("5 · Very satisfied")),
+    (4, _("4 · Satisfied")),
+    (3, _("3 · Neither satisfied nor dissatisfied")),
+    (2, _("2 · Dissatisfied")),
+    (1, _("1 · Very dissatisfied")),
+]
+
+
 class ConfirmForm(forms.Form):
     control_size = "lg"
     hours = forms.DecimalField(
@@ -281,6 +337,17 @@ class ConfirmForm(forms.Form):
         required=False,
         help_text=_("Leave it unticked if the note names people, phones or addresses."),
     )
+    # The resident's satisfaction, recorded in the same step (optional: it may come later).
+    score = forms.TypedChoiceField(
+        label=_("Resident's satisfaction"),
+        choices=SATISFACTION_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("If you asked the resident already; it can also be recorded later."),
+    )
+    comment = forms.CharField(label=_("Resident's comment"), max_length=300, required=False)
 
     def __init__(self, *args, claim, **kwargs):
         super().__init__(*args, **kwargs)
@@ -301,7 +368,7 @@ class SatisfactionForm(forms.Form):
     control_size = "lg"
     score = forms.TypedChoiceField(
         label=_("Resident's satisfaction"),
-        choices=[(i, str(i)) for i in range(5, 0, -1)],
+        choices=SATISFACTION_CHOICES,
         coerce=int,
         widget=forms.RadioSelect,
     )

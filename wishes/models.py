@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.models import TransitionRecord
+from core.once import submission_field
+from core.tracking import display_code, tracking_code_field
 from members.claimants import ClaimantFields
 from members.models import Community, phone_validator
 
@@ -182,6 +184,11 @@ class Wish(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    # The token of the form that created the wish (core.once): a resend makes no second wish.
+    submission = submission_field()
+    # What a resident who sent the wish without an account reads back over the phone or types
+    # into the tracking page with the last four digits of their phone (core.tracking).
+    tracking_code = tracking_code_field()
 
     class Meta:
         verbose_name = _("wish")
@@ -217,6 +224,24 @@ class Wish(models.Model):
     def get_absolute_url(self):
         return reverse("wishes:detail", args=[self.pk])
 
+    @property
+    def shown_tracking_code(self) -> str:
+        return display_code(self.tracking_code or "")
+
+    @property
+    def is_public(self) -> bool:
+        """On the wish wall (its page open to everyone)."""
+        return self.state in self.PUBLIC_STATES
+
+    @property
+    def tracking_state(self) -> str:
+        """The state in the words of the tracking page (a resident reads it)."""
+        return str(TRACKING_WORDS[self.state][0])
+
+    @property
+    def tracking_explanation(self) -> str:
+        return str(TRACKING_WORDS[self.state][1])
+
     # Lists show these for every row: an enum lookup, not get_FOO_display's hashing of choices.
     @property
     def category_label(self):
@@ -246,6 +271,49 @@ class Wish(models.Model):
     @property
     def is_cancellable(self) -> bool:
         return self.state in self.CANCELLABLE_STATES
+
+
+# What the tracking page tells a resident of each state: a name and a sentence.
+TRACKING_WORDS = {
+    Wish.State.SUBMITTED: (
+        _("Waiting for review"),
+        _("The community's staff will read your wish soon and may call you."),
+    ),
+    Wish.State.PUBLISHED: (
+        _("Published"),
+        _("Your wish is on the wish wall, waiting for a Party member to take it on."),
+    ),
+    Wish.State.CLAIMED: (
+        _("Claimed"),
+        _("A Party member has taken your wish on and is fulfilling it."),
+    ),
+    Wish.State.FULFILLED: (
+        _("Fulfilled, being confirmed"),
+        _(
+            "The Party member reported your wish fulfilled; the community's staff are "
+            "confirming it."
+        ),
+    ),
+    Wish.State.COMPLETED: (
+        _("Fulfilled"),
+        _("Your wish was fulfilled and the community confirmed it."),
+    ),
+    Wish.State.REJECTED: (
+        _("Not accepted"),
+        _("The community's staff could not accept this wish."),
+    ),
+    Wish.State.CANCELLED: (
+        _("Cancelled"),
+        _("The community's staff cancelled this wish."),
+    ),
+    Wish.State.EXPIRED: (
+        _("Expired"),
+        _(
+            "Nobody took your wish on before its deadline. Call the community's office to send "
+            "it again."
+        ),
+    ),
+}
 
 
 class Claim(ClaimantFields):

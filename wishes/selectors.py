@@ -9,6 +9,8 @@ from django.db.models.lookups import Exact, GreaterThanOrEqual, In
 from django.utils import timezone
 
 from core.queries import Unindexed
+from core.tracking import LENGTH as TRACKING_CODE_LENGTH
+from core.tracking import normalize_code, phone_last4_matches
 from members.access import can, get_for_user_or_404, get_roles, work_scope
 
 from .models import Claim, ProofPhoto, Wish, WishTransition
@@ -190,4 +192,49 @@ def overdue_claims(*, communities=None, limit: int = 10) -> list:
         qs.select_related(
             "wish", "wish__community", "member", "team", "organization", "claimed_by"
         ).order_by("promised_date", "pk")[:limit]
+    )
+
+
+# A code nobody has: a lookup that finds no wish still compares four digits, so a wrong code
+# and wrong digits take the same time and get the same answer.
+_NO_PHONE = "0000000000"
+
+
+def tracked_wish(*, code: str, last4: str) -> Wish | None:
+    """群众点单 tracking: the wish a resident sent, found by its tracking code and the last four
+    digits of the phone they gave (core.tracking), or None for a wrong code or wrong digits
+    alike. With the reason of its last refusal or cancellation (`end_reason`)."""
+    code = normalize_code(code)
+    wish = (
+        Wish.objects.filter(tracking_code=code).select_related("community", "resident").first()
+        if len(code) == TRACKING_CODE_LENGTH
+        else None
+    )
+    phone = wish.resident.phone if wish is not None else _NO_PHONE
+    if not phone_last4_matches(phone, last4) or wish is None:
+        return None
+    last = (
+        wish.transitions.filter(to_state__in=[Wish.State.REJECTED, Wish.State.CANCELLED])
+        .order_by("-at", "-pk")
+        .first()
+    )
+    wish.end_reason = last.reason if last is not None else ""
+    return wish
+
+
+def public_wish_sent_again(*, community, phone: str, title: str) -> Wish | None:
+    """The same wish from the same phone, sent in the last hour and not reviewed yet: a resend
+    whose form lost its token (a browser without script, a page fetched again), not a new wish."""
+    since = timezone.now() - datetime.timedelta(hours=1)
+    return (
+        Wish.objects.filter(
+            community=community,
+            source=Wish.Source.PUBLIC,
+            state=Wish.State.SUBMITTED,
+            title=title,
+            resident__phone=phone,
+            created_at__gte=since,
+        )
+        .order_by("-created_at")
+        .first()
     )

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from core.audit import personal_data_viewed
 from core.errors import DomainError
 from core.images import ProcessedImage
+from core.tracking import new_tracking_code
 from core.transitions import state_move
 from members import claimants
 from members.access import can, get_roles
@@ -177,8 +178,10 @@ def wish_post(
     deadline: datetime.date | None = None,
     photo: ProcessedImage | None = None,
     photo_is_public: bool = False,
+    submission=None,
 ) -> Wish:
-    """Staff post a wish on a resident's behalf; it is published at once."""
+    """Staff post a wish on a resident's behalf; it is published at once. `submission` is the
+    token of the form that posted it (core.once.create_once finds the wish a resend made)."""
     if resident.community_id != community.pk:
         raise WishError("wrong_community")
     now = timezone.now()
@@ -196,6 +199,7 @@ def wish_post(
         created_by=by,
         created_at=now,
         published_at=now,
+        submission=submission,
     )
     _apply_photo(wish, photo)
     wish.save()
@@ -214,8 +218,10 @@ def wish_submit_public(
     description: str = "",
     category: str = Wish.Category.DAILY,
     photo: ProcessedImage | None = None,
+    submission=None,
 ) -> Wish:
-    """群众点单: a resident without an account submits a wish; it waits for staff review."""
+    """群众点单: a resident without an account submits a wish; it waits for staff review. The
+    wish gets a tracking code the resident follows it with (wish_track)."""
     resident = Resident.objects.create(community=community, name=name, phone=phone, address=address)
     wish = Wish(
         community=community,
@@ -225,6 +231,8 @@ def wish_submit_public(
         category=category,
         state=S.SUBMITTED,
         source=Wish.Source.PUBLIC,
+        submission=submission,
+        tracking_code=new_tracking_code(),
     )
     _apply_photo(wish, photo)
     wish.save()

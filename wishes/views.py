@@ -14,14 +14,17 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core.exports import xlsx_response
 from core.http import client_ip
+from core.once import already_saved_message, create_once
 from core.pagination import CachedCountPaginator, page_of
-from core.ratelimit import rate_limit_take
+from core.ratelimit import rate_limit_retry_after, rate_limit_take
 from core.views import run_service
 from members.access import can, get_for_user_or_404, get_roles, staff_community_or_403
+from members.models import Community
 
 from . import selectors, services
 from .filters import StaffWishFilter, WallFilter
@@ -30,9 +33,11 @@ from .forms import (
     ClaimForm,
     ConfirmForm,
     FulfilForm,
+    PostWishForm,
     PublicWishForm,
     ReasonForm,
     SatisfactionForm,
+    TrackForm,
     WishDetailsForm,
 )
 from .models import Claim, ProofPhoto, Wish
@@ -69,6 +74,26 @@ def wall(request):
         request,
         "wishes/wall.html",
         {"filter": filterset, "page": page, "querystring": _querystring(request)},
+    )
+
+
+COMMUNITY_WISHES_SHOWN = 6
+
+
+def community_wishes(request, pk):
+    """The wishes of one community (open, in progress and recently completed), for the
+    community's page to show (loaded there by htmx; members is below wishes) with the ways to
+    ask for help and to follow a wish."""
+    community = get_for_user_or_404(request.user, Community.objects.filter(is_active=True), pk=pk)
+    wishes = list(selectors.wall_wishes().filter(community=community)[: COMMUNITY_WISHES_SHOWN + 1])
+    return render(
+        request,
+        "wishes/_community_wishes.html",
+        {
+            "community": community,
+            "wishes": wishes[:COMMUNITY_WISHES_SHOWN],
+            "more": len(wishes) > COMMUNITY_WISHES_SHOWN,
+        },
     )
 
 
@@ -151,37 +176,75 @@ def detail(request, pk):
     return render(request, "wishes/detail.html", context)
 
 
+# The wish a resident just sent, for the thanks page (its tracking code).
+SUBMITTED_SESSION_KEY = "wishes:submitted"
+
+
+def _community_from(data) -> Community | None:
+    """The community a refused form named (to say whom to call), if it names a real one."""
+    pk = str(data.get("community", ""))
+    if not pk.isdigit():
+        return None
+    return Community.objects.filter(pk=int(pk), is_active=True).first()
+
+
 def submit(request):
     """群众点单: a resident without an account submits a wish for the staff to review."""
     if request.method == "POST":
         # Every post counts, stored or not (a refused one can cost a decode too: a photo that
         # breaks at its last row), and before any work: of simultaneous posts, only the limit
         # get through.
-        if not rate_limit_take(
-            scope="public-wish", client=client_ip(request), rate=settings.PUBLIC_FORM_RATE
-        ):
-            messages.error(
-                request, _("Too many submissions from your connection. Please try again later.")
-            )
-            # What was typed, without the files: a refused post decodes nothing.
+        rate = settings.PUBLIC_FORM_RATE
+        if not rate_limit_take(scope="public-wish", client=client_ip(request), rate=rate):
+            # What was typed, without the files: a refused post decodes nothing. The page says
+            # when to try again and whom to call meanwhile.
             form = PublicWishForm(request.POST)
-            return render(request, "wishes/submit.html", {"form": form}, status=429)
+            minutes = max(1, round(rate_limit_retry_after(rate=rate) / 60))
+            context = {
+                "form": form,
+                "refused": True,
+                "retry_minutes": minutes,
+                "refused_community": _community_from(request.POST),
+            }
+            response = render(request, "wishes/submit.html", context, status=429)
+            response["Retry-After"] = str(minutes * 60)
+            return response
         form = PublicWishForm(request.POST, request.FILES)
         if form.is_bot:
             # Pretend success: the bot learns nothing, nothing is stored (but it was counted).
             return redirect("wishes:submit_done")
         if form.is_valid():
             data = form.cleaned_data
-            services.wish_submit_public(
-                community=data["community"],
-                name=data["name"],
-                phone=data["phone"],
-                address=data["address"],
-                title=data["title"],
-                description=data["description"],
-                category=data["category"],
-                photo=data["photo"],
+            resent = selectors.public_wish_sent_again(
+                community=data["community"], phone=data["phone"], title=data["title"]
             )
+            if resent is not None:
+                wish, created = resent, False
+            else:
+                wish, created = create_once(
+                    Wish,
+                    data["submission"],
+                    lambda: services.wish_submit_public(
+                        community=data["community"],
+                        name=data["name"],
+                        phone=data["phone"],
+                        address=data["address"],
+                        title=data["title"],
+                        description=data["description"],
+                        category=data["category"],
+                        photo=data["photo"],
+                        submission=data["submission"],
+                    ),
+                )
+            if not created:
+                messages.info(
+                    request,
+                    _(
+                        "You had already sent this wish: it was saved once, with the tracking "
+                        "code below. It was not saved a second time."
+                    ),
+                )
+            request.session[SUBMITTED_SESSION_KEY] = wish.pk
             return redirect("wishes:submit_done")
     else:
         form = PublicWishForm(initial={"community": request.GET.get("community")})
@@ -189,7 +252,50 @@ def submit(request):
 
 
 def submit_done(request):
-    return render(request, "wishes/submit_done.html")
+    """The thanks page: the tracking code of the wish just sent and the number to call."""
+    pk = request.session.get(SUBMITTED_SESSION_KEY)
+    wish = (
+        Wish.objects.filter(pk=pk, source=Wish.Source.PUBLIC).select_related("community").first()
+        if isinstance(pk, int)
+        else None
+    )
+    return render(request, "wishes/submit_done.html", {"wish": wish})
+
+
+def track(request):
+    """群众点单 tracking: the tracking code and the last four digits of the phone show where the
+    wish is, nothing personal. Rate limited; a wrong code and wrong digits read the same."""
+    wish = None
+    not_found = False
+    if request.method == "POST":
+        form = TrackForm(request.POST)
+        rate = settings.TRACKING_RATE
+        if not rate_limit_take(scope="wish-track", client=client_ip(request), rate=rate):
+            minutes = max(1, round(rate_limit_retry_after(rate=rate) / 60))
+            messages.error(
+                request,
+                ngettext(
+                    "Too many tries from your connection. Please try again in %(n)s minute, "
+                    "or call your community's office.",
+                    "Too many tries from your connection. Please try again in %(n)s minutes, "
+                    "or call your community's office.",
+                    minutes,
+                )
+                % {"n": minutes},
+            )
+            response = render(request, "wishes/track.html", {"form": form}, status=429)
+            response["Retry-After"] = str(minutes * 60)
+            return response
+        if form.is_valid():
+            wish = selectors.tracked_wish(
+                code=form.cleaned_data["code"], last4=form.cleaned_data["last4"]
+            )
+            not_found = wish is None
+    else:
+        form = TrackForm(initial={"code": request.GET.get("code", "")[:20]})
+    return render(
+        request, "wishes/track.html", {"form": form, "wish": wish, "not_found": not_found}
+    )
 
 
 def photo(request, kind, pk, size):
@@ -397,12 +503,13 @@ def _resident_from_form(form, community, by):
 def post_wish(request):
     community = staff_community_or_403(request.user)
     if request.method == "POST":
-        form = WishDetailsForm(request.POST, request.FILES, community=community)
+        form = PostWishForm(request.POST, request.FILES, community=community)
         if form.is_valid():
             data = form.cleaned_data
-            with transaction.atomic():
+
+            def post():
                 resident = _resident_from_form(form, community, request.user)
-                wish = services.wish_post(
+                return services.wish_post(
                     community=community,
                     resident=resident,
                     by=request.user,
@@ -413,11 +520,18 @@ def post_wish(request):
                     deadline=data["deadline"],
                     photo=data["photo"],
                     photo_is_public=data["photo_is_public"],
+                    submission=data["submission"],
                 )
-            messages.success(request, _("The wish is published."))
+
+            # One transaction: a resend makes neither a second wish nor a second resident.
+            wish, created = create_once(Wish, data["submission"], post)
+            if created:
+                messages.success(request, _("The wish is published."))
+            else:
+                messages.info(request, already_saved_message(wish))
             return redirect(wish)
     else:
-        form = WishDetailsForm(community=community)
+        form = PostWishForm(community=community)
     return render(request, "wishes/post.html", {"form": form, "community": community})
 
 
@@ -523,14 +637,23 @@ def confirm(request, pk):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.wish_confirm(
-                    wish=wish,
-                    by=request.user,
-                    hours=Decimal(data["hours"]),
-                    participants=list(data.get("participants") or []),
-                    approved_photo_ids=[p.pk for p in data.get("approved_photos", [])],
-                    publish_note=bool(data.get("publish_note")),
-                )
+                # Confirming and the resident's satisfaction are one step (both or neither).
+                with transaction.atomic():
+                    services.wish_confirm(
+                        wish=wish,
+                        by=request.user,
+                        hours=Decimal(data["hours"]),
+                        participants=list(data.get("participants") or []),
+                        approved_photo_ids=[p.pk for p in data.get("approved_photos", [])],
+                        publish_note=bool(data.get("publish_note")),
+                    )
+                    if data.get("score"):
+                        services.wish_record_satisfaction(
+                            wish=wish,
+                            by=request.user,
+                            score=data["score"],
+                            comment=data.get("comment") or "",
+                        )
             except WishError as error:
                 form.add_error(None, error.message)
             else:

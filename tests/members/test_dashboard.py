@@ -66,7 +66,7 @@ def test_member_home_shows_the_rank_in_the_community(login, member, community):
     ranks = response.context["home"].ranks
     assert (ranks.community_rank, ranks.community_size) == (2, 3)
     assert 'data-testid="home-rank">2<small class="fs-6 text-muted">/3</small>' in content
-    assert "社区累计排名" in content  # by all points, as on "My service"
+    assert "社区排名（按累计积分）" in content  # by all points, as on "My service"
 
 
 def test_member_home_lists_open_claims_with_due_date_and_next_action(login, member):
@@ -117,7 +117,7 @@ def test_member_home_returned_report_shows_the_comment(login, member):
 @pytest.mark.parametrize(
     ("state", "words"),
     [
-        (ReportState.SUBMITTED, "已提交，等待社区审核。"),
+        (ReportState.SUBMITTED, "已提交，等待您的党支部（"),
         (ReportState.APPROVED, "已审核通过，可以打印。"),
     ],
 )
@@ -270,3 +270,16 @@ def test_staff_home_permissions(client, login, as_user, role, status):
     user = as_user(role)
     c = client if role == "anonymous" else login(user)
     assert c.get(reverse("portal:staff_home")).status_code == status
+
+
+def test_a_new_member_home_leads_with_registering_filled_in(login, branch, community):
+    """Issue 9: 报到 was the sixth card and empty; until confirmed it comes first, filled in
+    with the community of residence."""
+    newbie = f.MemberFactory(branch=branch, residence_community=community)
+    response = login(newbie.user).get(reverse("portal:dashboard"))
+    html = response.content.decode()
+    assert html.index('data-testid="home-register-first"') < html.index(
+        'data-testid="home-service"'
+    )
+    assert response.context["form"]["community"].value() == community.pk
+    assert "本半年服务小时" in html  # every figure says its period

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from members.models import CommunityRegistration, Member
 from tests import factories as f
+from tests.factories import once
 
 State = CommunityRegistration.State
 
@@ -191,7 +192,7 @@ def test_profile_form_offers_only_branches(login, outsider, branch, party_commit
 
 def test_register_to_a_community(login, applicant, community):
     login(applicant.user).post(
-        reverse("portal:registration_create"), {"community": community.pk, "note": "3栋"}
+        reverse("portal:registration_create"), {**once(), "community": community.pk, "note": "3栋"}
     )
     r = applicant.registrations.get()
     assert (r.community, r.state, r.note) == (community, State.PENDING, "3栋")
@@ -199,9 +200,11 @@ def test_register_to_a_community(login, applicant, community):
 
 def test_register_twice_shows_a_message(login, applicant, community, other_community):
     client = login(applicant.user)
-    client.post(reverse("portal:registration_create"), {"community": community.pk})
+    client.post(reverse("portal:registration_create"), {**once(), "community": community.pk})
     response = client.post(
-        reverse("portal:registration_create"), {"community": other_community.pk}, follow=True
+        reverse("portal:registration_create"),
+        {**once(), "community": other_community.pk},
+        follow=True,
     )
     from members.services import MembersError
 
@@ -212,14 +215,15 @@ def test_register_twice_shows_a_message(login, applicant, community, other_commu
 
 def test_register_without_profile_goes_to_the_profile_form(login, outsider, community):
     response = login(outsider).post(
-        reverse("portal:registration_create"), {"community": community.pk}
+        reverse("portal:registration_create"), {**once(), "community": community.pk}
     )
     assert response.url == reverse("members:profile_edit")
 
 
 def test_register_with_a_bad_community_keeps_the_note_and_says_what_is_wrong(login, applicant):
     response = login(applicant.user).post(
-        reverse("portal:registration_create"), {"community": "nonsense", "note": "住在3栋"}
+        reverse("portal:registration_create"),
+        {**once(), "community": "nonsense", "note": "住在3栋"},
     )
     assert response.status_code == 200
     assert response.context["form"].errors["community"]
@@ -385,7 +389,7 @@ def test_staff_are_notified_of_a_new_request(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         login(applicant.user).post(
-            reverse("portal:registration_create"), {"community": community.pk}
+            reverse("portal:registration_create"), {**once(), "community": community.pk}
         )
     assert staff.notifications.count() == 1
     assert mailoutbox[0].to == [staff.email]
@@ -407,3 +411,15 @@ def test_a_partnership_stops_counting_when_its_term_ends(client, partnership):
 def test_a_search_without_results_offers_every_community(client, community):
     response = client.get(reverse("members:community_list"), {"q": "不存在的社区"})
     assert "查看全部社区" in response.content.decode()
+
+
+def test_a_registration_sent_twice_is_one_request_and_says_so(login, applicant, community):
+    """Issue 9: a double click or a resend of the registration form makes one request, and the
+    second sending is told it was already sent instead of an error."""
+    client = login(applicant.user)
+    data = {**once(), "community": community.pk, "note": "3栋"}
+    client.post(reverse("portal:registration_create"), data)
+    response = client.post(reverse("portal:registration_create"), data, follow=True)
+    assert applicant.registrations.count() == 1
+    shown = [str(m) for m in response.context["messages"]]
+    assert any("已经提交过" in m and community.name in m for m in shown)

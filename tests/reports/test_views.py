@@ -158,7 +158,7 @@ def test_evaluation_page_lists_the_members_registered_in_the_period(
     CommunityRegistration.objects.filter(member=member).update(decided_at=aware(D(2026, 8, 1)))
     early = _registered_members(community, branch, 1)[0]
     response = login(staff).get(reverse("reports:evaluations") + "?period=2026H1")
-    assert [r.member for r in response.context["rows"]] == [early]
+    assert [r.member for r in response.context["page"].object_list] == [early]
 
 
 def test_staff_rate_a_member_with_htmx_and_get_the_row_back(login, staff, community, branch):
@@ -206,7 +206,7 @@ def test_evaluation_page_costs_a_fixed_number_of_queries(
     client = login(staff)
     with django_assert_num_queries(8):
         response = client.get(reverse("reports:evaluations") + "?period=2026H1")
-    assert len(response.context["rows"]) == n
+    assert response.context["page"].paginator.count == n
 
 
 def test_staff_rate_a_member_who_moved_away_during_the_period(login, staff, community, branch):
@@ -257,3 +257,76 @@ def test_my_reports_says_what_to_do_next(login, member_user, member, state, acti
         assert action in html
     else:
         assert "填写本人述职并提交" not in html and "重新提交" not in html
+
+
+# Evaluations for a community of many members (issue 9: 84 on one page, a save per row) -------
+def test_the_evaluation_page_is_paginated(login, staff, community, branch):
+    _registered_members(community, branch, 25)
+    client = login(staff)
+    first = client.get(reverse("reports:evaluations") + "?period=2026H1")
+    assert len(first.context["page"].object_list) == 20
+    html = first.content.decode()
+    assert "period=2026H1&amp;page=2" in html and "25 名党员" in html
+    second = client.get(reverse("reports:evaluations") + "?period=2026H1&page=2")
+    assert len(second.context["page"].object_list) == 5
+
+
+def test_the_evaluation_page_searches_by_name_and_filters_the_unrated(
+    login, staff, community, branch
+):
+    rated, unrated = _registered_members(community, branch, 2)
+    rated.real_name, unrated.real_name = "刘德明", "赵德华"
+    rated.save()
+    unrated.save()
+    Evaluation.objects.create(
+        member=rated, community=community, year=H1.year, half=H1.half, rating="qualified"
+    )
+    client = login(staff)
+    url = reverse("reports:evaluations") + "?period=2026H1"
+    found = client.get(url + "&q=德明").context["page"].object_list
+    assert [r.member for r in found] == [rated]
+    left = client.get(url + "&unrated=1")
+    assert [r.member for r in left.context["page"].object_list] == [unrated]
+    assert 'name="unrated" value="1" id="evaluation-unrated" checked' in left.content.decode()
+
+
+def test_staff_rate_several_members_at_once(login, staff, community, branch):
+    a, b, c = _registered_members(community, branch, 3)
+    response = login(staff).post(
+        reverse("reports:evaluate_bulk") + "?period=2026H1",
+        {"members": [a.pk, b.pk], "rating": "excellent", "comment": "热心", "back": "unrated=1"},
+        follow=True,
+    )
+    assert {e.member for e in Evaluation.objects.all()} == {a, b}
+    assert all(e.rating == "excellent" and e.comment == "热心" for e in Evaluation.objects.all())
+    assert response.redirect_chain[-1][0].endswith("?unrated=1")
+    assert any("2 名党员" in str(m) for m in response.context["messages"])
+
+
+def test_rating_several_without_a_tick_or_a_rating_says_what_is_missing(
+    login, staff, community, branch
+):
+    (a,) = _registered_members(community, branch, 1)
+    client = login(staff)
+    url = reverse("reports:evaluate_bulk") + "?period=2026H1"
+    no_tick = client.post(url, {"rating": "excellent"}, follow=True)
+    assert any("请先勾选" in str(m) for m in no_tick.context["messages"])
+    no_rating = client.post(url, {"members": [a.pk]}, follow=True)
+    assert any("请选择一个评价等次" in str(m) for m in no_rating.context["messages"])
+    assert not Evaluation.objects.exists()
+
+
+def test_rating_several_refuses_members_of_another_community(login, staff, other_member):
+    response = login(staff).post(
+        reverse("reports:evaluate_bulk") + "?period=2026H1",
+        {"members": [other_member.pk], "rating": "excellent"},
+    )
+    assert response.status_code == 404 and not Evaluation.objects.exists()
+
+
+def test_only_staff_rate_several_at_once(login, member_user, member):
+    response = login(member_user).post(
+        reverse("reports:evaluate_bulk") + "?period=2026H1",
+        {"members": [member.pk], "rating": "excellent"},
+    )
+    assert response.status_code in (403, 404) and not Evaluation.objects.exists()

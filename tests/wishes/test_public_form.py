@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from tests.factories import once
 from tests.wishes.conftest import make_image
 from wishes.models import Wish
 
@@ -22,6 +23,7 @@ def form_data(community, **overrides):
         "description": "76岁，行动不便",
         "category": "home_service",
         "website": "",
+        **once(),
     }
     data.update(overrides)
     return data
@@ -76,12 +78,12 @@ def test_missing_fields_are_reported_not_500(client):
 def test_submissions_are_rate_limited_per_client(client, settings, community):
     settings.PUBLIC_FORM_RATE = "2/h"
     url = reverse("wishes:submit")
-    for _ in range(2):
-        assert client.post(url, form_data(community)).status_code == 302
+    for i in range(2):
+        assert client.post(url, form_data(community, title=f"心愿{i}")).status_code == 302
     response = client.post(url, form_data(community, title="第三次"))
     assert response.status_code == 429
     html = response.content.decode()
-    assert "提交得太频繁" in html and "第三次" in html
+    assert "您的心愿还没有送出" in html and "第三次" in html
     assert Wish.objects.count() == 2
 
 

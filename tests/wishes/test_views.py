@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.factories import once
 from tests.wishes.conftest import make_image
 from tests.wishes.factories import ClaimFactory, WishFactory
 from wishes import services
@@ -324,6 +325,7 @@ def test_staff_post_a_wish_for_a_new_resident(login, staff, community):
     response = login(staff).post(
         reverse("wishes:post"),
         {
+            **once(),
             "new_name": "周大爷",
             "new_phone": "13600001111",
             "new_address": "7号楼",
@@ -341,7 +343,8 @@ def test_staff_post_a_wish_for_a_new_resident(login, staff, community):
 
 def test_staff_post_for_an_existing_resident(login, staff, resident):
     login(staff).post(
-        reverse("wishes:post"), {"resident": resident.pk, "title": "米", "category": "daily"}
+        reverse("wishes:post"),
+        {**once(), "resident": resident.pk, "title": "米", "category": "daily"},
     )
     assert Wish.objects.get().resident == resident
 
@@ -349,7 +352,7 @@ def test_staff_post_for_an_existing_resident(login, staff, resident):
 def test_staff_cannot_post_for_another_communitys_resident(login, staff, other_wish):
     response = login(staff).post(
         reverse("wishes:post"),
-        {"resident": other_wish.resident.pk, "title": "米", "category": "daily"},
+        {**once(), "resident": other_wish.resident.pk, "title": "米", "category": "daily"},
     )
     assert response.status_code == 200
     assert Wish.objects.filter(title="米").count() == 0
@@ -358,7 +361,7 @@ def test_staff_cannot_post_for_another_communitys_resident(login, staff, other_w
 def test_staff_post_without_a_resident_keeps_the_input(login, staff):
     response = login(staff).post(
         reverse("wishes:post"),
-        {"title": "一副老花镜", "category": "daily", "description": "度数300"},
+        {**once(), "title": "一副老花镜", "category": "daily", "description": "度数300"},
     )
     html = response.content.decode()
     assert response.status_code == 200
@@ -371,6 +374,7 @@ def test_staff_post_with_a_bomb_photo_keeps_the_input(login, staff, settings, re
     response = login(staff).post(
         reverse("wishes:post"),
         {
+            **once(),
             "resident": resident.pk,
             "title": "一副老花镜",
             "category": "daily",
@@ -574,7 +578,13 @@ def test_my_claims_shows_due_date_and_next_action(login, member, wish):
 def test_staff_post_with_a_negative_value_is_refused_with_a_message(login, staff, resident):
     response = login(staff).post(
         reverse("wishes:post"),
-        {"resident": resident.pk, "title": "米", "category": "daily", "estimated_value": "-5"},
+        {
+            **once(),
+            "resident": resident.pk,
+            "title": "米",
+            "category": "daily",
+            "estimated_value": "-5",
+        },
     )
     assert response.status_code == 200
     assert "米" in response.content.decode()
@@ -679,7 +689,13 @@ def test_staff_post_with_an_overlong_description_keeps_the_input(login, staff, r
     text = "长" * 2001
     response = login(staff).post(
         reverse("wishes:post"),
-        {"resident": resident.pk, "title": "一台电风扇", "description": text, "category": "daily"},
+        {
+            **once(),
+            "resident": resident.pk,
+            "title": "一台电风扇",
+            "description": text,
+            "category": "daily",
+        },
     )
     assert response.status_code == 200 and text in response.content.decode()
     assert not Wish.objects.filter(title="一台电风扇").exists()
@@ -754,3 +770,27 @@ def test_my_claims_tells_when_a_reminded_overdue_claim_will_be_released(
     Claim.objects.filter(pk=claim.pk).update(reminded_at=timezone.now())
     html = login(member.user).get(reverse("wishes:my_claims")).content.decode()
     assert soon(3).isoformat() in html
+
+
+def test_staff_confirm_and_record_the_residents_satisfaction_in_one_step(
+    login, staff, fulfilled_wish
+):
+    """Issue 9: confirming and the satisfaction were two steps; the scale had no words."""
+    client = login(staff)
+    html = client.get(reverse("wishes:confirm", args=[fulfilled_wish.pk])).content.decode()
+    assert "非常满意" in html and "很不满意" in html
+    client.post(
+        reverse("wishes:confirm", args=[fulfilled_wish.pk]),
+        {"action": "confirm", "hours": "2", "score": "5", "comment": "很及时"},
+    )
+    fulfilled_wish.refresh_from_db()
+    assert fulfilled_wish.state == Wish.State.COMPLETED
+    assert (fulfilled_wish.satisfaction, fulfilled_wish.satisfaction_comment) == (5, "很及时")
+
+
+def test_staff_may_confirm_without_the_satisfaction(login, staff, fulfilled_wish):
+    login(staff).post(
+        reverse("wishes:confirm", args=[fulfilled_wish.pk]), {"action": "confirm", "hours": "2"}
+    )
+    fulfilled_wish.refresh_from_db()
+    assert fulfilled_wish.state == Wish.State.COMPLETED and fulfilled_wish.satisfaction is None
