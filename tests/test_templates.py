@@ -169,7 +169,7 @@ def test_the_admin_shows_the_badges_in_bootstraps_colours():
 
 
 def test_the_colour_map_names_real_models_and_states():
-    assert len(_colour_maps()) == 15  # with projects' five, orders' two and checkins' three
+    assert len(_colour_maps()) == 16  # with those of projects, orders, checkins and records
     for label, colours in _colour_maps().items():
         model = apps.get_model(label)
         states = {value for value, _label in model._meta.get_field("state").choices}
