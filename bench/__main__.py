@@ -15,11 +15,13 @@ logging.getLogger("celery").setLevel(logging.WARNING)
 logging.getLogger("kombu").setLevel(logging.ERROR)
 warnings.filterwarnings("ignore", message="No directory at")
 
-from bench import reports, wishes  # noqa: E402
+from bench import http, reports, wishes  # noqa: E402
 
 if __name__ == "__main__":
-    which = sys.argv[1:] or ["wishes", "reports"]
+    which = sys.argv[1:] or ["wishes", "reports", "http"]
     if "wishes" in which:
         wishes.main()
     if "reports" in which:
         reports.main()
+    if "http" in which:
+        http.main()
