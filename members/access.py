@@ -28,9 +28,12 @@ from dataclasses import dataclass
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
+
+from core.pagecache import generation, generation_bump
 
 from .models import Community, CommunityStaff, Member, Organization, OrganizationAdmin
 
@@ -118,14 +121,34 @@ class Roles:
 
 
 ANONYMOUS = Roles()
+# The role facts of each user are kept in the cache across requests, under a generation that
+# every save or deletion of a user, member, staff post, organization or admin post renews
+# (members.apps), and for this long at most.
+ROLES_SECONDS = 300
+ROLES_GENERATION = "roles:generation"
+
+
+def _roles_key(user_id) -> str:
+    return f"roles:{generation(ROLES_GENERATION)}:{user_id}"
+
+
+def roles_changed() -> None:
+    """Someone's roles may have changed: every user's facts are computed afresh."""
+    generation_bump(ROLES_GENERATION)
 
 
 def get_roles(user) -> Roles:
-    """The role facts of a user, cached on the user object for the rest of the request."""
+    """The role facts of a user: computed once (three small queries), then kept on the user
+    object for the rest of the request and in the cache for the next ones."""
     if user is None or not user.is_authenticated:
         return ANONYMOUS
     cached = getattr(user, "_roles_cache", None)
     if cached is not None:
+        return cached
+    key = _roles_key(user.pk)
+    cached = cache.get(key)
+    if cached is not None and cached.is_superuser == user.is_superuser:
+        user._roles_cache = cached
         return cached
     member = Member.objects.filter(user_id=user.pk).select_related("branch").first()
     staff_community_id = (
@@ -153,6 +176,7 @@ def get_roles(user) -> Roles:
         admin_org_ids=tuple(pk for pk, _, _, _ in admin_rows),
     )
     user._roles_cache = roles
+    cache.set(key, roles, ROLES_SECONDS)
     return roles
 
 
@@ -178,6 +202,7 @@ def forget_roles(user) -> None:
     """Drop the cached facts after a role changed within the same request."""
     if hasattr(user, "_roles_cache"):
         del user._roles_cache
+    cache.delete(_roles_key(user.pk))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -5,3 +5,18 @@ from django.utils.translation import gettext_lazy as _
 class NotificationsConfig(AppConfig):
     name = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from .models import Notification
+        from .services import _unread_changed
+
+        # The header badge's count is cached (services.notifications_unread_count): a saved or
+        # deleted notification drops its user's; bulk inserts and updates drop theirs in the
+        # services.
+        def changed(sender, instance, **kwargs):
+            _unread_changed([instance.user_id])
+
+        post_save.connect(changed, sender=Notification, dispatch_uid="unread-badge")
+        post_delete.connect(changed, sender=Notification, dispatch_uid="unread-badge-del")

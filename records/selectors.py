@@ -7,6 +7,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
@@ -39,6 +40,20 @@ def member_service_by_half_year(*, member: Member) -> list[HalfYear]:
         group.hours += record.hours
         group.points += record.points
     return list(groups.values())
+
+
+def member_service_totals(*, member: Member, period: Period) -> tuple[Decimal, int, int]:
+    """(hours, points) of the member in `period` and their points over all time, summed in the
+    database (one query): the member's home, however many records they have."""
+    in_period = Q(served_on__range=(period.start, period.end))
+    row = ServiceRecord.objects.filter(member=member).aggregate(
+        period_hours=Coalesce(Sum("hours", filter=in_period), Value(Decimal(0))),
+        period_points=Coalesce(
+            Sum("points", filter=in_period), Value(0), output_field=IntegerField()
+        ),
+        all_points=Coalesce(Sum("points"), Value(0), output_field=IntegerField()),
+    )
+    return row["period_hours"], row["period_points"], row["all_points"]
 
 
 def _points_total():
@@ -74,6 +89,21 @@ class Ranks:
     branch_rank: int
     branch_size: int
     community_name: str = ""
+
+
+RANKS_SECONDS = 300
+
+
+def member_ranks_cached(*, member: Member, my_points: int) -> Ranks:
+    """member_ranks, kept for five minutes per member and points: ranking sums the points of
+    every peer, so the home page reads it from the cache; the member's own new points rank
+    them afresh at once."""
+    key = f"records:ranks:{member.pk}:{member.branch_id}:{my_points}"
+    ranks = cache.get(key)
+    if ranks is None:
+        ranks = member_ranks(member=member, my_points=my_points)
+        cache.set(key, ranks, RANKS_SECONDS)
+    return ranks
 
 
 def member_ranks(*, member: Member, my_points: int) -> Ranks:
