@@ -35,7 +35,14 @@ from django.http import Http404
 
 from core.pagecache import generation, generation_bump
 
-from .models import Community, CommunityStaff, Member, Organization, OrganizationAdmin
+from .models import (
+    Community,
+    CommunityStaff,
+    Member,
+    Organization,
+    OrganizationAdmin,
+    ServiceTeam,
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -43,7 +50,8 @@ from .models import Community, CommunityStaff, Member, Organization, Organizatio
 # ---------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Roles:
-    """What a user is, computed once per request (three small queries at most)."""
+    """What a user is, computed once (four small queries at most) and then kept in the cache
+    (get_roles)."""
 
     user_id: int | None = None
     is_superuser: bool = False
@@ -54,6 +62,8 @@ class Roles:
     # Working committees the user administers, with the districts they oversee (None: all).
     committee_district_ids: tuple[int | None, ...] = ()
     admin_org_ids: tuple[int, ...] = ()
+    # The service teams the user's member profile captains (claims made for them).
+    captain_team_ids: tuple[int, ...] = ()
 
     @property
     def is_authenticated(self) -> bool:
@@ -164,6 +174,11 @@ def get_roles(user) -> Roles:
             "organization__district_id",
         )
     )
+    captain_team_ids = (
+        tuple(ServiceTeam.objects.filter(captain=member).values_list("pk", flat=True))
+        if member is not None
+        else ()
+    )
     roles = Roles(
         user_id=user.pk,
         is_superuser=user.is_superuser,
@@ -174,6 +189,7 @@ def get_roles(user) -> Roles:
             district for _, _, kind, district in admin_rows if kind == Organization.Kind.COMMITTEE
         ),
         admin_org_ids=tuple(pk for pk, _, _, _ in admin_rows),
+        captain_team_ids=captain_team_ids,
     )
     user._roles_cache = roles
     cache.set(key, roles, ROLES_SECONDS)

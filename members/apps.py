@@ -21,12 +21,23 @@ class MembersConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from .access import roles_changed
-        from .models import CommunityStaff, Member, Organization, OrganizationAdmin, User
+        from .models import (
+            CommunityStaff,
+            Member,
+            Organization,
+            OrganizationAdmin,
+            ServiceTeam,
+            User,
+        )
 
         def changed(sender, **kwargs):
             roles_changed()
             transaction.on_commit(roles_changed)
 
-        for model in (User, Member, CommunityStaff, Organization, OrganizationAdmin):
-            post_save.connect(changed, sender=model, dispatch_uid=f"roles-{model.__name__}")
-            post_delete.connect(changed, sender=model, dispatch_uid=f"roles-del-{model.__name__}")
+        for model in (User, Member, CommunityStaff, Organization, OrganizationAdmin, ServiceTeam):
+            post_save.connect(
+                changed, sender=model, dispatch_uid=f"roles-{model.__name__}", weak=False
+            )
+            post_delete.connect(
+                changed, sender=model, dispatch_uid=f"roles-del-{model.__name__}", weak=False
+            )

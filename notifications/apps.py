@@ -18,5 +18,7 @@ class NotificationsConfig(AppConfig):
         def changed(sender, instance, **kwargs):
             _unread_changed([instance.user_id])
 
-        post_save.connect(changed, sender=Notification, dispatch_uid="unread-badge")
-        post_delete.connect(changed, sender=Notification, dispatch_uid="unread-badge-del")
+        post_save.connect(changed, sender=Notification, dispatch_uid="unread-badge", weak=False)
+        post_delete.connect(
+            changed, sender=Notification, dispatch_uid="unread-badge-del", weak=False
+        )

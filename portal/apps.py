@@ -39,7 +39,9 @@ class PortalConfig(AppConfig):
             Subdistrict,
             District,
         ):
-            post_save.connect(changed, sender=model, dispatch_uid=f"public-pages-{model.__name__}")
+            post_save.connect(
+                changed, sender=model, dispatch_uid=f"public-pages-{model.__name__}", weak=False
+            )
             post_delete.connect(
-                changed, sender=model, dispatch_uid=f"public-pages-del-{model.__name__}"
+                changed, sender=model, dispatch_uid=f"public-pages-del-{model.__name__}", weak=False
             )
