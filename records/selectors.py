@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, IntegerField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
 from core.periods import Period
@@ -56,27 +56,20 @@ def member_service_totals(*, member: Member, period: Period) -> tuple[Decimal, i
     return row["period_hours"], row["period_points"], row["all_points"]
 
 
-def _points_total():
-    """Each member's points over all their records, as a subquery (no join fan-out)."""
-    return Coalesce(
-        Subquery(
-            ServiceRecord.objects.filter(member_id=OuterRef("pk"))
-            .order_by()
-            .values("member_id")
-            .annotate(s=Sum("points"))
-            .values("s")[:1],
-            output_field=IntegerField(),
-        ),
-        Value(0),
-    )
-
-
 def _rank(members_qs, my_points: int) -> tuple[int, int]:
-    """(rank, size): 1 + the number of peers with more points, and the number of peers."""
-    row = (
-        members_qs.annotate(total=_points_total())
+    """(rank, size): 1 + the number of peers with more points, and the number of peers. One
+    query: the peers' records summed per member in one pass (a peer without records has no more
+    points than anyone), not a sum per peer."""
+    ahead = (
+        ServiceRecord.objects.filter(member__in=members_qs.values("pk"))
         .order_by()
-        .aggregate(ahead=Count("pk", filter=Q(total__gt=my_points)), size=Count("pk"))
+        .values("member_id")
+        .annotate(s=Sum("points"))
+        .filter(s__gt=my_points)
+        .values("member_id")
+    )
+    row = members_qs.order_by().aggregate(
+        ahead=Count("pk", filter=Q(pk__in=ahead)), size=Count("pk")
     )
     return row["ahead"] + 1, row["size"]
 
