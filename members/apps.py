@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 from django.core.checks import Tags, register
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,10 +19,7 @@ class MembersConfig(AppConfig):
     def _watch_roles(self):
         """Role facts are cached across requests (access.get_roles): any change to what they
         are made of starts them afresh, now and after the transaction commits."""
-        from django.db import transaction
-        from django.db.models.signals import post_delete, post_save
-
-        from .access import roles_changed
+        from .access import roles_changed  # (reads the models: only once they are loaded)
         from .models import (
             CommunityStaff,
             Member,
@@ -28,7 +27,7 @@ class MembersConfig(AppConfig):
             OrganizationAdmin,
             ServiceTeam,
             User,
-        )
+        )  # (models: only once the app registry is ready)
 
         def changed(sender, **kwargs):
             roles_changed()

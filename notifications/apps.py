@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,10 +8,8 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
-
-        from .models import Notification
-        from .services import _unread_changed
+        from .models import Notification  # (models: only once the app registry is ready)
+        from .services import _unread_changed  # (imports the models too)
 
         # The header badge's count is cached (services.notifications_unread_count): a saved or
         # deleted notification drops its user's; bulk inserts and updates drop theirs in the

@@ -8,7 +8,7 @@ class PortalConfig(AppConfig):
     name = "portal"
 
     def ready(self):
-        from core.pagecache import public_pages_changed
+        from core.pagecache import public_pages_changed  # (with the models, below)
         from members.models import (
             Community,
             CommunityRegistration,
@@ -16,8 +16,8 @@ class PortalConfig(AppConfig):
             Organization,
             Partnership,
             Subdistrict,
-        )
-        from wishes.models import Claim, ProofPhoto, Resident, Wish, WishTransition
+        )  # (models: only once the app registry is ready)
+        from wishes.models import Claim, ProofPhoto, Resident, Wish, WishTransition  # (as above)
 
         # What the public pages (home, wall, stories, communities, a wish, a community) show:
         # a save or deletion of any of these starts a new generation of cached pages. State
