@@ -15,10 +15,18 @@ logging.getLogger("celery").setLevel(logging.WARNING)
 logging.getLogger("kombu").setLevel(logging.ERROR)
 warnings.filterwarnings("ignore", message="No directory at")
 
-from bench import checkins, orders, projects, recognition, reports, wishes  # noqa: E402
+from bench import checkins, http, orders, projects, recognition, reports, wishes  # noqa: E402
 
 if __name__ == "__main__":
-    which = sys.argv[1:] or ["wishes", "reports", "projects", "orders", "checkins", "recognition"]
+    which = sys.argv[1:] or [
+        "wishes",
+        "reports",
+        "projects",
+        "orders",
+        "checkins",
+        "recognition",
+        "http",
+    ]
     if "wishes" in which:
         wishes.main()
     if "reports" in which:
@@ -31,3 +39,5 @@ if __name__ == "__main__":
         checkins.main()
     if "recognition" in which:
         recognition.main()
+    if "http" in which:
+        http.main()

@@ -69,8 +69,10 @@ def _ensure_database() -> None:
     call_command("migrate", verbosity=0, interactive=False)
 
 
-def _seed():
-    """The bench's communities, staff, members and 100,000 wishes (reused when present)."""
+def _seed(total: int = TOTAL, extra_communities: int = 0):
+    """The bench's communities, staff, members and `total` wishes (reused when present); the
+    wishes go to the first COMMUNITIES communities, `extra_communities` more have none (the
+    HTTP bench's communities page at 10× rows)."""
     from django.db import transaction
     from django.utils import timezone
 
@@ -92,15 +94,16 @@ def _seed():
     communities = list(Community.objects.filter(subdistrict=sub).order_by("pk"))
     staff_user = User.objects.filter(username="bench_staff").first()
     members = list(Member.objects.filter(user__username__startswith="bench_member_"))
-    if existing >= TOTAL and staff_user and len(members) >= THREADS:
+    wanted = COMMUNITIES + extra_communities
+    if existing >= total and staff_user and len(members) >= THREADS and len(communities) >= wanted:
         return communities[0], staff_user, members, False
 
     started = time.monotonic()
     with transaction.atomic():
-        if len(communities) < COMMUNITIES:
+        if len(communities) < wanted:
             Community.objects.bulk_create(
                 Community(subdistrict=sub, name=f"{TAG}{i}社区")
-                for i in range(len(communities), COMMUNITIES)
+                for i in range(len(communities), wanted)
             )
             communities = list(Community.objects.filter(subdistrict=sub).order_by("pk"))
         home = communities[0]
@@ -132,7 +135,7 @@ def _seed():
         if not residents:
             residents = Resident.objects.bulk_create(
                 Resident(community=c, name=f"居民{c.pk}-{j}", phone="13900000000", address="1号楼")
-                for c in communities
+                for c in communities[:COMMUNITIES]
                 for j in range(20)
             )
         by_community: dict[int, list] = {}
@@ -143,7 +146,7 @@ def _seed():
         cycle = ["published"] * 9 + ["claimed"] * 2 + ["fulfilled"] + ["completed"] * 6
         cycle += ["cancelled", "expired"]
         batch = []
-        for n in range(existing, TOTAL):
+        for n in range(existing, total):
             community = communities[n % COMMUNITIES]
             state = cycle[n % len(cycle)]
             created = now - datetime.timedelta(minutes=n * 5)
@@ -167,7 +170,7 @@ def _seed():
                 batch = []
         if batch:
             _save_batch(batch, members, Claim, Wish)
-    print(f"seeded {TOTAL - existing} wishes in {time.monotonic() - started:.1f} s")
+    print(f"seeded {total - existing} wishes in {time.monotonic() - started:.1f} s")
     return communities[0], staff_user, members, True
 
 

@@ -384,6 +384,10 @@ PERIODIC_JOBS = {
 SITE_NAME = _("Community Volunteer Service")
 # The address users reach the site at, for links in emails.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# Anonymous visitors' public pages (home, wall, stories, communities, a wish, a community) are
+# served from the cache for this long (seconds; 0: never), each change starting afresh
+# (core.pagecache). Shared by the web processes where REDIS_URL is set.
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=60)
 # Public forms (resident wish submissions): requests per client and window.
 PUBLIC_FORM_RATE = env("PUBLIC_FORM_RATE", default="5/h")
 # The public tracking page (a tracking code and four digits of a phone): tries per client.

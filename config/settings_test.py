@@ -22,3 +22,5 @@ CELERY_TASK_ALWAYS_EAGER = True
 # WhiteNoise serves STATIC_ROOT; give it an (empty) directory so it has nothing to warn about.
 STATIC_ROOT = str(BASE_DIR / "var" / "test-static")  # noqa: F405
 os.makedirs(STATIC_ROOT, exist_ok=True)
+# The public page cache is off in tests but for its own (tests/test_speed.py turns it on).
+PUBLIC_PAGE_CACHE_SECONDS = 0

@@ -15,6 +15,8 @@ from collections.abc import Iterable
 
 from django.db import models, transaction
 
+from .pagecache import public_pages_changed
+
 
 def state_move(
     obj: models.Model, *, from_states: Iterable[str], to: str, field: str = "state", **fields
@@ -33,6 +35,8 @@ def state_move(
     if not updated:
         obj.refresh_from_db(fields=[field])
         return None
+    # A state is what the public pages show first (the wall, a wish, a community's members).
+    public_pages_changed()
     setattr(obj, field, to)
     for name, value in fields.items():
         setattr(obj, name, value)

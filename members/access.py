@@ -28,11 +28,21 @@ from dataclasses import dataclass
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from .models import Community, CommunityStaff, Member, Organization, OrganizationAdmin
+from core.pagecache import generation, generation_bump
+
+from .models import (
+    Community,
+    CommunityStaff,
+    Member,
+    Organization,
+    OrganizationAdmin,
+    ServiceTeam,
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -40,7 +50,8 @@ from .models import Community, CommunityStaff, Member, Organization, Organizatio
 # ---------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Roles:
-    """What a user is, computed once per request (three small queries at most)."""
+    """What a user is, computed once (four small queries at most) and then kept in the cache
+    (get_roles)."""
 
     user_id: int | None = None
     is_superuser: bool = False
@@ -51,6 +62,8 @@ class Roles:
     # Working committees the user administers, with the districts they oversee (None: all).
     committee_district_ids: tuple[int | None, ...] = ()
     admin_org_ids: tuple[int, ...] = ()
+    # The service teams the user's member profile captains (claims made for them).
+    captain_team_ids: tuple[int, ...] = ()
 
     @property
     def is_authenticated(self) -> bool:
@@ -118,14 +131,34 @@ class Roles:
 
 
 ANONYMOUS = Roles()
+# The role facts of each user are kept in the cache across requests, under a generation that
+# every save or deletion of a user, member, staff post, organization or admin post renews
+# (members.apps), and for this long at most.
+ROLES_SECONDS = 300
+ROLES_GENERATION = "roles:generation"
+
+
+def _roles_key(user_id) -> str:
+    return f"roles:{generation(ROLES_GENERATION)}:{user_id}"
+
+
+def roles_changed() -> None:
+    """Someone's roles may have changed: every user's facts are computed afresh."""
+    generation_bump(ROLES_GENERATION)
 
 
 def get_roles(user) -> Roles:
-    """The role facts of a user, cached on the user object for the rest of the request."""
+    """The role facts of a user: computed once (three small queries), then kept on the user
+    object for the rest of the request and in the cache for the next ones."""
     if user is None or not user.is_authenticated:
         return ANONYMOUS
     cached = getattr(user, "_roles_cache", None)
     if cached is not None:
+        return cached
+    key = _roles_key(user.pk)
+    cached = cache.get(key)
+    if cached is not None and cached.is_superuser == user.is_superuser:
+        user._roles_cache = cached
         return cached
     member = Member.objects.filter(user_id=user.pk).select_related("branch").first()
     staff_community_id = (
@@ -141,6 +174,11 @@ def get_roles(user) -> Roles:
             "organization__district_id",
         )
     )
+    captain_team_ids = (
+        tuple(ServiceTeam.objects.filter(captain=member).values_list("pk", flat=True))
+        if member is not None
+        else ()
+    )
     roles = Roles(
         user_id=user.pk,
         is_superuser=user.is_superuser,
@@ -151,8 +189,10 @@ def get_roles(user) -> Roles:
             district for _, _, kind, district in admin_rows if kind == Organization.Kind.COMMITTEE
         ),
         admin_org_ids=tuple(pk for pk, _, _, _ in admin_rows),
+        captain_team_ids=captain_team_ids,
     )
     user._roles_cache = roles
+    cache.set(key, roles, ROLES_SECONDS)
     return roles
 
 
@@ -178,6 +218,7 @@ def forget_roles(user) -> None:
     """Drop the cached facts after a role changed within the same request."""
     if hasattr(user, "_roles_cache"):
         del user._roles_cache
+    cache.delete(_roles_key(user.pk))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 from django.core.checks import Tags, register
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,3 +14,29 @@ class MembersConfig(AppConfig):
         from .checks import demo_accounts_check  # (reads the models: only once they are loaded)
 
         register(demo_accounts_check, Tags.security, deploy=True)
+        self._watch_roles()
+
+    def _watch_roles(self):
+        """Role facts are cached across requests (access.get_roles): any change to what they
+        are made of starts them afresh, now and after the transaction commits."""
+        from .access import roles_changed  # (reads the models: only once they are loaded)
+        from .models import (
+            CommunityStaff,
+            Member,
+            Organization,
+            OrganizationAdmin,
+            ServiceTeam,
+            User,
+        )  # (models: only once the app registry is ready)
+
+        def changed(sender, **kwargs):
+            roles_changed()
+            transaction.on_commit(roles_changed)
+
+        for model in (User, Member, CommunityStaff, Organization, OrganizationAdmin, ServiceTeam):
+            post_save.connect(
+                changed, sender=model, dispatch_uid=f"roles-{model.__name__}", weak=False
+            )
+            post_delete.connect(
+                changed, sender=model, dispatch_uid=f"roles-del-{model.__name__}", weak=False
+            )

@@ -141,7 +141,15 @@ def claimant_q(roles: Roles, prefix: str = "") -> Q:
     q = Q(pk__in=[])
     if roles.member is not None:
         q |= Q(**{f"{prefix}member_id": roles.member.pk, f"{prefix}claimant_kind": "member"})
-        q |= Q(**{f"{prefix}team__captain_id": roles.member.pk, f"{prefix}claimant_kind": "team"})
+    if roles.captain_team_ids:
+        # The captain's teams by their ids, not a join: every term then reads the claims
+        # table's own indexes (by member, team, organization), OR-ed as bitmaps.
+        q |= Q(
+            **{
+                f"{prefix}team_id__in": roles.captain_team_ids,
+                f"{prefix}claimant_kind": "team",
+            }
+        )
     if roles.admin_org_ids:
         q |= Q(
             **{

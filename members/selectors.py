@@ -40,17 +40,11 @@ def site_figures() -> dict[str, int]:
 
 
 def community_list(*, search: str = "") -> QuerySet[Community]:
-    """Active communities with their place, member count and current paired organizations."""
+    """Active communities with their place and current paired organizations (their member
+    counts: `with_member_counts` on the page shown)."""
     qs = (
         Community.objects.filter(is_active=True)
         .select_related("subdistrict__district")
-        .annotate(
-            member_count=Count(
-                "registrations",
-                filter=Q(registrations__state=CommunityRegistration.State.CONFIRMED),
-                distinct=True,
-            )
-        )
         .prefetch_related(
             Prefetch(
                 "partnerships",
@@ -69,6 +63,31 @@ def community_list(*, search: str = "") -> QuerySet[Community]:
             | Q(address__icontains=search)
         )
     return qs
+
+
+def with_member_counts(communities) -> list[Community]:
+    """The communities of one page, each with `member_count` (its confirmed members), counted
+    for these communities only (one query on registration_by_community), not for every
+    community before the page is cut."""
+    communities = list(communities)
+    counts = dict(
+        CommunityRegistration.objects.filter(
+            community__in=[c.pk for c in communities],
+            state=CommunityRegistration.State.CONFIRMED,
+        )
+        .order_by()
+        .values("community_id")
+        .annotate(n=Count("pk"))
+        .values_list("community_id", "n")
+    )
+    for c in communities:
+        c.member_count = counts.get(c.pk, 0)
+    return communities
+
+
+def community_member_count(*, community: Community) -> int:
+    """A community's confirmed members (an index-only count on registration_by_community)."""
+    return community.registrations.filter(state=CommunityRegistration.State.CONFIRMED).count()
 
 
 def community_partnerships(*, community: Community) -> QuerySet[Partnership]:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.audit import personal_data_viewed
+from core.pagecache import cache_public_page, cached_count
 from core.pagination import page_of
 from core.views import run_service
 
@@ -32,9 +33,11 @@ PAGE_SIZE = 30
 # ---------------------------------------------------------------------------------------------
 # Public pages
 # ---------------------------------------------------------------------------------------------
+@cache_public_page
 def community_list(request):
     search = request.GET.get("q", "").strip()[:60]
     page = page_of(request, selectors.community_list(search=search), PAGE_SIZE)
+    page.object_list = selectors.with_member_counts(page.object_list)
     return render(
         request,
         "members/community_list.html",
@@ -42,6 +45,7 @@ def community_list(request):
     )
 
 
+@cache_public_page
 def community_detail(request, pk):
     community = get_for_user_or_404(
         request.user,
@@ -56,9 +60,10 @@ def community_detail(request, pk):
         "past_partnerships": [p for p in partnerships if not p.is_current()],
         "can_view_private": can_view_private,
         "can_manage": can(request.user, "members.community.manage", community),
-        "member_count": community.registrations.filter(
-            state=CommunityRegistration.State.CONFIRMED
-        ).count(),
+        "member_count": cached_count(
+            f"community-members:{community.pk}",
+            lambda: selectors.community_member_count(community=community),
+        ),
     }
     if can_view_private:
         members = list(selectors.registered_members(community_id=community.pk)[:50])

@@ -76,7 +76,7 @@ class Notification(models.Model):
                 fields=["user"], condition=Q(read_at__isnull=True), name="notification_unread"
             ),
             # The user's notification list, newest first.
-            models.Index(fields=["user", "-created_at"], name="notification_list"),
+            models.Index(fields=["user", "-created_at", "-id"], name="notification_list"),
             # The sweep: emails waiting past their time and leases run out.
             models.Index(
                 fields=["email_next_at"],

@@ -32,6 +32,7 @@ from urllib.parse import urlsplit
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core import mail
+from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -139,6 +140,33 @@ def _due(now) -> Q:
     )
 
 
+UNREAD_SECONDS = 120
+
+
+def _unread_key(user_id) -> str:
+    return f"notifications:unread:{user_id}"
+
+
+def notifications_unread_count(*, user) -> int:
+    """The header badge: the user's unread notifications, counted once and kept in the cache
+    until one of them changes (a new one, one read) or five minutes pass."""
+    key = _unread_key(user.pk)
+    count = cache.get(key)
+    if count is None:
+        count = Notification.objects.filter(user=user, read_at__isnull=True).count()
+        cache.set(key, count, UNREAD_SECONDS)
+    return count
+
+
+def _unread_changed(user_ids) -> None:
+    """Drop the badge counts of these users. (At once, not after commit, so that a notification
+    queues nothing but its email: a page of the same user counted in between keeps the old
+    figure for UNREAD_SECONDS at most.)"""
+    keys = [_unread_key(pk) for pk in set(user_ids)]
+    if keys:
+        cache.delete_many(keys)
+
+
 def notify(
     *, user, key: str, template: str, context: dict, url: str = "", language: str | None = None
 ) -> Notification | None:
@@ -166,6 +194,7 @@ def notify(
             )
     except IntegrityError:
         return None
+    _unread_changed([user.pk])
     if notification.email_state == State.PENDING:
         transaction.on_commit(lambda: send_notification_email.delay(notification.pk))
     return notification
@@ -219,6 +248,7 @@ def notify_many(*, messages: list[Message], template: str, existing: Q) -> list[
         )
     # A simultaneous run may have inserted some of these: the unique (user, key) skips them.
     Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=5000)
+    _unread_changed(row.user_id for row in rows)
     # The rows this call inserted (or a simultaneous run, for the same occasions).
     wanted = {(row.user_id, row.key) for row in rows}
     made = [
@@ -407,4 +437,6 @@ def notifications_mark_read(*, user, ids=None) -> int:
     qs = Notification.objects.filter(user=user, read_at__isnull=True)
     if ids is not None:
         qs = qs.filter(pk__in=ids)
-    return qs.update(read_at=timezone.now())
+    marked = qs.update(read_at=timezone.now())
+    _unread_changed([user.pk])
+    return marked

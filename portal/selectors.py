@@ -34,25 +34,27 @@ class MemberHome:
 
 
 def member_home(*, user, member: Member) -> MemberHome:
-    """This half-year's service, rank, open claims and latest report of a member
-    (a fixed set of queries: records, ranks, open claims, latest report)."""
+    """This half-year's service, rank, open claims and latest report of a member (a fixed set
+    of queries whatever the number of records and claims: the sums, the ranks (cached), one
+    page of open claims, the latest report)."""
 
     period = Period.current()
-    halves = records_selectors.member_service_by_half_year(member=member)
-    this_half = next((h for h in halves if h.period == period), None)
-    ranks = records_selectors.member_ranks(member=member, my_points=sum(h.points for h in halves))
+    hours, points, total_points = records_selectors.member_service_totals(
+        member=member, period=period
+    )
+    ranks = records_selectors.member_ranks_cached(member=member, my_points=total_points)
     claims = list(
         wishes_selectors.my_claims(user=user).filter(state__in=Claim.OPEN_STATES)[: HOME_CLAIMS + 1]
     )
     return MemberHome(
         period=period,
-        hours=this_half.hours if this_half else Decimal(0),
-        points=this_half.points if this_half else 0,
+        hours=hours,
+        points=points,
         ranks=ranks,
         open_claims=claims[:HOME_CLAIMS],
         more_claims=len(claims) > HOME_CLAIMS,
         report=reports_selectors.member_reports_for(user=user, member=member).first(),
-        recognition=records_selectors.member_recognition(member=member, halves=halves),
+        recognition=records_selectors.member_recognition(member=member),
     )
 
 
@@ -76,17 +78,18 @@ class StaffWaiting:
 
 
 def staff_waiting(*, community: Community, pending_registrations: int) -> StaffWaiting:
-    """What waits for the staff of one community (a fixed set of queries: the wish counts,
-    the overdue claims, the members and ratings of the last half-year)."""
+    """What waits for the staff of one community (a fixed set of queries: a count per state
+    that waits, the overdue claims, the members not rated for the last half-year)."""
 
-    wishes = wishes_selectors.wishes_waiting_for_staff(community=community)
+    wishes = wishes_selectors.wishes_waiting_for_staff(community=community, expiring=False)
     period = last_ended(timezone.localdate())
-    rows = reports_selectors.community_evaluation_rows(community=community, period=period)
     return StaffWaiting(
         pending_registrations=pending_registrations,
         submitted_wishes=wishes["submitted"],
         fulfilled_wishes=wishes["fulfilled"],
         overdue_claims=wishes["overdue"],
         evaluation_period=period,
-        not_evaluated=sum(1 for r in rows if r.evaluation is None),
+        not_evaluated=reports_selectors.community_not_evaluated_count(
+            community=community, period=period
+        ),
     )

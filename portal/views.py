@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_POST
 from checkins import selectors as checkins_selectors
 from core.errors import DomainError
 from core.once import already_saved_message, create_once
+from core.pagecache import cache_public_page, cached_count, cached_figures
 from core.pdf import PdfUnavailable
 from members import selectors as members_selectors
 from members import services as members_services
@@ -37,14 +37,22 @@ from wishes import services as wishes_services
 
 from . import insight, selectors, teams
 
+# The home page's figures are counted at most once every this many seconds (the page says when).
+FIGURES_SECONDS = 300
 
+
+@cache_public_page
 def home(request):
     return render(
         request,
         "portal/home.html",
         {
-            "figures": members_selectors.site_figures(),
-            "communities": members_selectors.community_list()[:12],
+            "figures": cached_figures(
+                "portal:site-figures", members_selectors.site_figures, seconds=FIGURES_SECONDS
+            ),
+            "communities": members_selectors.with_member_counts(
+                members_selectors.community_list()[:12]
+            ),
         },
     )
 
@@ -134,13 +142,19 @@ def registration_create(request):
     return _render_dashboard(request, roles.member, form)
 
 
+# The staff home lists this many registrations waiting (the oldest first) and counts the rest.
+STAFF_HOME_PENDING = 20
+
+
 @login_required
 def staff_home(request):
     community = staff_community_or_403(request.user)
-    pending = list(members_selectors.pending_registrations(community_id=community.pk))
-    counts = community.registrations.aggregate(
-        confirmed=Count("pk", filter=Q(state=CommunityRegistration.State.CONFIRMED)),
-    )
+    waiting_registrations = members_selectors.pending_registrations(community_id=community.pk)
+    pending = list(waiting_registrations[: STAFF_HOME_PENDING + 1])
+    pending_count = len(pending)
+    if pending_count > STAFF_HOME_PENDING:
+        pending = pending[:STAFF_HOME_PENDING]
+        pending_count = waiting_registrations.count()
     return render(
         request,
         "portal/staff_home.html",
@@ -148,9 +162,12 @@ def staff_home(request):
             "community": community,
             "pending": pending,
             "waiting": selectors.staff_waiting(
-                community=community, pending_registrations=len(pending)
+                community=community, pending_registrations=pending_count
             ),
-            "confirmed_count": counts["confirmed"],
+            "confirmed_count": cached_count(
+                f"community-members:{community.pk}",
+                lambda: members_selectors.community_member_count(community=community),
+            ),
             "partnerships": list(members_selectors.community_partnerships(community=community)),
             "decline_form": DeclineForm(),
         },

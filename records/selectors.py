@@ -7,13 +7,14 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from core.periods import Period
 from members.models import CommunityRegistration, Member
 
-from .models import NOT_VOLUNTEER_SERVICE_KINDS, Certificate, ServiceRecord
+from .models import NOT_VOLUNTEER_SERVICE_KINDS, Certificate, ServiceRecord, volunteer_service_q
 
 
 @dataclass
@@ -41,27 +42,34 @@ def member_service_by_half_year(*, member: Member) -> list[HalfYear]:
     return list(groups.values())
 
 
-def _points_total():
-    """Each member's points over all their records, as a subquery (no join fan-out)."""
-    return Coalesce(
-        Subquery(
-            ServiceRecord.objects.filter(member_id=OuterRef("pk"))
-            .order_by()
-            .values("member_id")
-            .annotate(s=Sum("points"))
-            .values("s")[:1],
-            output_field=IntegerField(),
+def member_service_totals(*, member: Member, period: Period) -> tuple[Decimal, int, int]:
+    """(hours, points) of the member in `period` and their points over all time, summed in the
+    database (one query): the member's home, however many records they have."""
+    in_period = Q(served_on__range=(period.start, period.end))
+    row = ServiceRecord.objects.filter(member=member).aggregate(
+        period_hours=Coalesce(Sum("hours", filter=in_period), Value(Decimal(0))),
+        period_points=Coalesce(
+            Sum("points", filter=in_period), Value(0), output_field=IntegerField()
         ),
-        Value(0),
+        all_points=Coalesce(Sum("points"), Value(0), output_field=IntegerField()),
     )
+    return row["period_hours"], row["period_points"], row["all_points"]
 
 
 def _rank(members_qs, my_points: int) -> tuple[int, int]:
-    """(rank, size): 1 + the number of peers with more points, and the number of peers."""
-    row = (
-        members_qs.annotate(total=_points_total())
+    """(rank, size): 1 + the number of peers with more points, and the number of peers. One
+    query: the peers' records summed per member in one pass (a peer without records has no more
+    points than anyone), not a sum per peer."""
+    ahead = (
+        ServiceRecord.objects.filter(member__in=members_qs.values("pk"))
         .order_by()
-        .aggregate(ahead=Count("pk", filter=Q(total__gt=my_points)), size=Count("pk"))
+        .values("member_id")
+        .annotate(s=Sum("points"))
+        .filter(s__gt=my_points)
+        .values("member_id")
+    )
+    row = members_qs.order_by().aggregate(
+        ahead=Count("pk", filter=Q(pk__in=ahead)), size=Count("pk")
     )
     return row["ahead"] + 1, row["size"]
 
@@ -74,6 +82,21 @@ class Ranks:
     branch_rank: int
     branch_size: int
     community_name: str = ""
+
+
+RANKS_SECONDS = 300
+
+
+def member_ranks_cached(*, member: Member, my_points: int) -> Ranks:
+    """member_ranks, kept for five minutes per member and points: ranking sums the points of
+    every peer, so the home page reads it from the cache; the member's own new points rank
+    them afresh at once."""
+    key = f"records:ranks:{member.pk}:{member.branch_id}:{my_points}"
+    ranks = cache.get(key)
+    if ranks is None:
+        ranks = member_ranks(member=member, my_points=my_points)
+        cache.set(key, ranks, RANKS_SECONDS)
+    return ranks
 
 
 def member_ranks(*, member: Member, my_points: int) -> Ranks:
@@ -178,19 +201,44 @@ def member_recognition(*, member: Member, halves: list[HalfYear] | None = None) 
     (two queries)."""
     from .stars import star_standing
 
-    if halves is None:
-        halves = member_service_by_half_year(member=member)
     period = Period.current()
-    this_half = next((h for h in halves if h.period == period), None)
-    volunteer = sum(
-        (r.hours for h in halves for r in h.records if r.kind not in NOT_VOLUNTEER_SERVICE_KINDS),
-        start=Decimal(0),
+    if halves is not None:
+        this_half = next((h for h in halves if h.period == period), None)
+        volunteer = sum(
+            (
+                r.hours
+                for h in halves
+                for r in h.records
+                if r.kind not in NOT_VOLUNTEER_SERVICE_KINDS
+            ),
+            start=Decimal(0),
+        )
+        return Recognition(
+            period=period,
+            half_hours=this_half.hours if this_half else Decimal(0),
+            half_points=this_half.points if this_half else 0,
+            all_hours=sum((h.hours for h in halves), start=Decimal(0)),
+            all_points=sum(h.points for h in halves),
+            standing=star_standing(member=member, hours=volunteer),
+        )
+    # No half-years read yet (the member's home): the figures summed in the database, one
+    # query however many records the member has.
+    in_period = Q(served_on__range=(period.start, period.end))
+    zero_hours = Value(Decimal(0))
+    row = ServiceRecord.objects.filter(member=member).aggregate(
+        half_hours=Coalesce(Sum("hours", filter=in_period), zero_hours),
+        half_points=Coalesce(
+            Sum("points", filter=in_period), Value(0), output_field=IntegerField()
+        ),
+        all_hours=Coalesce(Sum("hours"), zero_hours),
+        all_points=Coalesce(Sum("points"), Value(0), output_field=IntegerField()),
+        volunteer=Coalesce(Sum("hours", filter=volunteer_service_q()), zero_hours),
     )
     return Recognition(
         period=period,
-        half_hours=this_half.hours if this_half else Decimal(0),
-        half_points=this_half.points if this_half else 0,
-        all_hours=sum((h.hours for h in halves), start=Decimal(0)),
-        all_points=sum(h.points for h in halves),
-        standing=star_standing(member=member, hours=volunteer),
+        half_hours=row["half_hours"],
+        half_points=row["half_points"],
+        all_hours=row["all_hours"],
+        all_points=row["all_points"],
+        standing=star_standing(member=member, hours=row["volunteer"]),
     )

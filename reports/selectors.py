@@ -52,6 +52,16 @@ class EvaluationRow:
     comment: str = ""
 
 
+def community_not_evaluated_count(*, community, period: Period) -> int:
+    """How many members registered with the community during the period it has not rated yet
+    (one count, for the staff home: not the rows of every member)."""
+    member_ids = registrations_overlapping(period).filter(community=community).values("member_id")
+    rated = Evaluation.objects.filter(
+        community=community, year=period.year, half=period.half
+    ).values("member_id")
+    return Member.objects.filter(pk__in=member_ids).exclude(pk__in=rated).count()
+
+
 def community_evaluation_rows(
     *,
     community,

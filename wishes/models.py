@@ -212,6 +212,8 @@ class Wish(models.Model):
             # The staff list: a community's wishes, newest first, and by state.
             models.Index(fields=["community", "-created_at", "-id"], name="wish_staff_list"),
             models.Index(fields=["community", "state", "-created_at"], name="wish_by_community"),
+            # The stories page: completed wishes, the latest completed first (and its count).
+            models.Index(fields=["state", "-completed_at", "-id"], name="wish_stories"),
             # expire_unclaimed_wishes: published wishes past their deadline.
             models.Index(
                 fields=["deadline"], condition=Q(state="published"), name="wish_open_deadline"

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from core.exports import xlsx_response
 from core.http import client_ip
 from core.once import already_saved_message, create_once
+from core.pagecache import cache_public_page
 from core.pagination import CachedCountPaginator, page_of
 from core.ratelimit import rate_limit_retry_after, rate_limit_take
 from core.views import run_service
@@ -64,6 +65,7 @@ def _querystring(request) -> str:
 # ---------------------------------------------------------------------------------------------
 # Public pages
 # ---------------------------------------------------------------------------------------------
+@cache_public_page
 def wall(request):
     """The public wish wall: open, in-progress and recently completed wishes, anonymized."""
     filterset = WallFilter(request.GET or None, queryset=selectors.wall_wishes())
@@ -97,12 +99,15 @@ def community_wishes(request, pk):
     )
 
 
+@cache_public_page
 def stories(request):
     """Fulfilled wishes with the proof photos staff approved."""
-    page = page_of(request, selectors.story_wishes(), 12)
+    paginator = CachedCountPaginator(selectors.story_wishes(), 12, cache_key="wishes:stories-count")
+    page = paginator.get_page(request.GET.get("page"))
     return render(request, "wishes/stories.html", {"page": page})
 
 
+@cache_public_page
 def detail(request, pk):
     wish = selectors.wish_for_page(user=request.user, pk=pk)
     user = request.user
@@ -436,7 +441,11 @@ def staff_list(request):
     filterset = StaffWishFilter(
         request.GET or None, queryset=selectors.staff_wishes(user=request.user)
     )
-    page = page_of(request, filterset.qs, PAGE_SIZE)
+    # The total (for "page 1 of n") is counted at most once a minute per filter: the rows are
+    # read fresh, from the index wish_staff_list, one page at a time.
+    key = hashlib.sha256(f"{community.pk}?{_querystring(request)}".encode()).hexdigest()[:32]
+    paginator = CachedCountPaginator(filterset.qs, PAGE_SIZE, cache_key=f"wishes:staff-count:{key}")
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "wishes/staff_list.html",

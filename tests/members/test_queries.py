@@ -36,30 +36,32 @@ def _count(client, url, django_assert_num_queries, expected):
 @pytest.mark.parametrize("n", SIZES)
 def test_home_queries(client, community, n, django_assert_num_queries):
     _fill(n, community)
-    # figures (3) + communities (1) + their current partnerships (1)
-    _count(client, reverse("portal:home"), django_assert_num_queries, 5)
+    # figures (cached, with their age) + communities (1) + their member counts (1) + their
+    # current partnerships (1)
+    _count(client, reverse("portal:home"), django_assert_num_queries, 3)
 
 
 @pytest.mark.parametrize("n", SIZES)
 def test_community_list_queries(client, community, n, django_assert_num_queries):
     _fill(n, community)
-    # count (1) + page of communities (1) + partnerships (1)
-    _count(client, reverse("members:community_list"), django_assert_num_queries, 3)
+    # count (1) + page of communities (1) + the page's member counts (1) + partnerships (1)
+    _count(client, reverse("members:community_list"), django_assert_num_queries, 4)
 
 
 @pytest.mark.parametrize("n", SIZES)
 def test_staff_home_queries(login, staff, community, n, django_assert_num_queries):
     _fill(n, community)
-    # + "waiting for you": wish counts (1), overdue claims (1), last half-year's members and
-    # ratings (2)
-    response = _count(login(staff), reverse("portal:staff_home"), django_assert_num_queries, 14)
+    # user (1; session, roles and badge from the cache), community (1), pending (2: rows and
+    # their categories), partnerships (1), "waiting for you": a count per waiting state (2),
+    # overdue claims (1), members not rated (1); the member count is cached
+    response = _count(login(staff), reverse("portal:staff_home"), django_assert_num_queries, 9)
     assert len(response.context["pending"]) == n
 
 
 @pytest.mark.parametrize("n", SIZES)
 def test_staff_members_queries(login, staff, community, n, django_assert_num_queries):
     _fill(n, community)
-    response = _count(login(staff), reverse("members:staff_members"), django_assert_num_queries, 10)
+    response = _count(login(staff), reverse("members:staff_members"), django_assert_num_queries, 6)
     assert len(response.context["page"]) == n
 
 
@@ -68,14 +70,14 @@ def test_community_detail_private_list_queries(
     login, staff, community, n, django_assert_num_queries
 ):
     _fill(n, community)
-    _count(login(staff), community.get_absolute_url(), django_assert_num_queries, 11)
+    _count(login(staff), community.get_absolute_url(), django_assert_num_queries, 6)
 
 
 @pytest.mark.parametrize("n", SIZES)
 def test_partnership_list_queries(login, org_admin, party_committee, n, django_assert_num_queries):
     for _ in range(n):
         f.PartnershipFactory(organization=party_committee)
-    _count(login(org_admin), reverse("members:partnership_list"), django_assert_num_queries, 7)
+    _count(login(org_admin), reverse("members:partnership_list"), django_assert_num_queries, 3)
 
 
 @pytest.mark.parametrize("n", SIZES)
@@ -84,9 +86,9 @@ def test_dashboard_history_queries(login, member, n, django_assert_num_queries):
         f.RegistrationFactory(
             member=member, community=f.CommunityFactory(), state=CommunityRegistration.State.ENDED
         )
-    # + the home's summary: records (1), ranks (3), open claims (1), latest report (1),
-    # star level (1)
-    _count(login(member.user), reverse("portal:dashboard"), django_assert_num_queries, 16)
+    # + the home's summary: sums of records (1), ranks (cached), open claims (1), latest
+    # report (1)
+    _count(login(member.user), reverse("portal:dashboard"), django_assert_num_queries, 8)
 
 
 @pytest.mark.parametrize("n", SIZES)
@@ -102,9 +104,7 @@ def test_dashboard_summary_queries(login, member, community, n, django_assert_nu
         ClaimFactory(member=member)
         MemberReportFactory(member=member, year=2000 + i)
         Notification.objects.create(user=member.user, key=f"k{i}", subject="s", body="b")
-    response = _count(
-        login(member.user), reverse("portal:dashboard"), django_assert_num_queries, 16
-    )
+    response = _count(login(member.user), reverse("portal:dashboard"), django_assert_num_queries, 8)
     assert len(response.context["home"].open_claims) == min(n, 5)
 
 
@@ -123,5 +123,5 @@ def test_staff_home_summary_queries(login, staff, community, branch, n, django_a
         WishFactory(resident=resident, state=Wish.State.SUBMITTED)
         ClaimFactory(wish__resident=resident, promised_date=datetime.date(2020, 1, 1))
         registered_since(f.MemberFactory(branch=branch), community, datetime.date(2020, 1, 1))
-    response = _count(login(staff), reverse("portal:staff_home"), django_assert_num_queries, 14)
+    response = _count(login(staff), reverse("portal:staff_home"), django_assert_num_queries, 9)
     assert response.context["waiting"].submitted_wishes == n

@@ -60,7 +60,8 @@ def test_service_page_costs_a_fixed_number_of_queries(
 ):
     _records(member, community, n)
     client = login(member_user)
-    # session, user, roles (3), notifications badge, records, registration, 2 ranks, star level
+    # session, user, roles (4, a first request: then cached), notifications badge, records,
+    # registration, 2 ranks, star level
     with django_assert_num_queries(10):
         assert client.get(reverse("records:my_service")).status_code == 200
 

@@ -1,0 +1,161 @@
+"""The public pages as anonymous visitors see them, cached for a short time; and figures that are
+costly to count, cached with the time they were counted.
+
+    @cache_public_page
+    def wall(request): ...
+
+A page is served from the cache only to an anonymous visitor's GET (or HEAD) with no message
+waiting and no htmx request, and stored only when the view answered 200. Its key holds the path
+with its query string, the language of the request and the public pages' generation: every
+change to what they show (`public_pages_changed()`: each state move through
+`core.transitions.state_move`, the saves and deletions of the models the portal watches, the
+services' own bulk updates) starts a new generation, so no visitor sees a page older than the
+change (where the cache is shared by the web processes: Redis in production; with the
+local-memory cache of a trial, another process may serve its copy until it expires, at most
+`PUBLIC_PAGE_CACHE_SECONDS`).
+
+The CSRF token in a cached page (the language switcher's form, htmx's header) is the visitor's
+own: it is stored as a placeholder and filled in with `get_token(request)` on every hit, which
+also sets the visitor's CSRF cookie when they have none. Logged-in users never get a cached page:
+their pages carry their name, menu and badge, and `Cache-Control: private` (core.http).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import timezone, translation
+
+GENERATION_KEY = "public-pages:generation"
+TOKEN_PLACEHOLDER = b"\x00csrf-token\x00"
+_TOKEN_PATTERNS = (
+    re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{32,64})"'),
+    re.compile(rb'"X-CSRFToken": "([A-Za-z0-9]{32,64})"'),
+)
+
+
+def _timeout() -> int:
+    return getattr(settings, "PUBLIC_PAGE_CACHE_SECONDS", 0)
+
+
+def generation(key: str = GENERATION_KEY) -> int:
+    """The current generation named `key` (the public pages' unless named): part of the cache
+    keys of what it covers, so that a new one leaves every old entry unread."""
+    value = cache.get(key)
+    if value is None:
+        # A new generation (not 0): a restarted cache must not bring back entries of an old 0.
+        value = int(timezone.now().timestamp() * 1000)
+        cache.add(key, value, None)
+        value = cache.get(key, value)
+    return value
+
+
+def generation_bump(key: str = GENERATION_KEY) -> None:
+    try:
+        cache.incr(key)
+    except ValueError:  # no generation yet: the next read starts one
+        generation(key)
+
+
+def _bump() -> None:
+    generation_bump(GENERATION_KEY)
+
+
+def public_pages_changed() -> None:
+    """What the public pages show has changed: the next visitor gets fresh pages. Now, and
+    again once the transaction commits (a page rendered in between read the old rows)."""
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def _has_messages(request) -> bool:
+    if "messages" in request.COOKIES:
+        return True
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return bool(request.session.get("_messages"))
+    return False
+
+
+def _cacheable(request) -> bool:
+    return (
+        _timeout() > 0
+        and request.method in ("GET", "HEAD")
+        and not request.user.is_authenticated
+        and "HX-Request" not in request.headers
+        and not _has_messages(request)
+    )
+
+
+def page_key(request) -> str:
+    path = hashlib.sha256(request.get_full_path().encode("utf-8", "replace")).hexdigest()[:40]
+    return f"public-page:{generation()}:{translation.get_language()}:{path}"
+
+
+def _without_token(content: bytes) -> bytes:
+    for pattern in _TOKEN_PATTERNS:
+        match = pattern.search(content)
+        if match:
+            return content.replace(match.group(1), TOKEN_PLACEHOLDER)
+    return content
+
+
+def cache_public_page(view):
+    """Serve the view's page to anonymous visitors from the cache (see the module's text)."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not _cacheable(request):
+            return view(request, *args, **kwargs)
+        key = page_key(request)
+        stored = cache.get(key)
+        if stored is not None:
+            content, content_type = stored
+            if TOKEN_PLACEHOLDER in content:
+                content = content.replace(TOKEN_PLACEHOLDER, get_token(request).encode())
+            response = HttpResponse(content, content_type=content_type)
+            response["X-Public-Page-Cache"] = "hit"
+            return response
+        response = view(request, *args, **kwargs)
+        if (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not response.has_header("Cache-Control")
+        ):
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+            content = _without_token(response.content)
+            cache.set(key, (content, response["Content-Type"]), _timeout())
+            response["X-Public-Page-Cache"] = "miss"
+        return response
+
+    return wrapper
+
+
+def cached_figures(key: str, compute, *, seconds: int = 300) -> dict:
+    """`compute()` (a dict of figures), counted at most once every `seconds`, with `as_of`: the
+    time it was counted, for the page to say how old its figures are."""
+    stored = cache.get(key)
+    if stored is None:
+        stored = {**compute(), "as_of": timezone.now()}
+        cache.set(key, stored, seconds)
+    return stored
+
+
+def cached_count(key: str, count) -> int:
+    """`count()` (a number the public pages or the staff's show, such as a community's members),
+    kept until the public pages' next generation (any change to what they show) or five minutes
+    at most: a figure that grows with a table is counted once per change, not per request."""
+    full_key = f"count:{key}:{generation()}"
+    value = cache.get(full_key)
+    if value is None:
+        value = count()
+        cache.set(full_key, value, 300)
+    return value
