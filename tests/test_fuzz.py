@@ -85,6 +85,8 @@ NOT_REACHED = {
     "accounts/password/set/": "for an account without a password",
     "wishes/photos/<str:kind>/<int:pk>/<str:size>/": "photos: the demo data has none",
     "partnerships/<int:pk>/agreement/": "agreement files: the demo data has none",
+    "projects/photos/<int:pk>/<str:size>/": "progress photos: the demo data has none",
+    "projects/meetings/<int:pk>/file/": "minutes files: the demo data has none",
 }
 
 
