@@ -192,7 +192,7 @@ class _Seeder:
             ResourceTransition.objects.create(
                 resource=resource, from_state="", to_state=Resource.State.OFFERED, by=staff
             )
-            if i != len(RESOURCES) - 1:
+            if i < len(RESOURCES) - 2:
                 services.resource_confirm(resource=resource, by=staff)
             made.append(resource)
         return made
@@ -328,7 +328,17 @@ class _Seeder:
                     team=teams[0],
                 )
         services.minutes_approve(meeting=meeting, by=staff)
-        # And the next one, scheduled.
+        # One held, its minutes still a draft (staff approve them), and the next one scheduled.
+        held = services.meeting_schedule(
+            community=community,
+            by=staff,
+            title="夜间巡逻专题会议",
+            held_on=self.today - datetime.timedelta(days=1),
+            place="社区党群服务中心",
+        )
+        services.minutes_record(
+            meeting=held, by=staff, minutes="与辖区派出所、物业商议夜间巡逻排班。"
+        )
         services.meeting_schedule(
             community=community,
             by=staff,
