@@ -133,13 +133,15 @@ class _Seeder:
         services.need_withdraw(need=extra[2], by=staff, reason="物业已解决")
 
         resources = self._resources(community, staff)
-        members = list(
-            CommunityRegistration.objects.filter(
-                community=community, state=CommunityRegistration.State.CONFIRMED
-            )
-            .select_related("member__user")
-            .order_by("pk")[:6]
-        )
+        # The demo member (of the demo logins) first: "my projects" shows them a next step.
+        registrations = CommunityRegistration.objects.filter(
+            community=community, state=CommunityRegistration.State.CONFIRMED
+        ).select_related("member__user")
+        members = list(registrations.order_by("pk")[:6])
+        demo = registrations.filter(member__user__username="demo_member").first()
+        if demo is not None and demo not in members:
+            members = [demo, *members[:5]]
+        members.sort(key=lambda r: r.member.user.username != "demo_member")
         teams = list(ServiceTeam.objects.filter(community=community).select_related("captain"))
         made = 0
         listed = [n for n in needs if n.state == Need.State.LISTED]
@@ -190,7 +192,7 @@ class _Seeder:
             ResourceTransition.objects.create(
                 resource=resource, from_state="", to_state=Resource.State.OFFERED, by=staff
             )
-            if i != len(RESOURCES) - 1:
+            if i < len(RESOURCES) - 2:
                 services.resource_confirm(resource=resource, by=staff)
             made.append(resource)
         return made
@@ -243,7 +245,7 @@ class _Seeder:
             actor = team.captain.user
             people = [team.captain, *team.members.all()[:3]]
         elif members:
-            member = members[i % len(members)].member
+            member = members[(i // 2) % len(members)].member
             services.project_claim(project=project, by=member.user)
             actor = member.user
             people = [member]
@@ -326,7 +328,17 @@ class _Seeder:
                     team=teams[0],
                 )
         services.minutes_approve(meeting=meeting, by=staff)
-        # And the next one, scheduled.
+        # One held, its minutes still a draft (staff approve them), and the next one scheduled.
+        held = services.meeting_schedule(
+            community=community,
+            by=staff,
+            title="夜间巡逻专题会议",
+            held_on=self.today - datetime.timedelta(days=1),
+            place="社区党群服务中心",
+        )
+        services.minutes_record(
+            meeting=held, by=staff, minutes="与辖区派出所、物业商议夜间巡逻排班。"
+        )
         services.meeting_schedule(
             community=community,
             by=staff,

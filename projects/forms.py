@@ -15,7 +15,7 @@ from django.utils.translation import pgettext_lazy
 
 from core.images import image_check, image_process
 from core.once import SubmitOnceForm
-from core.widgets import DateInput
+from core.widgets import DateInput, PlainSelect
 from members.claimants import claimant_choices, claimant_from_choice
 from members.models import Community, Member, Organization, ServiceCategory, ServiceTeam
 
@@ -69,7 +69,10 @@ class PhotosLast:
 
 def _category_field():
     return forms.ModelChoiceField(
-        ServiceCategory.objects.all(), label=_("Service category"), empty_label=None
+        ServiceCategory.objects.all(),
+        label=_("Service category"),
+        empty_label=None,
+        widget=PlainSelect,
     )
 
 
@@ -126,7 +129,7 @@ class ReasonForm(forms.Form):
 
 
 class MergeForm(forms.Form):
-    into = forms.ModelChoiceField(Need.objects.none(), label=_("Merge into"))
+    into = forms.ModelChoiceField(Need.objects.none(), label=_("Merge into"), widget=PlainSelect)
 
     def __init__(self, *args, need: Need, **kwargs):
         super().__init__(*args, **kwargs)
@@ -151,7 +154,9 @@ class ClaimantChoiceForm(forms.Form):
 class ResourceOfferForm(SubmitOnceForm):
     offer_as = forms.ChoiceField(label=_("Offered by"))
     community = forms.ModelChoiceField(
-        Community.objects.filter(is_active=True), label=_("Offered to community")
+        Community.objects.filter(is_active=True),
+        label=_("Offered to community"),
+        widget=PlainSelect,
     )
     title = forms.CharField(label=_("Title"), max_length=100)
     kind = forms.ChoiceField(label=_("Kind of resource"), choices=Resource.Kind.choices)
@@ -289,7 +294,9 @@ class ProjectForm(SubmitOnceForm):
 
 
 class CommitForm(forms.Form):
-    resource = forms.ModelChoiceField(Resource.objects.none(), label=_("Resource"))
+    resource = forms.ModelChoiceField(
+        Resource.objects.none(), label=_("Resource"), widget=PlainSelect
+    )
     quantity = forms.DecimalField(
         label=_("Quantity"),
         required=False,
@@ -327,7 +334,7 @@ class ProgressForm(PhotosLast, SubmitOnceForm):
 
 
 class ParticipationForm(SubmitOnceForm):
-    member = forms.ModelChoiceField(Member.objects.none(), label=_("Member"))
+    member = forms.ModelChoiceField(Member.objects.none(), label=_("Member"), widget=PlainSelect)
     served_on = forms.DateField(label=_("Date of service"), widget=DateInput())
     hours = forms.DecimalField(
         label=_("Hours"), min_value=HOURS_MIN, max_value=HOURS_MAX, max_digits=4, decimal_places=1
@@ -408,14 +415,23 @@ class MinutesForm(forms.Form):
 
 class DecisionForm(SubmitOnceForm):
     kind = forms.ChoiceField(label=_("Decision"), choices=MeetingDecision.Kind.choices)
-    need = forms.ModelChoiceField(Need.objects.none(), label=_("Need"), required=False)
-    resource = forms.ModelChoiceField(Resource.objects.none(), label=_("Resource"), required=False)
-    project = forms.ModelChoiceField(Project.objects.none(), label=_("Project"), required=False)
+    need = forms.ModelChoiceField(
+        Need.objects.none(), label=_("Need"), required=False, widget=PlainSelect
+    )
+    resource = forms.ModelChoiceField(
+        Resource.objects.none(), label=_("Resource"), required=False, widget=PlainSelect
+    )
+    project = forms.ModelChoiceField(
+        Project.objects.none(), label=_("Project"), required=False, widget=PlainSelect
+    )
     team = forms.ModelChoiceField(
-        ServiceTeam.objects.none(), label=_("Assigned team"), required=False
+        ServiceTeam.objects.none(), label=_("Assigned team"), required=False, widget=PlainSelect
     )
     organization = forms.ModelChoiceField(
-        Organization.objects.none(), label=_("Assigned organization"), required=False
+        Organization.objects.none(),
+        label=_("Assigned organization"),
+        required=False,
+        widget=PlainSelect,
     )
     quantity = forms.DecimalField(
         label=_("Quantity"),

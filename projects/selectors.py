@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -330,9 +330,19 @@ class Agenda:
     resources: list = field(default_factory=list)
     suggestions: list = field(default_factory=list)
     drafts: list = field(default_factory=list)
+    more_needs: int = 0  # listed needs beyond the agenda's
+    more_resources: int = 0
 
 
 SUGGESTIONS_PER_NEED = 3
+# A meeting discusses what it can: the most urgent needs, the resources with most left. The rest
+# are counted (and wait on the lists for the next meeting).
+AGENDA_NEEDS = 30
+AGENDA_RESOURCES = 50
+URGENCY_ORDER = Case(
+    *(When(urgency=u, then=Value(i)) for i, u in enumerate(reversed(Need.Urgency.values))),
+    default=Value(9),
+)
 
 
 def meeting_for_page(*, user, pk) -> JointMeeting:
@@ -353,16 +363,16 @@ def agenda_for(*, meeting: JointMeeting) -> Agenda:
     and until the need is wanted, something left; units with a current partnership with the
     community first). It suggests; the meeting decides.
 
-    At most 5 queries, however many suggestions: needs, resources, their extra communities,
-    partnerships, draft projects."""
+    At most 7 queries, however many suggestions: needs and their count, resources and their
+    count, partnerships, draft projects."""
     community_id = meeting.community_id
     day = meeting.held_on
+    listed = Need.objects.filter(community_id=community_id, state=Need.State.LISTED)
     needs = list(
-        Need.objects.filter(community_id=community_id, state=Need.State.LISTED)
-        .select_related("category")
-        .order_by("-urgency", "wanted_by", "pk")
+        listed.select_related("category").order_by(URGENCY_ORDER, "wanted_by", "pk")[:AGENDA_NEEDS]
     )
-    resources = list(
+    more_needs = listed.count() - len(needs)
+    open_resources = (
         Resource.objects.filter(
             Q(community_id=community_id)
             | Q(
@@ -374,9 +384,13 @@ def agenda_for(*, meeting: JointMeeting) -> Agenda:
         )
         .filter(available_from__lte=day)
         .filter(Q(available_until__isnull=True) | Q(available_until__gte=day))
-        .select_related("category", "organization", "team", "member")
-        .order_by("pk")
     )
+    resources = list(
+        open_resources.select_related("category", "organization", "team", "member").order_by(
+            "-quantity", "pk"
+        )[:AGENDA_RESOURCES]
+    )
+    more_resources = open_resources.count() - len(resources)
     partner_paths = list(
         Partnership.objects.filter(
             community_id=community_id, term_start__lte=day, term_end__gte=day
@@ -405,7 +419,14 @@ def agenda_for(*, meeting: JointMeeting) -> Agenda:
         .select_related("category")
         .order_by("planned_start")
     )
-    return Agenda(needs=needs, resources=resources, suggestions=suggestions, drafts=drafts)
+    return Agenda(
+        needs=needs,
+        resources=resources,
+        suggestions=suggestions,
+        drafts=drafts,
+        more_needs=more_needs,
+        more_resources=more_resources,
+    )
 
 
 def teams_for(*, community_id: int) -> QuerySet:

@@ -10,7 +10,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -76,6 +78,17 @@ def _errors_as_messages(request, form) -> None:
     for errors in form.errors.values():
         for error in errors:
             messages.error(request, error)
+
+
+def _back(request, default: str):
+    """Where a form posted from a list sends the user back: its `next`, if it is a path of this
+    site (never another site, never a name to reverse), else `default`."""
+    target = request.POST.get("next", "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(default)
 
 
 def _saved(request, obj, created: bool, success: str) -> None:
@@ -464,7 +477,7 @@ def delivery(request, pk):
         )
     else:
         _errors_as_messages(request, form)
-    return redirect(request.POST.get("next") or "projects:my_resources")
+    return _back(request, reverse("projects:my_resources"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -662,7 +675,7 @@ def need_action(request, pk, action):
         )
     else:
         raise Http404
-    return redirect(request.POST.get("next") or need.get_absolute_url())
+    return _back(request, need.get_absolute_url())
 
 
 @login_required
@@ -676,7 +689,7 @@ def resource_confirm(request, pk):
         resource=resource,
         by=request.user,
     )
-    return redirect(request.POST.get("next") or resource.get_absolute_url())
+    return _back(request, resource.get_absolute_url())
 
 
 @login_required

@@ -375,3 +375,13 @@ def test_a_member_cannot_turn_a_wish_into_a_need(login, member_user, community):
     wish = WishFactory(resident__community=community)
     response = login(member_user).get(reverse("portal:wish_to_need", args=[wish.pk]))
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("target", ["\x01\x02", "https://evil.example/", "//evil.example/", "x"])
+def test_a_next_that_is_not_a_path_of_the_site_goes_back_to_the_page(
+    login, staff, resource, target
+):
+    Resource.objects.filter(pk=resource.pk).update(state=Resource.State.OFFERED)
+    response = login(staff).post(url("resource_confirm", resource.pk), {"next": target})
+    assert response.status_code == 302
+    assert response["Location"] == url("resource_detail", resource.pk)
