@@ -107,11 +107,6 @@ def _review(roles: Roles, attendance: Attendance) -> bool:
     return any(hosts(roles, v) for v in venues)
 
 
-@rule("checkins.signup.cancel")
-def _cancel(roles: Roles, signup: Signup) -> bool:
-    return roles.is_member_id(signup.member_id) or organizes(roles, signup.activity)
-
-
 def _view_activity(roles: Roles, activity: Activity | None) -> bool:
     if activity is None:
         return roles.is_staff or roles.is_org_admin

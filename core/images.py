@@ -22,7 +22,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
 # What Pillow raises for a file it cannot read (or that ends too early).
@@ -102,6 +102,9 @@ def image_process(upload) -> ProcessedImage:
     _check_header(data)
     display_size = settings.IMAGE_DISPLAY_SIZE
     name = uuid.uuid4().hex
+    # WeasyPrint (the PDFs, core.pdf) turns on Pillow's LOAD_TRUNCATED_IMAGES for the whole
+    # process when it loads its image module: an upload cut short would pass with half a picture.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # checked above

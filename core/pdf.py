@@ -27,7 +27,7 @@ class PdfUnavailable(RuntimeError):
 @functools.cache
 def _weasyprint():
     try:
-        import weasyprint
+        import weasyprint  # heavy (Pango through cffi): loaded on the first PDF only
     except ImportError as exc:  # the package itself, or Pango (OSError inside is re-raised)
         raise PdfUnavailable(
             f"WeasyPrint cannot be imported ({exc}). Install: {INSTALL_HINT}."

@@ -310,10 +310,12 @@ def _bars(chart: dict, width: int = 330, row: int = 14) -> dict:
 def summary_pdf(data: dict) -> bytes:
     """A one-page summary of a dashboard for meetings: the figures, and each chart as bars
     with its numbers."""
-    from django.template.loader import render_to_string
-    from django.utils import timezone
+    from django.template.loader import (
+        render_to_string,
+    )  # only the PDF summary renders a template here
+    from django.utils import timezone  # only the PDF summary dates itself
 
-    from core.pdf import html_to_pdf
+    from core.pdf import html_to_pdf  # only the PDF summary needs the renderer
 
     charts = [{**c["data"], "svg": _bars(c["data"])} for c in data["charts"]]
     html = render_to_string(

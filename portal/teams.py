@@ -52,7 +52,9 @@ def team_list():
 def team_page(*, team: ServiceTeam, full_names: bool) -> TeamPage:
     """The team's roster with hours (this half-year, all time) and star levels, and its claims
     (three queries, whatever the team's size)."""
-    from records.boards import _star_label
+    from records.boards import (
+        _star_label,
+    )  # the boards' label of a star level, shared with the team page
 
     start, end, _label = period_range(BoardPeriod.HALF)
     decimal = DecimalField(max_digits=10, decimal_places=1)

@@ -84,8 +84,6 @@ rule("projects.need.manage")(_staff_of_community)
 rule("projects.project.manage")(_staff_of_community)
 rule("projects.resource.manage")(_staff_of_community)
 rule("projects.meeting.manage")(_staff_of_community)
-# The lists across the communities a committee admin oversees, overdue projects, meetings.
-rule("projects.project.oversee")(_staff_or_overseer_of_community)
 
 
 @rule("projects.resource.offer")

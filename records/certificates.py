@@ -89,7 +89,7 @@ def verify_url(code: str) -> str:
 
 
 def qr_svg_data_uri(url: str) -> str:
-    import segno
+    import segno  # loaded on the first certificate only
 
     return segno.make(url, error="m").svg_data_uri(scale=4, border=2)
 

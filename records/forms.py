@@ -107,7 +107,7 @@ class BoardForm(forms.Form):
     by = forms.ChoiceField(label=_("Ranked by"), required=False, choices=())
 
     def __init__(self, *args, **kwargs):
-        from .boards import BoardBy, BoardPeriod
+        from .boards import BoardBy, BoardPeriod  # at call time: boards reads the forms' choices
 
         super().__init__(*args, **kwargs)
         self.fields["period"].choices = BoardPeriod.choices

@@ -144,7 +144,10 @@ def _certificates_worked_on(roles: Roles, qs: QuerySet) -> QuerySet:
 def _board_in_full(roles: Roles, unit) -> bool:
     """Who sees a unit's board with every member and full names (others see the public board:
     members who opted in, masked names): the community's staff, the organization's admins."""
-    from members.models import Community, Organization
+    from members.models import (
+        Community,
+        Organization,
+    )  # at call time: rules load before the models are ready
 
     if isinstance(unit, Community):
         return roles.staffs(unit.pk) or roles.oversees_community(unit)

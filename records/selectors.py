@@ -164,7 +164,11 @@ def certificate_by_code(code: str) -> Certificate | None:
 def stars_to_review(queryset=None):
     """Awards whose member's volunteer-service hours are now below the level's current
     threshold: kept (an award is history), listed for the staff to look at."""
-    from .models import MemberStar, StarRule, volunteer_service_q
+    from .models import (
+        MemberStar,
+        StarRule,
+        volunteer_service_q,
+    )  # at call time: the stars module imports these selectors
 
     queryset = MemberStar.objects.all() if queryset is None else queryset
     hours = Coalesce(
@@ -199,7 +203,7 @@ class Recognition:
 def member_recognition(*, member: Member, halves: list[HalfYear] | None = None) -> Recognition:
     """From the half-years already read (`member_service_by_half_year`), plus the star level
     (two queries)."""
-    from .stars import star_standing
+    from .stars import star_standing  # at call time: the stars module imports these selectors
 
     period = Period.current()
     if halves is not None:

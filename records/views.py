@@ -259,7 +259,10 @@ def boards(request):
 
 
 def _board_units(kind):
-    from members.models import Organization, ServiceTeam
+    from members.models import (
+        Organization,
+        ServiceTeam,
+    )  # at call time: only the boards' filter needs them
 
     if kind == "community":
         return Community.objects.filter(is_active=True).order_by("name")

@@ -19,9 +19,13 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from checkins import services as checkins_services
 from members.models import ServiceTeam
 from notifications.models import Notification
+from projects import services as projects_services
+from projects.models import ProjectResource
 from records.models import Certificate
 from tests import factories as f
 from tests.checkins.factories import ActivityFactory, SessionFactory, SignupFactory, VenueFactory
+from tests.orders.factories import MenuItemFactory, OrderFactory
+from tests.projects.factories import NeedFactory, ProjectFactory, ResourceFactory
 from tests.reports.factories import (
     EvaluationFactory,
     MemberReportFactory,
@@ -142,6 +146,19 @@ def a_bit_of_everything(member, other_member, community, branch, party_committee
         period_to=datetime.date(2026, 1, 2),
         total_hours=2,
     )
+    category = f.ServiceCategoryFactory(name="环境绿化")
+    need = NeedFactory(community=community, category=category, title="小区缺少绿化")
+    project = ProjectFactory(community=community, category=category, title="绿化老旧小区")
+    project.needs.add(need)
+    resource = ResourceFactory(
+        community=community, category=category, organization=party_committee, title="苗木415株"
+    )
+    commitment = ProjectResource.objects.create(project=project, resource=resource, quantity=1)
+    meeting = projects_services.meeting_schedule(
+        community=community, by=staff, title="联席会议", held_on=datetime.date(2026, 12, 1)
+    )
+    item = MenuItemFactory(category__community=community)
+    order = OrderFactory(item=item)
     team = ServiceTeam.objects.create(
         name="助老服务队", category=f.ServiceCategoryFactory(), captain=member
     )
@@ -153,6 +170,13 @@ def a_bit_of_everything(member, other_member, community, branch, party_committee
         "scan": scan,
         "certificate": certificate,
         "team": team,
+        "need": need,
+        "project": project,
+        "resource": resource,
+        "commitment": commitment,
+        "meeting": meeting,
+        "item": item,
+        "order": order,
         "wish": published,
         "claimed": claimed,
         "fulfilled": fulfilled,
@@ -230,6 +254,56 @@ def _arguments(d):
         "records:certificate_revoke": {"pk": d["certificate"].pk},
         "certificate_verify": {"code": d["certificate"].verify_code},
         "portal:team_detail": {"pk": d["team"].pk},
+        "portal:wish_to_need": {"pk": d["wish"].pk},
+        "orders:menu": {"community_pk": d["community"].pk},
+        "orders:new": {"community_pk": d["community"].pk},
+        **{
+            f"orders:{name}": {"pk": d["order"].pk}
+            for name in [
+                "detail",
+                "accept",
+                "reject",
+                "cancel",
+                "hold",
+                "resume",
+                "dispatch",
+                "open_to_grab",
+                "grab",
+                "start_service",
+                "complete",
+                "confirm_hours",
+                "record_rating",
+            ]
+        },
+        "orders:photo": {"pk": 1, "size": "thumb"},
+        **{
+            f"orders:{name}": {"pk": 1}  # no offer: the walk sees their refusal
+            for name in ["offer_accept", "offer_decline", "pass_on"]
+        },
+        "orders:menu_item_edit": {"pk": d["item"].pk},
+        "projects:need_detail": {"pk": d["need"].pk},
+        "projects:need_action": {"pk": d["need"].pk, "action": "list"},
+        **{
+            f"projects:{name}": {"pk": d["project"].pk}
+            for name in ["project_detail", "claim", "release", "progress", "participants"]
+        },
+        "projects:project_action": {"pk": d["project"].pk, "action": "approve"},
+        "projects:photo": {"pk": 1, "size": "thumb"},
+        **{
+            f"projects:{name}": {"pk": d["resource"].pk}
+            for name in ["resource_detail", "resource_confirm", "resource_withdraw"]
+        },
+        "projects:delivery": {"pk": d["commitment"].pk},
+        **{
+            f"projects:{name}": {"pk": d["meeting"].pk}
+            for name in [
+                "meeting_detail",
+                "meeting_minutes",
+                "meeting_decision",
+                "meeting_approve",
+                "meeting_file",
+            ]
+        },
         "account_confirm_email": {"key": "no-such-key"},
         "account_reset_password_from_key": {"uidb36": "0", "key": "no-such-key"},
     }

@@ -75,6 +75,9 @@ ADMIN_PAGES = re.compile(r"^(index|app_list|login|.+_changelist|.+_export)$")
 ADMIN_HOSTILE = {"q", "p", "o"}
 # URL patterns no role reaches by links, and why (the admin's other pages are not walked).
 NOT_REACHED = {
+    "favicon.ico": "the old address of the icon, linked from no page (a browser asks for it)",
+    "wishes/community/<int:pk>/": "an htmx fragment, loaded by a community's page",
+    "wishes/<int:pk>/satisfaction/": "posted from a completed wish's page, past the walk's budget",
     "^admin/reports/(?P<model>servicerecord|pointrule)/(?P<rest>.*)$": "old links, a redirect",
     "accounts/^confirm-email/(?P<key>[-:\\w]+)/$": "reached from an email",
     "accounts/^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$": "from an email",

@@ -167,7 +167,7 @@ def team_claims(*, team, limit: int = 30) -> list:
 def wish_counts_by_month_and_state(*, communities=None, start=None, end=None) -> list[dict]:
     """For the dashboards: wishes made per month and their state now (one grouped query).
     `communities`: a queryset or list of community ids, None for all."""
-    from django.db.models.functions import TruncMonth
+    from django.db.models.functions import TruncMonth  # only the dashboards group by month
 
     qs = Wish.objects.all()
     if communities is not None:

@@ -42,7 +42,7 @@
     document.querySelectorAll("a").forEach(function (link) {
       if (link.textContent.trim() || link.getAttribute("aria-label")) return;
       var image = link.querySelector("img");
-      if (image && !image.getAttribute("alt")) link.setAttribute("aria-label", image.getAttribute("title") || link.getAttribute("href").split("/").filter(Boolean).slice(-3).join(" "));
+      if (image && !image.getAttribute("alt")) link.setAttribute("aria-label", image.getAttribute("title") || (link.getAttribute("href") || "").split("/").filter(Boolean).slice(-3).join(" "));
     });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", function () { setTimeout(name, 0); });

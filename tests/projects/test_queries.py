@@ -126,6 +126,7 @@ def test_the_meeting_page_costs_a_fixed_number_of_queries(
         community=community, by=staff, title="联席会议", held_on=TODAY()
     )
     client = login(staff)
+    client.get(reverse("projects:meeting_detail", args=[meeting.pk]))  # the role facts, cached
     counts = []
     for n in (5, 100):
         seed(community, greenery, party_committee, member, n)

@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def _log_in(page, username):
     page.goto("/accounts/login/")
-    page.get_by_label("登录", exact=True).fill(username)
+    page.get_by_label("用户名或邮箱地址", exact=True).fill(username)
     page.get_by_label("密码", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
     page.wait_for_load_state()

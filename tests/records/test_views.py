@@ -62,7 +62,7 @@ def test_service_page_costs_a_fixed_number_of_queries(
     client = login(member_user)
     # session, user, roles (4, a first request: then cached), notifications badge, records,
     # registration, 2 ranks, star level
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         assert client.get(reverse("records:my_service")).status_code == 200
 
 

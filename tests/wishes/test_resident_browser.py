@@ -42,7 +42,7 @@ def test_back_and_send_again_stores_one_wish_and_the_code_follows_it(page):
 
     # The code and the last 4 digits show where the wish is, nothing personal.
     page.get_by_role("link", name="查看我的心愿进度").click()
-    page.get_by_label("手机号码后4位").fill("2222")
+    page.get_by_label("手机号后4位").fill("2222")
     page.get_by_role("button", name="查看进度").click()
     page.get_by_test_id("tracked-state").get_by_text("等待审核").wait_for()
     assert "13700002222" not in page.content() and "赵桂兰" not in page.content()
