@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.once import SubmitOnceForm
 from core.widgets import PlainSelect
@@ -101,7 +102,9 @@ class HostForm(forms.Form):
 
 
 class SignupForm(SubmitOnceForm):
-    venue = forms.ModelChoiceField(label=_("Venue"), queryset=Venue.objects.none())
+    venue = forms.ModelChoiceField(
+        label=pgettext_lazy("activity", "Venue"), queryset=Venue.objects.none()
+    )
 
     def __init__(self, *args, activity=None, **kwargs):
         super().__init__(*args, **kwargs)
