@@ -74,9 +74,6 @@ TABLE = [
     ("projects.project.manage", "other_project", _row(other_staff=Y)),
     ("projects.resource.manage", "resource", _row(staff=Y)),
     ("projects.resource.manage", "other_resource", _row(other_staff=Y)),
-    # Overseeing: staff of the community and the committee above every community.
-    ("projects.project.oversee", "project", _row(staff=Y, committee_admin=Y)),
-    ("projects.project.oversee", "other_project", _row(other_staff=Y, committee_admin=Y)),
     # Offering: members and organization admins.
     (
         "projects.resource.offer",
