@@ -35,7 +35,7 @@ from records.boards import BoardPeriod
 from wishes import selectors as wishes_selectors
 from wishes import services as wishes_services
 
-from . import insight, selectors, teams
+from . import insight, organizations, selectors, teams
 
 # The home page's figures are counted at most once every this many seconds (the page says when).
 FIGURES_SECONDS = 300
@@ -65,7 +65,7 @@ def dashboard(request):
         if roles.is_staff:
             return redirect("portal:staff_home")
         if roles.is_org_admin:
-            return redirect("members:partnership_list")
+            return redirect("portal:org_home")
         messages.info(request, _("Please complete your member profile first."))
         return redirect("members:profile_edit")
     # 报到 filled in with the community the member said they live in.
@@ -301,3 +301,15 @@ def insight_pdf(request):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="summary-{period}.pdf"'
     return response
+
+
+@login_required
+def org_home(request):
+    """An organization admin's work: the members' reports waiting for review first."""
+    if not get_roles(request.user).is_org_admin:
+        raise PermissionDenied
+    return render(
+        request,
+        "portal/org_home.html",
+        {"work": organizations.organization_work(user=request.user)},
+    )

@@ -149,9 +149,9 @@ def test_dashboard_sends_staff_to_the_staff_page(login, staff):
     assert login(staff).get(reverse("portal:dashboard")).url == reverse("portal:staff_home")
 
 
-def test_dashboard_sends_organization_admins_to_their_partnerships(login, org_admin):
+def test_dashboard_sends_organization_admins_to_their_work_page(login, org_admin):
     response = login(org_admin).get(reverse("portal:dashboard"))
-    assert response.url == reverse("members:partnership_list")
+    assert response.url == reverse("portal:org_home")
 
 
 def test_profile_form_creates_the_member(login, outsider, branch, community):
