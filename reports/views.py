@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -82,6 +82,25 @@ def report_detail(request, pk):
             "transitions": report.transitions.select_related("by"),
         },
     )
+
+
+@login_required
+@require_POST
+def report_draft(request, pk):
+    """The report page saves the member's account as they type (static/js/drafts.js): the
+    same update as "Save draft", answered in JSON, with a message in the user's language."""
+    report = _report_for(request.user, pk)
+    if not can(request.user, "reports.memberreport.edit", report):
+        return JsonResponse({"error": ReportsError("not_editable").message}, status=409)
+    form = ReportAccountForm(request.POST)
+    if not form.is_valid():
+        errors = [f"{form.fields[name].label}: {' '.join(e)}" for name, e in form.errors.items()]
+        return JsonResponse({"error": " ".join(errors)}, status=400)
+    try:
+        services.member_report_update(report=report, by=request.user, **form.cleaned_data)
+    except ReportsError as e:
+        return JsonResponse({"error": e.message}, status=409)
+    return JsonResponse({"saved_at": timezone.localtime(report.updated_at).strftime("%H:%M")})
 
 
 @login_required

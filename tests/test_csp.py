@@ -204,6 +204,7 @@ def _arguments(d):
         "wishes:satisfaction": {"pk": d["fulfilled"].wish.pk},
         "reports:report_detail": {"pk": d["report"].pk},
         "reports:report_print": {"pk": d["report"].pk},
+        "reports:report_draft": {"pk": d["report"].pk},
         "reports:evaluate": {"member_pk": d["member"].pk},
         "members:community_detail": {"pk": d["community"].pk},
         "wishes:community_wishes": {"pk": d["community"].pk},

@@ -61,3 +61,47 @@ def test_member_submits_the_draft_admin_approves_member_sees_it(
     page.get_by_text("报告已审核通过。").wait_for()
     assert page.get_by_text("已通过").first.is_visible()
     assert MemberReport.objects.get().state == ReportState.APPROVED
+
+
+def test_the_account_is_saved_as_the_member_types_and_nothing_is_lost_offline(page, member):
+    report = MemberReport.objects.create(
+        member=member, year=2026, half=1, due_on=datetime.date(2026, 7, 15)
+    )
+    _log_in(page, "zhangwei")
+    page.goto(f"/reports/{report.pk}/")
+    did = page.get_by_label("做了什么")
+
+    # The counter shows the limit; the text reaches the server without pressing a button.
+    did.fill("为独居老人上门理发")
+    page.get_by_text("已输入 9 / 5000 字").wait_for()
+    page.get_by_test_id("draft-status").get_by_text("自动保存").wait_for()
+    report.refresh_from_db()
+    assert report.did == "为独居老人上门理发"
+
+    # Offline, the text is kept in the browser and comes back on the next visit.
+    page.context.set_offline(True)
+    did.fill("为独居老人上门理发三次")
+    page.get_by_text("暂时连不上服务器").wait_for()
+    page.context.set_offline(False)
+    page.goto("/reports/my/")
+    page.goto(f"/reports/{report.pk}/")
+    page.get_by_text("已恢复您之前在本页输入但尚未保存的内容").wait_for()
+    assert page.get_by_label("做了什么").input_value() == "为独居老人上门理发三次"
+    page.get_by_test_id("draft-status").get_by_text("自动保存").wait_for()
+    report.refresh_from_db()
+    assert report.did == "为独居老人上门理发三次"
+
+
+def test_leaving_with_unsaved_text_asks_first(page, member):
+    report = MemberReport.objects.create(
+        member=member, year=2026, half=1, due_on=datetime.date(2026, 7, 15)
+    )
+    _log_in(page, "zhangwei")
+    page.goto(f"/reports/{report.pk}/")
+    page.context.set_offline(True)
+    page.get_by_label("做了什么").fill("还没保存的内容")
+    asked = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+    page.close(run_before_unload=True)
+    page.wait_for_timeout(500)
+    assert asked == ["beforeunload"]

@@ -331,3 +331,58 @@ def test_only_staff_rate_several_at_once(login, member_user, member):
         {"members": [member.pk], "rating": "excellent"},
     )
     assert response.status_code in (403, 404) and not Evaluation.objects.exists()
+
+
+# Drafts saved as the member types (static/js/drafts.js) ----------------------------------------
+def test_the_draft_endpoint_saves_the_account_and_says_when(login, member_user, report):
+    response = login(member_user).post(
+        reverse("reports:report_draft", args=[report.pk]),
+        {"did": "入户走访", "learned": "收获", "plans": ""},
+    )
+    assert response.status_code == 200
+    assert set(response.json()) == {"saved_at"}
+    report.refresh_from_db()
+    assert (report.state, report.did, report.learned) == (ReportState.DRAFT, "入户走访", "收获")
+
+
+def test_a_draft_over_the_limit_is_refused_with_a_message_naming_the_field(
+    login, member_user, report
+):
+    response = login(member_user).post(
+        reverse("reports:report_draft", args=[report.pk]), {"did": "字" * 5001}
+    )
+    assert response.status_code == 400
+    assert response.json()["error"].startswith("做了什么")
+    report.refresh_from_db()
+    assert report.did == ""
+
+
+def test_a_submitted_report_takes_no_draft(login, member_user, member):
+    report = MemberReportFactory(member=member, state=ReportState.SUBMITTED, did="原文")
+    response = login(member_user).post(
+        reverse("reports:report_draft", args=[report.pk]), {"did": "改写"}
+    )
+    assert response.status_code == 409
+    report.refresh_from_db()
+    assert report.did == "原文"
+
+
+def test_the_reviewer_cannot_write_a_members_draft(login, org_admin, report):
+    response = login(org_admin).post(
+        reverse("reports:report_draft", args=[report.pk]), {"did": "改写"}
+    )
+    assert response.status_code == 409
+    report.refresh_from_db()
+    assert report.did == ""
+
+
+def test_another_member_gets_404_for_a_draft(login, report, other_member):
+    response = login(other_member.user).post(
+        reverse("reports:report_draft", args=[report.pk]), {"did": "改写"}
+    )
+    assert response.status_code == 404
+
+
+def test_the_draft_endpoint_takes_only_posts(login, member_user, report):
+    response = login(member_user).get(reverse("reports:report_draft", args=[report.pk]))
+    assert response.status_code == 405
