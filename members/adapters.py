@@ -1,10 +1,12 @@
 """Hooks into django-allauth and django-axes."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from axes.handlers.proxy import AxesProxyHandler
 from axes.models import AccessAttempt
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from core.http import client_ip
 
@@ -20,6 +22,16 @@ class AccountAdapter(DefaultAccountAdapter):
         if is_demo_login(username):
             raise self.validation_error("username_blacklisted")
         return super().clean_username(username, shallow=shallow)
+
+    def send_mail(self, template_prefix, email, context):
+        """Every account email names the site and its address (templates/account/email/), not
+        the host the request came to."""
+        context = {
+            **context,
+            "site_name": _("Community Volunteer Service"),
+            "site_url": settings.SITE_URL,
+        }
+        return super().send_mail(template_prefix, email, context)
 
     def get_client_ip(self, request):
         """The client allauth's rate limits count: the same as axes' and the site's."""
