@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 
 from core.audit import personal_data_viewed
 from core.exports import xlsx_response
+from core.forms import errors_as_messages
 from core.once import already_saved_message, create_once
 from core.pagination import page_of
 from core.views import run_service
@@ -52,12 +53,6 @@ SYNC_BATCH = 500
 def _qr_svg(url: str, scale: int = 8) -> str:
     """An inline SVG of a QR code (segno: crisp on screen and paper, no image files)."""
     return segno.make(url, error="m").svg_inline(scale=scale, dark="#000", light="#fff")
-
-
-def _errors_as_messages(request, form) -> None:
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -102,7 +97,7 @@ def signup(request, pk):
         return redirect("members:profile_edit")
     form = SignupForm(request.POST, activity=activity)
     if not form.is_valid():
-        _errors_as_messages(request, form)
+        errors_as_messages(request, form)
         return redirect(activity)
     try:
         signup_row, created = create_once(
@@ -660,7 +655,7 @@ def venue_add(request, pk):
     activity = _managed(request, pk)
     form = VenueForm(request.POST)
     if not form.is_valid():
-        _errors_as_messages(request, form)
+        errors_as_messages(request, form)
         return redirect("checkins:manage", pk=activity.pk)
     data = form.cleaned_data
     venue, created = create_once(
@@ -697,7 +692,7 @@ def host_add(request, pk):
         venue.hosts.add(form.cleaned_data["username"])
         messages.success(request, _("The host is added."))
     else:
-        _errors_as_messages(request, form)
+        errors_as_messages(request, form)
     return redirect("checkins:manage", pk=venue.activity_id)
 
 
@@ -775,7 +770,7 @@ def attendance_confirm(request, pk):
             success=_("The attendance is confirmed."),
         )
     else:
-        _errors_as_messages(request, form)
+        errors_as_messages(request, form)
     return redirect("checkins:review", pk=attendance.activity_id)
 
 
@@ -799,7 +794,7 @@ def attendance_correct(request, pk):
             success=_("The hours are corrected."),
         )
     else:
-        _errors_as_messages(request, form)
+        errors_as_messages(request, form)
     return redirect("checkins:attendances", pk=attendance.activity_id)
 
 

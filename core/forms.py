@@ -58,3 +58,22 @@ def clean_text_inputs() -> None:
     does not. Installed once by CoreConfig.ready(): a form mixin would miss the forms the project
     does not write, and each new form would have to remember it."""
     forms.CharField.to_python = _char_field_to_python
+
+
+def errors_as_messages(request, form) -> None:
+    """The errors of a form posted from another page (a claim box, a bulk bar, a row's
+    buttons) travel as messages to the page the user is sent back to, each naming its field,
+    since the field itself is not shown beside it."""
+    from django.contrib import messages
+    from django.utils.translation import gettext
+
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        for error in errors:
+            if field is None or not field.label:
+                messages.error(request, error)
+            else:
+                messages.error(
+                    request,
+                    gettext("%(field)s: %(error)s") % {"field": field.label, "error": error},
+                )

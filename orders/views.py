@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.audit import personal_data_viewed
+from core.forms import errors_as_messages
 from core.http import client_ip
 from core.once import already_saved_message, create_once
 from core.pagination import page_of
@@ -43,12 +44,6 @@ from .permissions import accepted_dispatch_of, offered_dispatch_of
 
 PAGE_SIZE = 20
 SESSION_THANKS = "orders_thanks"
-
-
-def _errors_as_messages(request, form) -> None:
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -273,7 +268,7 @@ def accept(request, pk):
 def _reason_or_back(request, order):
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        _errors_as_messages(request, form)
+        errors_as_messages(request, form)
         return None
     return form.cleaned_data["reason"]
 
@@ -351,7 +346,7 @@ def dispatch(request, pk):
         raise Http404
     form = DispatchForm(request.POST, targets=selectors.dispatch_targets(order=order))
     if not form.is_valid():
-        _errors_as_messages(request, form)
+        errors_as_messages(request, form)
         return redirect(order)
     data = form.cleaned_data
     run_service(
@@ -376,7 +371,7 @@ def open_to_grab(request, pk):
         raise Http404
     form = GrabForm(request.POST, teams=ServiceTeam.objects.filter(community_id=order.community_id))
     if not form.is_valid():
-        _errors_as_messages(request, form)
+        errors_as_messages(request, form)
         return redirect(order)
     run_service(
         request,
@@ -420,7 +415,7 @@ def pass_on(request, pk):
             success=_("Offered to the member."),
         )
     else:
-        _errors_as_messages(request, form)
+        errors_as_messages(request, form)
     return redirect("orders:unit")
 
 
@@ -453,7 +448,7 @@ def offer_decline(request, pk):
             success=_("Declined."),
         )
     else:
-        _errors_as_messages(request, form)
+        errors_as_messages(request, form)
     return redirect("orders:mine")
 
 

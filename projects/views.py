@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.exports import xlsx_response
+from core.forms import errors_as_messages
 from core.once import already_saved_message, create_once
 from core.pagination import page_of
 from core.views import run_service
@@ -72,12 +73,6 @@ def _querystring(request) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
-
-
-def _errors_as_messages(request, form) -> None:
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
 
 
 def _back(request, default: str):
@@ -241,7 +236,7 @@ def claim(request, pk):
         raise PermissionDenied
     form = ClaimantChoiceForm(request.POST, user=request.user)
     if not form.is_valid():
-        _errors_as_messages(request, form)
+        errors_as_messages(request, form)
         return redirect(project)
     team, organization = form.claimant()
     run_service(
@@ -262,7 +257,7 @@ def release(request, pk):
     project = selectors.project_for_page(user=request.user, pk=pk)
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        _errors_as_messages(request, form)
+        errors_as_messages(request, form)
         return redirect(project)
     run_service(
         request,
@@ -453,7 +448,7 @@ def resource_withdraw(request, pk):
             reason=form.cleaned_data["reason"],
         )
     else:
-        _errors_as_messages(request, form)
+        errors_as_messages(request, form)
     return redirect(resource)
 
 
@@ -476,7 +471,7 @@ def delivery(request, pk):
             quantity=form.cleaned_data["quantity"],
         )
     else:
-        _errors_as_messages(request, form)
+        errors_as_messages(request, form)
     return _back(request, reverse("projects:my_resources"))
 
 
@@ -649,7 +644,7 @@ def need_action(request, pk, action):
     elif action in ("reject", "withdraw"):
         form = ReasonForm(request.POST)
         if not form.is_valid():
-            _errors_as_messages(request, form)
+            errors_as_messages(request, form)
             return redirect(need)
         service = services.need_reject if action == "reject" else services.need_withdraw
         run_service(
@@ -663,7 +658,7 @@ def need_action(request, pk, action):
     elif action == "merge":
         form = MergeForm(request.POST, need=need)
         if not form.is_valid():
-            _errors_as_messages(request, form)
+            errors_as_messages(request, form)
             return redirect(need)
         run_service(
             request,
@@ -746,7 +741,7 @@ def project_action(request, pk, action):
     elif action in ("suspend", "cancel"):
         form = ReasonForm(request.POST)
         if not form.is_valid():
-            _errors_as_messages(request, form)
+            errors_as_messages(request, form)
             return redirect(project)
         service = services.project_suspend if action == "suspend" else services.project_cancel
         run_service(
@@ -762,7 +757,7 @@ def project_action(request, pk, action):
     elif action == "commit":
         form = CommitForm(request.POST, resources=_committable(project))
         if not form.is_valid():
-            _errors_as_messages(request, form)
+            errors_as_messages(request, form)
             return redirect(project)
         run_service(
             request,
@@ -789,7 +784,7 @@ def project_action(request, pk, action):
     elif action == "evaluate":
         form = EvaluationForm(request.POST)
         if not form.is_valid():
-            _errors_as_messages(request, form)
+            errors_as_messages(request, form)
             return redirect(project)
         run_service(
             request,
@@ -875,7 +870,7 @@ def meeting_minutes(request, pk):
     meeting = selectors.meeting_for_page(user=request.user, pk=pk)
     form = MinutesForm(request.POST, request.FILES)
     if not form.is_valid():
-        _errors_as_messages(request, form)
+        errors_as_messages(request, form)
         return redirect(meeting)
     run_service(
         request,
@@ -897,7 +892,7 @@ def meeting_decision(request, pk):
     teams = selectors.teams_for(community_id=meeting.community_id)
     form = DecisionForm(request.POST, meeting=meeting, agenda=agenda, teams=teams)
     if not form.is_valid():
-        _errors_as_messages(request, form)
+        errors_as_messages(request, form)
         return redirect(meeting)
     data = dict(form.cleaned_data)
     token = data.pop("submission")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from core.forms import errors_as_messages
 from core.pagination import page_of
 from core.periods import Period, recent_periods
 from members.access import (
@@ -171,9 +172,7 @@ def evaluate_bulk(request):
     back = reverse("reports:evaluations") + "?" + request.POST.get("back", "")[:300]
     form = BulkEvaluationForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        errors_as_messages(request, form)
         return redirect(back)
     rows = selectors.community_evaluation_rows(
         community=community, period=period, member_ids_in=form.cleaned_data["members"]

@@ -126,6 +126,22 @@ REPLACES_AN_APPS_WORDS = {
     (None, "Phone"): "电话, not allauth's 电话号码",
     (None, "active"): "启用 (of a user too), not auth's 有效",
     (None, "name"): "名称, not allauth's 名字 (of a social app, not installed)",
+    # Django's form messages in plain words (tests/core/test_form_messages.py).
+    (None, "Ensure this value is less than or equal to %(limit_value)s."): "不能大于…",
+    (None, "Ensure this value is greater than or equal to %(limit_value)s."): "不能小于…",
+    (None, "Enter a number."): "请输入数字",
+    (None, "Enter a whole number."): "请输入整数",
+    (None, "Enter a valid date."): "请输入有效的日期",
+    (None, "Enter a valid time."): "请输入有效的时间",
+    (None, "Enter a valid email address."): "请输入有效的邮箱地址, also in allauth",
+    (
+        None,
+        "Select a valid choice. %(value)s is not one of the available choices.",
+    ): "请从列表中选择",
+    (
+        None,
+        "Select a valid choice. That choice is not one of the available choices.",
+    ): "请从列表中选择",
 }
 
 

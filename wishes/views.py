@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core.exports import xlsx_response
+from core.forms import errors_as_messages
 from core.http import client_ip
 from core.once import already_saved_message, create_once
 from core.pagecache import cache_public_page
@@ -46,14 +47,6 @@ from .permissions import open_claim_of
 from .services import WishError
 
 PAGE_SIZE = 20
-
-
-def _errors_as_messages(request, form) -> None:
-    """For forms posted from another page (the claim box, the bulk bar): their errors travel
-    as messages to the page the user is sent back to."""
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
 
 
 def _querystring(request) -> str:
@@ -353,7 +346,7 @@ def claim(request, pk):
         return redirect(wish)
     form = ClaimForm(request.POST, user=request.user)
     if not form.is_valid():
-        _errors_as_messages(request, form)
+        errors_as_messages(request, form)
         return redirect(wish)
     team, organization = form.claimant()
     run_service(
@@ -465,7 +458,7 @@ def staff_bulk(request):
     staff_community_or_403(request.user)
     form = BulkActionForm(request.POST)
     if not form.is_valid():
-        _errors_as_messages(request, form)
+        errors_as_messages(request, form)
         return redirect("wishes:staff_list")
     wishes = selectors.staff_wishes(user=request.user).filter(pk__in=form.cleaned_data["ids"])
     done, failed = 0, 0
