@@ -64,7 +64,13 @@ def seed(*, size: str = "default", stdout=None) -> bool:
         member_reports_prepare(period=period, notify=False)
         _states(rng, period)
         ratings = _evaluations(rng, period)
-        organization_reports_prepare(year=today.year - 1)
+        # The half-year before it is settled: every report reviewed, every member rated, so
+        # that the yearly reports of its year read real figures.
+        earlier = period.previous()
+        member_reports_prepare(period=earlier, notify=False)
+        _states(rng, earlier, settled=True)
+        ratings += _evaluations(rng, earlier)
+        organization_reports_prepare(year=earlier.year)
     say(
         f"Reports: {records} service records, "
         f"{MemberReport.objects.count()} member reports, {ratings} evaluations."
@@ -135,8 +141,9 @@ def _records(rng: random.Random, today: datetime.date, period) -> int:
     return len(rows)
 
 
-def _states(rng: random.Random, period) -> None:
-    """Spread the last half-year's reports over every state, each step recorded."""
+def _states(rng: random.Random, period, *, settled: bool = False) -> None:
+    """Spread the half-year's reports over every state, each step recorded (a settled
+    half-year's are all submitted and approved)."""
     reviewers = dict(
         OrganizationAdmin.objects.order_by("organization__path").values_list(
             "organization__path", "user_id"
@@ -159,7 +166,7 @@ def _states(rng: random.Random, period) -> None:
     window = max((now - prepared).total_seconds(), 0)
     steps = []
     for report in reports:
-        roll = rng.random()
+        roll = 0.62 + 0.38 * rng.random() if settled else rng.random()
         if roll < 0.35:
             continue  # still a draft
         did, learned, plans = rng.choice(ACCOUNTS)

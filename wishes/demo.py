@@ -180,7 +180,9 @@ class _Seeder:
 
     def _wish(self, community, i, plan, members, staff):
         title, category, description, value = WISHES[i % len(WISHES)]
-        created = self.now - datetime.timedelta(days=self.rng.randint(3, 80), hours=i)
+        # Old enough that every later step (up to 9 days for a completed wish) lies in the past.
+        earliest = {"fulfilled": 8, "completed": 10}.get(plan, 3)
+        created = self.now - datetime.timedelta(days=self.rng.randint(earliest, 80), hours=i)
         resident = self._resident(community, i)
         wish = Wish.objects.create(
             community=community,
@@ -244,7 +246,7 @@ class _Seeder:
         if plan == "cancelled":
             steps.append(("published", "cancelled", staff, created + _h(30), "居民已搬离本社区"))
         if plan == "expired":
-            steps.append(("published", "expired", None, created + _h(24 * 60), "已过截止日期"))
+            steps.append(("published", "expired", None, self.now - _h(24), "已过截止日期"))
         WishTransition.objects.bulk_create(
             WishTransition(
                 wish=wish, claim=claim, from_state=a, to_state=b, by=by, at=at, reason=why

@@ -1,6 +1,7 @@
 import io
 
 import pytest
+from django.utils import timezone
 
 from members import demo as members_demo
 from wishes import demo
@@ -20,3 +21,13 @@ def test_demo_wishes_cover_every_state_and_a_second_run_changes_nothing():
     for claim in Claim.objects.select_related("wish"):
         expected = {"active": "claimed", "fulfilled": "fulfilled", "completed": "completed"}
         assert claim.wish.state == expected[claim.state]
+
+
+def test_nothing_in_the_demo_wishes_happens_in_the_future():
+    members_demo.seed(size="small", stdout=io.StringIO())
+    demo.seed(size="small", stdout=io.StringIO())
+    now = timezone.now()
+
+    assert not Wish.objects.filter(completed_at__gt=now).exists()
+    assert not Claim.objects.filter(fulfilled_at__gt=now).exists()
+    assert not WishTransition.objects.filter(at__gt=now).exists()
