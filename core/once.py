@@ -24,7 +24,11 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django import forms
+from django.contrib import messages
+from django.core.cache import cache
 from django.db import IntegrityError, models, transaction
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 M = TypeVar("M", bound=models.Model)
@@ -95,3 +99,70 @@ def already_saved_message(obj) -> str:
     return _("This was already saved: %(object)s. It was not saved a second time.") % {
         "object": obj
     }
+
+
+class AdminSubmitOnce:
+    """The admin's add pages, one submission, one object: the add form carries a one-time
+    token (templates/admin/change_form.html); the first arrival of a token claims it in the
+    cache, and a second one (a double click, Back and send again) is sent to the object the
+    first made, or told it is still being saved, instead of adding a copy. A form refused with
+    its errors frees its token, so that correcting it and sending again still adds one."""
+
+    submission_seconds = 24 * 3600
+
+    @staticmethod
+    def _submission_key(request) -> str | None:
+        try:
+            token = uuid.UUID(request.POST.get("_submission", ""))
+        except ValueError:
+            return None
+        return f"admin-add:{request.user.pk}:{token}"
+
+    def render_change_form(self, request, context, add=False, change=False, **kwargs):
+        if add:
+            sent = request.POST.get("_submission") if request.method == "POST" else None
+            context["submission_token"] = sent or uuid.uuid4()
+        return super().render_change_form(request, context, add=add, change=change, **kwargs)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        key = (
+            self._submission_key(request)
+            if object_id is None and request.method == "POST"
+            else None
+        )
+        if key is None:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        opts = self.opts
+        if not cache.add(key, "", self.submission_seconds):
+            earlier = cache.get(key)
+            obj = self.get_queryset(request).filter(pk=earlier).first() if earlier else None
+            if obj is not None:
+                messages.info(request, already_saved_message(obj))
+                url = reverse(
+                    f"admin:{opts.app_label}_{opts.model_name}_change",
+                    args=[obj.pk],
+                    current_app=self.admin_site.name,
+                )
+            else:
+                messages.warning(
+                    request,
+                    _("This form was sent already and is being saved. It was not sent again."),
+                )
+                url = reverse(
+                    f"admin:{opts.app_label}_{opts.model_name}_changelist",
+                    current_app=self.admin_site.name,
+                )
+            return HttpResponseRedirect(url)
+        try:
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+        except Exception:
+            cache.delete(key)
+            raise
+        if response.status_code != 302:
+            cache.delete(key)  # refused with its errors: the corrected form may be sent again
+        return response
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if key := self._submission_key(request):
+            cache.set(key, obj.pk, self.submission_seconds)
+        return super().response_add(request, obj, post_url_continue)

@@ -33,6 +33,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
+from core.once import AdminSubmitOnce
 from core.pagecache import generation, generation_bump
 
 from .models import (
@@ -378,7 +379,7 @@ class ChangeListOfUserInput(ChangeList):
             raise IncorrectLookupParameters(exc) from exc
 
 
-class ScopedModelAdmin(admin.ModelAdmin):
+class ScopedModelAdmin(AdminSubmitOnce, admin.ModelAdmin):
     """A ModelAdmin whose rows, choices and permissions come from the engine.
 
     Each model registers the rules `<app>.<model>.view|add|change|delete`, a scoper and, where
