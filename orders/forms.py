@@ -7,14 +7,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.images import image_check, image_process
+from core.forms import MultiplePhotoField, PhotosLast
 from core.once import SubmitOnceForm
 from members.models import Member, Organization, ServiceTeam, phone_validator
 
 from .models import MenuCategory, MenuItem, ServiceOrder, Urgency
 
 DESCRIPTION_MAX_LENGTH = 2000
-IMAGE_ACCEPT = "image/jpeg,image/png,image/webp"
 
 
 class _OrderFields(SubmitOnceForm):
@@ -195,11 +194,7 @@ class GrabForm(forms.Form):
         self.fields["team"].queryset = teams
 
 
-class MultiplePhotoInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class CompleteForm(forms.Form):
+class CompleteForm(PhotosLast, forms.Form):
     """The assignee's report: a note, photos, and each participant's hours (a field per
     member who may be credited)."""
 
@@ -209,13 +204,7 @@ class CompleteForm(forms.Form):
         max_length=DESCRIPTION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    photos = forms.FileField(
-        label=_("Photos (optional)"),
-        required=False,
-        widget=MultiplePhotoInput(attrs={"accept": IMAGE_ACCEPT, "multiple": True}),
-    )
-
-    MAX_PHOTOS = 6
+    photos = MultiplePhotoField(label=_("Photos (optional)"), required=False)
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
@@ -232,23 +221,10 @@ class CompleteForm(forms.Form):
         if len(self.members) == 1:
             self.fields[f"hours_{self.members[0].pk}"].initial = 2
 
-    def clean_photos(self):
-        files = [f for f in self.files.getlist("photos") if f] if self.files else []
-        if len(files) > self.MAX_PHOTOS:
-            raise ValidationError(_("Upload at most %(n)s photos.") % {"n": self.MAX_PHOTOS})
-        for upload in files:
-            image_check(upload)
-        return files
-
     def clean(self):
         data = super().clean()
         if not self.errors and not self.hours():
             raise ValidationError(_("Enter the hours of at least one member who took part."))
-        if not self.errors:
-            try:
-                data["photos"] = [image_process(f) for f in data.get("photos") or []]
-            except ValidationError as error:
-                self.add_error("photos", error)
         return data
 
     def hours(self) -> dict:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.images import image_check, image_process
+from core.forms import MultiplePhotoField, PhotosLast
 from core.once import SubmitOnceForm
 from core.widgets import DateInput, PlainSelect
 from members.claimants import claimant_choices, claimant_from_choice
@@ -22,49 +22,7 @@ from members.models import Community, Member, Organization, ServiceCategory, Ser
 from .models import JointMeeting, MeetingDecision, Need, Project, Resource
 from .services import HOURS_MAX, HOURS_MIN, MilestonePlan
 
-IMAGE_ACCEPT = "image/jpeg,image/png,image/webp"
 TEXT_MAX = 2000
-
-
-class MultiplePhotoInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultiplePhotoField(forms.FileField):
-    """Up to `max_files` photos, each checked by its header (decoded later, `PhotosLast`)."""
-
-    def __init__(self, *args, max_files=6, **kwargs):
-        self.max_files = max_files
-        kwargs.setdefault(
-            "widget", MultiplePhotoInput(attrs={"accept": IMAGE_ACCEPT, "multiple": True})
-        )
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
-        if not files:
-            return []
-        if len(files) > self.max_files:
-            raise ValidationError(_("Upload at most %(n)s photos.") % {"n": self.max_files})
-        uploads = [super(MultiplePhotoField, self).clean(f, initial) for f in files]
-        for upload in uploads:
-            image_check(upload)
-        return uploads
-
-
-class PhotosLast:
-    """Decode the photos only once every other field is valid."""
-
-    def full_clean(self):
-        super().full_clean()
-        if self.errors or not hasattr(self, "cleaned_data"):
-            return
-        for name, field in self.fields.items():
-            if isinstance(field, MultiplePhotoField) and name in self.cleaned_data:
-                try:
-                    self.cleaned_data[name] = [image_process(u) for u in self.cleaned_data[name]]
-                except ValidationError as error:
-                    self.add_error(name, error)
 
 
 def _category_field():

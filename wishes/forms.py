@@ -1,5 +1,5 @@
 """Forms of the wishes app. Photos are checked by their fields (the header only) and decoded and
-re-encoded once the rest of the form is valid (`PhotosLast`, see core/images.py)."""
+re-encoded once the rest of the form is valid (`core.forms.PhotosLast`, see core/images.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.images import image_check, image_process
+from core.forms import MultiplePhotoField, PhotoField, PhotosLast
 from core.once import SubmitOnceForm
 from core.widgets import DateInput, PlainSelect
 from members.claimants import claimant_choices, claimant_from_choice, participants
@@ -21,79 +21,8 @@ from members.models import Community, phone_validator
 from .models import HardshipCategory, Resident, Wish
 from .services import MAX_PROMISE_DAYS
 
-IMAGE_ACCEPT = "image/jpeg,image/png,image/webp"
 # Descriptions and fulfilment notes: a few paragraphs, not a book.
 DESCRIPTION_MAX_LENGTH = 2000
-
-
-class PhotoField(forms.FileField):
-    """A photo upload (or None when nothing was sent), checked by its header; the form
-    (`PhotosLast`) makes it a `ProcessedImage`."""
-
-    widget = forms.ClearableFileInput(attrs={"accept": IMAGE_ACCEPT})
-
-    def clean(self, data, initial=None):
-        upload = super().clean(data, initial)
-        if not upload or upload is initial:
-            return None
-        image_check(upload)
-        return upload
-
-    def process(self, upload):
-        return image_process(upload) if upload else None
-
-
-class MultiplePhotoInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultiplePhotoField(forms.FileField):
-    """Several photos at once (at most `max_files`), each checked by its header; the form
-    (`PhotosLast`) makes them `ProcessedImage`s."""
-
-    def __init__(self, *args, max_files=6, **kwargs):
-        self.max_files = max_files
-        kwargs.setdefault(
-            "widget", MultiplePhotoInput(attrs={"accept": IMAGE_ACCEPT, "multiple": True})
-        )
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else ([data] if data else [])
-        files = [f for f in files if f]
-        if not files:
-            if self.required:
-                raise ValidationError(self.error_messages["required"], code="required")
-            return []
-        if len(files) > self.max_files:
-            raise ValidationError(
-                _("Upload at most %(n)s photos.") % {"n": self.max_files}, code="too_many_files"
-            )
-        uploads = [super(MultiplePhotoField, self).clean(f, initial) for f in files]
-        for upload in uploads:
-            image_check(upload)
-        return uploads
-
-    def process(self, uploads):
-        return [image_process(upload) for upload in uploads]
-
-
-class PhotosLast:
-    """A form whose photos are decoded and re-encoded (the costly part: a large photo takes
-    half a second and a hundred megabytes or more) only once every other field is valid;
-    `cleaned_data` then holds `ProcessedImage`s. A form sent back for a typo has read only the
-    photos' headers, and the browser asks for the files again anyway."""
-
-    def full_clean(self):
-        super().full_clean()
-        if self.errors or not hasattr(self, "cleaned_data"):
-            return
-        for name, field in self.fields.items():
-            if isinstance(field, PhotoField | MultiplePhotoField) and name in self.cleaned_data:
-                try:
-                    self.cleaned_data[name] = field.process(self.cleaned_data[name])
-                except ValidationError as error:
-                    self.add_error(name, error)
 
 
 class WishDetailsForm(PhotosLast, forms.ModelForm):
