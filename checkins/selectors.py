@@ -6,11 +6,11 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from members.access import get_for_user_or_404, scope, work_scope
-from members.models import CommunityRegistration, Member, mask_phone
+from members.models import CommunityRegistration, Member, TeamMembership, mask_phone
 
 from .models import (
     Activity,
@@ -166,6 +166,57 @@ def venue_roster(*, venue: Venue, query: str = ""):
         .order_by("member__real_name", "pk")
     )
     return _member_filter(qs, query, prefix="member__")
+
+
+def team_members_at(*, venue: Venue, team_ids) -> QuerySet[Member]:
+    """The members of the captain's teams (`team_ids`, the captain too) who signed up for the
+    venue or are inside it now: those the captain may check in and out there."""
+    team_ids = list(team_ids or ())
+    if not team_ids:
+        return Member.objects.none()
+    in_team = Q(pk__in=TeamMembership.objects.filter(team_id__in=team_ids).values("member_id")) | Q(
+        captained_teams__pk__in=team_ids
+    )
+    at_venue = Q(
+        pk__in=Signup.objects.filter(venue=venue, state=Signup.State.REGISTERED).values("member_id")
+    ) | Q(
+        pk__in=AttendanceSegment.objects.filter(
+            venue=venue, out_at__isnull=True, annulled_at__isnull=True
+        ).values("attendance__member_id")
+    )
+    return Member.objects.filter(in_team).filter(at_venue).distinct()
+
+
+def team_roster(*, venue: Venue, team_ids):
+    """The captain's page: their team's members at the venue with their attendance (one query)."""
+    attendance = Attendance.objects.filter(activity_id=venue.activity_id, member=OuterRef("pk"))
+    return (
+        team_members_at(venue=venue, team_ids=team_ids)
+        .select_related("branch")
+        .annotate(
+            attendance_state=Subquery(attendance.values("state")[:1]),
+            first_in_at=Subquery(attendance.values("first_in_at")[:1]),
+            last_out_at=Subquery(attendance.values("last_out_at")[:1]),
+        )
+        .order_by("real_name", "pk")
+    )
+
+
+def team_venue_ids(*, activity: Activity, team_ids) -> set[int]:
+    """The venues of the activity where the captain's teams have someone signed up (the
+    activity page's "check in my team" links; one query)."""
+    team_ids = list(team_ids or ())
+    if not team_ids:
+        return set()
+    members = Member.objects.filter(
+        Q(pk__in=TeamMembership.objects.filter(team_id__in=team_ids).values("member_id"))
+        | Q(captained_teams__pk__in=team_ids)
+    ).values("pk")
+    return set(
+        Signup.objects.filter(
+            activity=activity, state=Signup.State.REGISTERED, member_id__in=members
+        ).values_list("venue_id", flat=True)
+    )
 
 
 def _member_filter(qs, query: str, *, prefix: str):

@@ -55,6 +55,7 @@ from .models import (
     Venue,
     code_hash,
 )
+from .selectors import team_members_at
 
 A = Attendance.State
 # A wrong scan is undone without a reason by the device that made it within this time.
@@ -92,6 +93,7 @@ class CheckinError(DomainError):
             "This scanning device is not bound to this venue any more. Reload the page."
         ),
         "not_reviewable": _("This attendance is not waiting for review."),
+        "not_in_team": _("This member is not in your team, or has not signed up for this venue."),
     }
 
 
@@ -499,6 +501,19 @@ def member_check(
         raise CheckinError("not_permitted")
     return _redeem(
         member=member, kind=kind, venue=venue, nonce=nonce, by=by, device=device, method=method
+    )
+
+
+def team_check(*, member: Member, kind: str, venue: Venue, nonce: str, by) -> ScanOutcome:
+    """A service team's captain checks in or out a member of their team who signed up for the
+    venue (or is inside it): the hosts' path, by the captain's hand (队长负责制)."""
+    if not can(by, "checkins.venue.captain", venue):
+        raise CheckinError("not_permitted")
+    team_ids = get_roles(by).captain_team_ids
+    if not team_members_at(venue=venue, team_ids=team_ids).filter(pk=member.pk).exists():
+        raise CheckinError("not_in_team")
+    return _redeem(
+        member=member, kind=kind, venue=venue, nonce=nonce, by=by, method=Scan.Method.TEAM
     )
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("code/renew/", views.my_code_renew, name="my_code_renew"),
     path("c/<str:secret>/", views.code_landing, name="code_landing"),
     path("venues/<int:pk>/join/", views.join, name="join"),
+    path("venues/<int:pk>/team/", views.team, name="team"),
     # Hosts
     path("host/", views.host_home, name="host_home"),
     path("host/sw.js", views.service_worker, name="service_worker"),

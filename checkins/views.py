@@ -77,12 +77,22 @@ def activity_detail(request, pk):
         selectors.my_active_signup(member=roles.member, activity=activity) if roles.member else None
     )
     may_sign_up = mine is None and can(request.user, "checkins.activity.signup", activity)
+    team_venues = (
+        selectors.team_venue_ids(activity=activity, team_ids=roles.captain_team_ids)
+        if roles.captain_team_ids
+        and can(request.user, "checkins.venue.captain")
+        and activity.state in (Activity.State.PUBLISHED, Activity.State.ENDED)
+        else set()
+    )
+    venues = list(activity.venues.select_related("community"))
+    for v in venues:
+        v.team_checkin = v.pk in team_venues
     return render(
         request,
         "checkins/activity_detail.html",
         {
             "activity": activity,
-            "venues": list(activity.venues.select_related("community")),
+            "venues": venues,
             "sessions": list(activity.sessions.all()),
             "mine": mine,
             "may_sign_up": may_sign_up,
@@ -486,6 +496,56 @@ def roster_bulk(request, pk):
         done += outcome.ok
     messages.success(request, _("%(n)s members done.") % {"n": done})
     return redirect("checkins:roster", pk=venue.pk)
+
+
+@login_required
+def team(request, pk):
+    """A service team's captain checks in and out their team's members at a venue: the same
+    check-in path as the hosts' (a nonce per member and form, so a form sent twice counts
+    once)."""
+    venue = get_for_user_or_404(
+        request.user, Venue.objects.select_related("activity", "community"), pk=pk
+    )
+    if not can(request.user, "checkins.venue.captain", venue):
+        raise Http404
+    team_ids = get_roles(request.user).captain_team_ids
+    if request.method == "POST":
+        ids = list(
+            selectors.team_members_at(venue=venue, team_ids=team_ids).values_list("pk", flat=True)
+        )
+        form = BulkForm(request.POST, member_ids=ids)
+        if not form.is_valid() or form.cleaned_data["action"] == "no_show":
+            messages.error(request, _("Tick at least one member of your team."))
+            return redirect("checkins:team", pk=venue.pk)
+        action = form.cleaned_data["action"]
+        batch = request.POST.get("batch", "")[:40] or uuid.uuid4().hex
+        done = 0
+        for member in Member.objects.filter(pk__in=form.cleaned_data["members"]):
+            try:
+                outcome = services.team_check(
+                    member=member,
+                    kind=action,
+                    venue=venue,
+                    nonce=f"team:{batch}:{action}:{member.pk}",
+                    by=request.user,
+                )
+            except CheckinError as error:
+                messages.error(request, f"{member.real_name}: {error.message}")
+                continue
+            done += outcome.ok
+            if not outcome.ok:
+                messages.warning(request, f"{member.real_name}: {outcome.message}")
+        messages.success(request, _("%(n)s members done.") % {"n": done})
+        return redirect("checkins:team", pk=venue.pk)
+    rows = list(selectors.team_roster(venue=venue, team_ids=team_ids))
+    labels = dict(Attendance.State.choices)
+    for row in rows:
+        row.attendance_label = labels.get(row.attendance_state, "")
+    return render(
+        request,
+        "checkins/team.html",
+        {"venue": venue, "rows": rows, "batch": uuid.uuid4().hex},
+    )
 
 
 @login_required

@@ -216,6 +216,7 @@ def _arguments(d):
             f"checkins:{name}": {"pk": d["venue"].pk}
             for name in [
                 "join",
+                "team",
                 "scanner",
                 "scan",
                 "sync",
