@@ -6,9 +6,10 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from core.workdays import WorkCalendar
 from members.access import get_for_user_or_404, scope, work_scope
 from members.models import CommunityRegistration, Member, TeamMembership, mask_phone
 
@@ -25,6 +26,22 @@ from .models import (
 A = Attendance.State
 CAME = (A.IN, A.OUT, A.REVIEW, A.FINALIZED)
 DASHBOARD_CACHE_SECONDS = 5
+# Service records within 10 working days of the activity (民政部令第67号, 第十一条).
+FINALIZE_WORKDAYS = 10
+
+
+def finalize_deadline(
+    activity: Activity, *, last_end: datetime.datetime | None = None
+) -> datetime.date | None:
+    """The day an activity is to be finalized by: its own `finalize_by`, else the 10th working
+    day after its last session ended (weekdays; `last_end` when the caller has it annotated)."""
+    if activity.finalize_by:
+        return activity.finalize_by
+    if last_end is None:
+        last_end = activity.sessions.aggregate(end=Max("ends_at"))["end"]
+    if last_end is None:
+        return None
+    return timezone.localtime(WorkCalendar().add_workdays(last_end, FINALIZE_WORKDAYS)).date()
 
 
 def mask_name(name: str) -> str:
@@ -134,14 +151,23 @@ def member_home_card(*, member: Member) -> HomeCard:
 # ---------------------------------------------------------------------------------------------
 # Hosts
 # ---------------------------------------------------------------------------------------------
-def hosted_venues(*, user):
-    """Venues the user hosts or organizes, of activities not yet finalized."""
-    return (
+def hosted_venues(*, user) -> list[Venue]:
+    """Venues the user hosts or organizes, of activities not yet finalized; an ended one's
+    `finalize_by` set (one query)."""
+    venues = list(
         work_scope(user, Venue.objects.all())
         .filter(activity__state__in=[Activity.State.PUBLISHED, Activity.State.ENDED])
         .select_related("activity", "community")
+        .annotate(last_end=Max("activity__sessions__ends_at"))
         .order_by("activity__pk", "-is_main", "name")
     )
+    for v in venues:
+        v.finalize_by = (
+            finalize_deadline(v.activity, last_end=v.last_end)
+            if v.activity.state == Activity.State.ENDED
+            else None
+        )
+    return venues
 
 
 def recent_scans(*, venue: Venue, limit: int = 10):
@@ -310,6 +336,16 @@ def offline_roster(*, venue: Venue) -> list[dict]:
 # ---------------------------------------------------------------------------------------------
 # Organizers and the committee
 # ---------------------------------------------------------------------------------------------
+def activities_to_finalize():
+    """Ended activities not yet finalized, each with `last_end` (the reminders' job)."""
+    return (
+        Activity.objects.filter(state=Activity.State.ENDED)
+        .select_related("organizer_community", "organizer_organization")
+        .annotate(last_end=Max("sessions__ends_at"))
+        .order_by("pk")
+    )
+
+
 def managed_activities(*, user):
     return (
         work_scope(user, Activity.objects.all())

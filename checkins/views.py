@@ -709,6 +709,11 @@ def manage(request, pk):
             "can_publish": activity.state == Activity.State.DRAFT,
             "can_end": activity.state == Activity.State.PUBLISHED,
             "can_finalize": activity.state in (Activity.State.ENDED, Activity.State.FINALIZED),
+            "finalize_by": (
+                selectors.finalize_deadline(activity)
+                if activity.state == Activity.State.ENDED
+                else None
+            ),
             "review_count": activity.attendances.filter(state=Attendance.State.REVIEW).count(),
         },
     )
