@@ -254,13 +254,10 @@ def _member_filter(qs, query: str, *, prefix: str):
     return qs.filter(**{f"{prefix}real_name__icontains": query})
 
 
-def member_search(*, venue: Venue, query: str, limit: int = 20) -> list[Member]:
-    """Members found by name or the last 4 digits of their phone: those signed up for the
-    activity, and those registered with the venue's community (walk-ins)."""
-    query = (query or "").strip()[:40]
-    if not query:
-        return []
-    candidates = Member.objects.filter(
+def _hand_checked(venue: Venue):
+    """The members a host may check in by hand at the venue: signed up for the activity, or
+    registered with the venue's community (walk-ins)."""
+    return Member.objects.filter(
         Q(
             pk__in=Signup.objects.filter(
                 activity_id=venue.activity_id, state__in=Signup.ACTIVE_STATES
@@ -271,7 +268,34 @@ def member_search(*, venue: Venue, query: str, limit: int = 20) -> list[Member]:
                 community_id=venue.community_id, state=CommunityRegistration.State.CONFIRMED
             ).values("member_id")
         )
-    ).select_related("branch")
+    )
+
+
+def sheet_members(*, venue: Venue, walk_in_ids=(), query: str = "") -> list[Member]:
+    """The lines of a sign-in sheet to type in: the members signed up at the venue (in the
+    printed order), then walk-ins, those posted before (`walk_in_ids`, checked again) and
+    those a search by name or phone's last 4 digits finds (a fixed number of queries)."""
+    roster = [s.member for s in venue_roster(venue=venue)]
+    seen = {m.pk for m in roster}
+    ids = [int(i) for i in walk_in_ids if str(i).isdigit() and len(str(i)) < 10][:100]
+    walk_ins = list(_hand_checked(venue).filter(pk__in=ids).select_related("branch"))
+    walk_ins += member_search(venue=venue, query=query)
+    for m in walk_ins:
+        if m.pk not in seen:
+            seen.add(m.pk)
+            m.walk_in_line = True
+            m.masked = mask_phone(m.phone)
+            roster.append(m)
+    return roster
+
+
+def member_search(*, venue: Venue, query: str, limit: int = 20) -> list[Member]:
+    """Members found by name or the last 4 digits of their phone: those signed up for the
+    activity, and those registered with the venue's community (walk-ins)."""
+    query = (query or "").strip()[:40]
+    if not query:
+        return []
+    candidates = _hand_checked(venue).select_related("branch")
     members = list(_member_filter(candidates, query, prefix="").order_by("real_name")[:limit])
     for m in members:
         m.masked = mask_phone(m.phone)

@@ -517,6 +517,46 @@ def team_check(*, member: Member, kind: str, venue: Venue, nonce: str, by) -> Sc
     )
 
 
+@dataclass
+class SheetRow:
+    """One line of a paper sign-in sheet as the host typed it."""
+
+    member: Member
+    in_at: datetime.datetime | None = None
+    out_at: datetime.datetime | None = None
+
+
+def sheet_enter(*, venue: Venue, session: Session, rows: list[SheetRow], by) -> list[ScanOutcome]:
+    """A host enters a paper sign-in sheet afterwards: each line's check-in and check-out go
+    through the one scan path as having happened at the times written (method sheet), so
+    hours follow the credit rule. Idempotent: a line's nonce is derived from the venue, the
+    session, the member, the kind and the time, so the same sheet entered twice (by any host)
+    changes nothing."""
+    if not can(by, "checkins.venue.host", venue):
+        raise CheckinError("not_permitted")
+    if session.activity_id != venue.activity_id:
+        raise CheckinError("wrong_venue")
+    outcomes = []
+    for row in rows:
+        for kind, at in ((Scan.Kind.ENTRY, row.in_at), (Scan.Kind.EXIT, row.out_at)):
+            if at is None:
+                continue
+            stamp = timezone.localtime(at).strftime("%Y%m%d%H%M")
+            outcomes.append(
+                _redeem(
+                    member=row.member,
+                    kind=kind,
+                    venue=venue,
+                    nonce=f"{session.pk}:{row.member.pk}:{kind}:{stamp}",
+                    by=by,
+                    method=Scan.Method.SHEET,
+                    happened_at=at,
+                    origin=f"sheet:venue:{venue.pk}",
+                )
+            )
+    return outcomes
+
+
 def venue_code_redeem(*, user, venue: Venue, digits: str, kind: str, nonce: str) -> ScanOutcome:
     """The member scanned or typed the venue's rotating code and confirms on their phone."""
     member = get_roles(user).member
@@ -541,15 +581,19 @@ def _redeem(
     failed: str | None = None,
     client_time: datetime.datetime | None = None,
     offline: bool = False,
+    happened_at: datetime.datetime | None = None,
+    origin: str | None = None,
 ) -> ScanOutcome:
     kind = Scan.Kind(kind)
-    origin = _check_origin(venue=venue, by=by, device=device)
+    origin = origin or _check_origin(venue=venue, by=by, device=device)
     nonce = (nonce or "").strip()[:64] or secrets.token_hex(16)
     now = timezone.now()
     # An offline scan happened when the device says (not in the future, not days before).
     at = now
     if offline and client_time is not None:
         at = min(max(client_time, now - datetime.timedelta(days=2)), now)
+    if happened_at is not None:  # a paper sheet: the time written on it, never in the future
+        at = min(happened_at, now)
     earlier = Scan.objects.filter(origin=origin, nonce=nonce).first()
     if earlier is not None:
         return ScanOutcome(earlier, repeated=True)

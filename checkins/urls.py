@@ -29,6 +29,8 @@ urlpatterns = [
     path("host/venues/<int:pk>/roster/bulk/", views.roster_bulk, name="roster_bulk"),
     path("host/venues/<int:pk>/code/", views.venue_display, name="venue_display"),
     path("host/venues/<int:pk>/sheet/", views.sheet, name="sheet"),
+    path("host/venues/<int:pk>/sheet.pdf", views.sheet_pdf, name="sheet_pdf"),
+    path("host/venues/<int:pk>/sheet/enter/", views.sheet_enter, name="sheet_enter"),
     path("host/scans/<int:pk>/undo/", views.scan_undo, name="scan_undo"),
     # Organizers and the committee
     path("organize/", views.organizer_home, name="organizer_home"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import logging
 import uuid
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -27,6 +29,7 @@ from core.audit import personal_data_viewed
 from core.exports import xlsx_response
 from core.once import already_saved_message, create_once
 from core.pagination import page_of
+from core.pdf import PdfUnavailable, html_to_pdf
 from core.views import run_service
 from members.access import can, get_for_user_or_404, get_roles, member_or_404
 from members.models import Community, Member, Organization
@@ -38,12 +41,14 @@ from .forms import (
     ConfirmForm,
     CorrectForm,
     HostForm,
+    SheetForm,
     SignupForm,
     VenueForm,
 )
 from .models import Activity, Attendance, Scan, Session, Signup, Venue
 from .services import CheckinError
 
+log = logging.getLogger(__name__)
 PAGE_SIZE = 20
 # Offline scans posted at once at most.
 SYNC_BATCH = 500
@@ -606,6 +611,87 @@ def sheet(request, pk):
         request,
         "checkins/sheet.html",
         {"venue": venue, "rows": rows, "blank_rows": range(max(10, len(rows) // 5))},
+    )
+
+
+@login_required
+def sheet_pdf(request, pk):
+    """The sign-in sheet as a PDF to print: the members signed up (masked names, their unit),
+    blank columns for the times and signatures, blank lines for walk-ins."""
+    venue = _hosted_venue(request, pk)
+    rows = list(selectors.venue_roster(venue=venue))
+    for row in rows:
+        row.masked_name = selectors.mask_name(row.member.real_name)
+    try:
+        pdf = html_to_pdf(
+            render_to_string(
+                "checkins/sheet_pdf.html",
+                {
+                    "venue": venue,
+                    "sessions": list(venue.activity.sessions.all()),
+                    "rows": rows,
+                    "blank_rows": range(max(10, len(rows) // 5)),
+                },
+                request=request,
+            )
+        )
+    except PdfUnavailable as error:
+        log.error("Sign-in sheet PDF unavailable: %s", error)
+        messages.error(
+            request,
+            _("The PDF cannot be made on this server right now: print this page instead."),
+        )
+        return redirect("checkins:sheet", pk=venue.pk)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="sign-in-sheet-{venue.pk}.pdf"'
+    return response
+
+
+@login_required
+def sheet_enter(request, pk):
+    """A host types in a paper sign-in sheet: a check-in and a check-out time per line, walk-ins
+    found by name or phone's last 4 digits. Each time goes through the one scan path (method
+    sheet); the same sheet entered twice changes nothing."""
+    venue = _hosted_venue(request, pk)
+    query = (request.POST.get("q") or request.GET.get("q") or "")[:40]
+    walk_in_ids = request.POST.getlist("walkin") + request.GET.getlist("walkin")
+    members = selectors.sheet_members(venue=venue, walk_in_ids=walk_in_ids, query=query)
+    personal_data_viewed(
+        user=request.user, what="member names (sign-in sheet entry)", ids=[m.pk for m in members]
+    )
+    sessions = venue.activity.sessions.all()
+    form = SheetForm(
+        request.POST if request.method == "POST" else None,
+        sessions=sessions,
+        members=members,
+        initial={"session": sessions.first()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            outcomes = services.sheet_enter(
+                venue=venue,
+                session=form.cleaned_data["session"],
+                rows=[services.SheetRow(m, i, o) for m, i, o in form.lines],
+                by=request.user,
+            )
+        except CheckinError as error:
+            messages.error(request, error.message)
+        else:
+            done = sum(o.ok and not o.repeated for o in outcomes)
+            repeated = sum(o.repeated for o in outcomes)
+            messages.success(
+                request,
+                _("%(n)s times recorded, %(m)s already entered before.")
+                % {"n": done, "m": repeated},
+            )
+            for outcome in outcomes:
+                if not outcome.ok and not outcome.repeated:
+                    messages.warning(request, f"{outcome.member_name}: {outcome.message}")
+            return redirect("checkins:roster", pk=venue.pk)
+    return render(
+        request,
+        "checkins/sheet_enter.html",
+        {"venue": venue, "form": form, "query": query},
     )
 
 

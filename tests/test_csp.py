@@ -228,6 +228,8 @@ def _arguments(d):
                 "roster_bulk",
                 "venue_display",
                 "sheet",
+                "sheet_pdf",
+                "sheet_enter",
                 "host_add",
             ]
         },
