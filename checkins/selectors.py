@@ -407,6 +407,24 @@ class Dashboard:
     totals: VenueFigures
     units: list  # (unit name, signed up, came)
     at: datetime.datetime
+    figures: list = field(default_factory=list)  # (key, label, value) from DASHBOARD_FIGURES
+
+
+# Figures of other apps on a campaign's dashboard (such as the wishes fulfilled today in its
+# communities). The check-in app reads no sibling app: the portal, which reads them all,
+# registers each figure here when it starts (`portal.apps`). A figure is
+# `fn(*, community_ids, day) -> int`, one query.
+DASHBOARD_FIGURES: dict[str, tuple] = {}
+
+
+def dashboard_figure(key: str, label):
+    """Register a figure for the dashboard under `key`, shown with `label`."""
+
+    def register(fn):
+        DASHBOARD_FIGURES[key] = (label, fn)
+        return fn
+
+    return register
 
 
 def dashboard(*, activity: Activity) -> Dashboard:
@@ -501,7 +519,19 @@ def _dashboard(activity: Activity) -> Dashboard:
         ((name or "—", signed.get(name, 0), came.get(name, 0)) for name in set(signed) | set(came)),
         key=lambda u: (-u[1], u[0]),
     )
-    return Dashboard(venues=list(figures.values()), totals=totals, units=units, at=timezone.now())
+    community_ids = sorted({v.community_id for v in venues})
+    today = timezone.localdate()
+    extra = [
+        (key, label, fn(community_ids=community_ids, day=today))
+        for key, (label, fn) in DASHBOARD_FIGURES.items()
+    ]
+    return Dashboard(
+        venues=list(figures.values()),
+        totals=totals,
+        units=units,
+        at=timezone.now(),
+        figures=extra,
+    )
 
 
 def attendance_export_rows(*, activity: Activity):
