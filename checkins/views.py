@@ -10,6 +10,7 @@ import uuid
 from pathlib import Path
 
 import segno
+from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -219,6 +220,9 @@ def host_home(request):
     return render(request, "checkins/host_home.html", {"venues": venues})
 
 
+# The in-page camera's QR reader is WebAssembly (static/vendor/barcode-detector): compiling it
+# needs 'wasm-unsafe-eval', given to the scanner page alone (no eval of JavaScript with it).
+@csp_update({"script-src": ["'wasm-unsafe-eval'"]})
 @login_required
 @never_cache
 def scanner(request, pk):
