@@ -51,9 +51,9 @@ class PortalConfig(AppConfig):
     def _compose_checkins_dashboard():
         """The campaign dashboard of the check-in app shows the wishes fulfilled today in the
         campaign's communities (check-in reads no sibling app; the portal reads both)."""
-        from django.utils.translation import gettext_lazy as _
+        from django.utils.translation import gettext_lazy as _  # (as the models, below)
 
-        from checkins.selectors import dashboard_figure
-        from wishes.selectors import wishes_fulfilled_on
+        from checkins.selectors import dashboard_figure  # (apps' modules: once ready)
+        from wishes.selectors import wishes_fulfilled_on  # (as above)
 
         dashboard_figure("wishes_fulfilled_today", _("wishes fulfilled today"))(wishes_fulfilled_on)
