@@ -7,6 +7,7 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -174,18 +175,16 @@ class SheetForm(forms.Form):
         self.now = now or timezone.now()
         error = {"invalid": _("Enter the time as HH:MM, such as 08:05.")}
         for m in self.members:
-            self.fields[f"in_{m.pk}"] = forms.TimeField(
-                label=_("Check-in time"),
-                required=False,
-                input_formats=["%H:%M", "%H.%M", "%H%M"],
-                error_messages=error,
-            )
-            self.fields[f"out_{m.pk}"] = forms.TimeField(
-                label=_("Check-out time"),
-                required=False,
-                input_formats=["%H:%M", "%H.%M", "%H%M"],
-                error_messages=error,
-            )
+            for kind, label in (("in", _("Check-in time")), ("out", _("Check-out time"))):
+                self.fields[f"{kind}_{m.pk}"] = forms.TimeField(
+                    label=format_lazy("{} · {}", m.real_name, label),
+                    required=False,
+                    input_formats=["%H:%M", "%H.%M", "%H%M"],
+                    error_messages=error,
+                    widget=forms.TextInput(
+                        {"placeholder": "HH:MM", "inputmode": "numeric", "maxlength": 5}
+                    ),
+                )
 
     def rows(self):
         """(member, check-in field, check-out field) for the template."""

@@ -93,7 +93,11 @@ def remind_to_finalize(*, today: datetime.date) -> int:
                     user=user,
                     key=occasion("activity", activity.pk, "finalize", step),
                     template="checkins/email/finalize_reminder",
-                    context={"activity": activity, "deadline": deadline, "step": step},
+                    context={
+                        "activity": activity,
+                        "deadline": deadline,
+                        "due_today": step == "due",
+                    },
                     url=url,
                 )
                 is not None

@@ -67,6 +67,10 @@ def test_organizers_and_hosts_are_reminded_before_and_on_the_day_once_each(
     assert users == {staff.username, host.username}
     assert not Notification.objects.filter(user=member_user).exists()
     assert Notification.objects.filter(key=f"activity:{ended.pk}:finalize:due").count() == 2
+    before = Notification.objects.filter(key=f"activity:{ended.pk}:finalize:before").first()
+    due = Notification.objects.filter(key=f"activity:{ended.pk}:finalize:due").first()
+    assert "十一月奉献日" in before.subject and "2026-11-16" in before.subject
+    assert "十一月奉献日" in due.subject and "2026-11-16" not in due.subject
 
 
 def test_a_finalized_activity_is_not_reminded(ended, staff):
