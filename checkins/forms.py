@@ -7,6 +7,7 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -155,3 +156,75 @@ class BulkForm(forms.Form):
 
 def now_local_input() -> str:
     return timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+
+
+class SheetForm(forms.Form):
+    """A paper sign-in sheet typed in: a check-in and a check-out time (HH:MM) per member, on
+    the chosen session's day. A time that is not HH:MM, a check-out before the check-in, a
+    time outside the session's check-in hours or still to come is refused, field by field, and
+    the form keeps what was typed."""
+
+    session = forms.ModelChoiceField(
+        label=pgettext_lazy("activity", "Session"), queryset=None, empty_label=None
+    )
+
+    def __init__(self, *args, sessions, members, now=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = sessions
+        self.members = list(members)
+        self.now = now or timezone.now()
+        error = {"invalid": _("Enter the time as HH:MM, such as 08:05.")}
+        for m in self.members:
+            for kind, label in (("in", _("Check-in time")), ("out", _("Check-out time"))):
+                self.fields[f"{kind}_{m.pk}"] = forms.TimeField(
+                    label=format_lazy("{} · {}", m.real_name, label),
+                    required=False,
+                    input_formats=["%H:%M", "%H.%M", "%H%M"],
+                    error_messages=error,
+                    widget=forms.TextInput(
+                        {"placeholder": "HH:MM", "inputmode": "numeric", "maxlength": 5}
+                    ),
+                )
+
+    def rows(self):
+        """(member, check-in field, check-out field) for the template."""
+        return [(m, self[f"in_{m.pk}"], self[f"out_{m.pk}"]) for m in self.members]
+
+    def clean(self):
+        data = super().clean()
+        session = data.get("session")
+        if session is None:
+            return data
+        activity = session.activity
+        opens = session.starts_at - datetime.timedelta(minutes=activity.grace_before)
+        closes = session.ends_at + datetime.timedelta(minutes=activity.grace_after)
+        day = timezone.localtime(session.starts_at).date()
+        window = {
+            "start": timezone.localtime(opens).strftime("%H:%M"),
+            "end": timezone.localtime(closes).strftime("%H:%M"),
+        }
+        self.lines = []
+        for m in self.members:
+            times = {}
+            for kind in ("in", "out"):
+                name = f"{kind}_{m.pk}"
+                value = data.get(name)
+                if value is None:
+                    times[kind] = None
+                    continue
+                at = timezone.make_aware(datetime.datetime.combine(day, value))
+                if not opens <= at <= closes:
+                    self.add_error(
+                        name,
+                        _("Outside the session's check-in hours (%(start)s–%(end)s).") % window,
+                    )
+                elif at > self.now:
+                    self.add_error(name, _("This time has not come yet."))
+                times[kind] = at
+            if times["in"] and times["out"] and times["out"] < times["in"]:
+                self.add_error(f"out_{m.pk}", _("The check-out time is before the check-in time."))
+            if times["in"] or times["out"]:
+                self.lines.append((m, times["in"], times["out"]))
+        if not self.errors and not self.lines:
+            raise ValidationError(_("Type at least one time from the sheet."))
+        return data

@@ -616,6 +616,7 @@ class Scan(models.Model):
         SEARCH = "search", _("Found by name or phone")
         BULK = "bulk", _("From the roster")
         SHEET = "sheet", _("Paper sheet")
+        TEAM = "team", _("By the team's captain")
 
     class Result(models.TextChoices):
         OK = "ok", _("Done")

@@ -94,6 +94,17 @@ def _signup(roles: Roles, activity: Activity | None) -> bool:
 rule("checkins.venue.host")(hosts)
 
 
+@rule("checkins.venue.captain")
+def _captain(roles: Roles, venue: Venue | None) -> bool:
+    """A service team's captain checks in and out their team's members at a venue of an
+    activity under way (which members: `selectors.team_members_at`)."""
+    if not roles.captain_team_ids:
+        return False
+    if venue is None:
+        return True
+    return venue.activity.state in (Activity.State.PUBLISHED, Activity.State.ENDED)
+
+
 @rule("checkins.attendance.review")
 def _review(roles: Roles, attendance: Attendance) -> bool:
     """Hosts of a venue where the attendance has a segment (or a sign-up)."""

@@ -6,11 +6,12 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from core.workdays import WorkCalendar
 from members.access import get_for_user_or_404, scope, work_scope
-from members.models import CommunityRegistration, Member, mask_phone
+from members.models import CommunityRegistration, Member, TeamMembership, mask_phone
 
 from .models import (
     Activity,
@@ -25,6 +26,22 @@ from .models import (
 A = Attendance.State
 CAME = (A.IN, A.OUT, A.REVIEW, A.FINALIZED)
 DASHBOARD_CACHE_SECONDS = 5
+# Service records within 10 working days of the activity (民政部令第67号, 第十一条).
+FINALIZE_WORKDAYS = 10
+
+
+def finalize_deadline(
+    activity: Activity, *, last_end: datetime.datetime | None = None
+) -> datetime.date | None:
+    """The day an activity is to be finalized by: its own `finalize_by`, else the 10th working
+    day after its last session ended (weekdays; `last_end` when the caller has it annotated)."""
+    if activity.finalize_by:
+        return activity.finalize_by
+    if last_end is None:
+        last_end = activity.sessions.aggregate(end=Max("ends_at"))["end"]
+    if last_end is None:
+        return None
+    return timezone.localtime(WorkCalendar().add_workdays(last_end, FINALIZE_WORKDAYS)).date()
 
 
 def mask_name(name: str) -> str:
@@ -134,14 +151,23 @@ def member_home_card(*, member: Member) -> HomeCard:
 # ---------------------------------------------------------------------------------------------
 # Hosts
 # ---------------------------------------------------------------------------------------------
-def hosted_venues(*, user):
-    """Venues the user hosts or organizes, of activities not yet finalized."""
-    return (
+def hosted_venues(*, user) -> list[Venue]:
+    """Venues the user hosts or organizes, of activities not yet finalized; an ended one's
+    `finalize_by` set (one query)."""
+    venues = list(
         work_scope(user, Venue.objects.all())
         .filter(activity__state__in=[Activity.State.PUBLISHED, Activity.State.ENDED])
         .select_related("activity", "community")
+        .annotate(last_end=Max("activity__sessions__ends_at"))
         .order_by("activity__pk", "-is_main", "name")
     )
+    for v in venues:
+        v.finalize_by = (
+            finalize_deadline(v.activity, last_end=v.last_end)
+            if v.activity.state == Activity.State.ENDED
+            else None
+        )
+    return venues
 
 
 def recent_scans(*, venue: Venue, limit: int = 10):
@@ -168,6 +194,57 @@ def venue_roster(*, venue: Venue, query: str = ""):
     return _member_filter(qs, query, prefix="member__")
 
 
+def team_members_at(*, venue: Venue, team_ids) -> QuerySet[Member]:
+    """The members of the captain's teams (`team_ids`, the captain too) who signed up for the
+    venue or are inside it now: those the captain may check in and out there."""
+    team_ids = list(team_ids or ())
+    if not team_ids:
+        return Member.objects.none()
+    in_team = Q(pk__in=TeamMembership.objects.filter(team_id__in=team_ids).values("member_id")) | Q(
+        captained_teams__pk__in=team_ids
+    )
+    at_venue = Q(
+        pk__in=Signup.objects.filter(venue=venue, state=Signup.State.REGISTERED).values("member_id")
+    ) | Q(
+        pk__in=AttendanceSegment.objects.filter(
+            venue=venue, out_at__isnull=True, annulled_at__isnull=True
+        ).values("attendance__member_id")
+    )
+    return Member.objects.filter(in_team).filter(at_venue).distinct()
+
+
+def team_roster(*, venue: Venue, team_ids):
+    """The captain's page: their team's members at the venue with their attendance (one query)."""
+    attendance = Attendance.objects.filter(activity_id=venue.activity_id, member=OuterRef("pk"))
+    return (
+        team_members_at(venue=venue, team_ids=team_ids)
+        .select_related("branch")
+        .annotate(
+            attendance_state=Subquery(attendance.values("state")[:1]),
+            first_in_at=Subquery(attendance.values("first_in_at")[:1]),
+            last_out_at=Subquery(attendance.values("last_out_at")[:1]),
+        )
+        .order_by("real_name", "pk")
+    )
+
+
+def team_venue_ids(*, activity: Activity, team_ids) -> set[int]:
+    """The venues of the activity where the captain's teams have someone signed up (the
+    activity page's "check in my team" links; one query)."""
+    team_ids = list(team_ids or ())
+    if not team_ids:
+        return set()
+    members = Member.objects.filter(
+        Q(pk__in=TeamMembership.objects.filter(team_id__in=team_ids).values("member_id"))
+        | Q(captained_teams__pk__in=team_ids)
+    ).values("pk")
+    return set(
+        Signup.objects.filter(
+            activity=activity, state=Signup.State.REGISTERED, member_id__in=members
+        ).values_list("venue_id", flat=True)
+    )
+
+
 def _member_filter(qs, query: str, *, prefix: str):
     query = (query or "").strip()[:40]
     if not query:
@@ -177,13 +254,10 @@ def _member_filter(qs, query: str, *, prefix: str):
     return qs.filter(**{f"{prefix}real_name__icontains": query})
 
 
-def member_search(*, venue: Venue, query: str, limit: int = 20) -> list[Member]:
-    """Members found by name or the last 4 digits of their phone: those signed up for the
-    activity, and those registered with the venue's community (walk-ins)."""
-    query = (query or "").strip()[:40]
-    if not query:
-        return []
-    candidates = Member.objects.filter(
+def _hand_checked(venue: Venue):
+    """The members a host may check in by hand at the venue: signed up for the activity, or
+    registered with the venue's community (walk-ins)."""
+    return Member.objects.filter(
         Q(
             pk__in=Signup.objects.filter(
                 activity_id=venue.activity_id, state__in=Signup.ACTIVE_STATES
@@ -194,7 +268,34 @@ def member_search(*, venue: Venue, query: str, limit: int = 20) -> list[Member]:
                 community_id=venue.community_id, state=CommunityRegistration.State.CONFIRMED
             ).values("member_id")
         )
-    ).select_related("branch")
+    )
+
+
+def sheet_members(*, venue: Venue, walk_in_ids=(), query: str = "") -> list[Member]:
+    """The lines of a sign-in sheet to type in: the members signed up at the venue (in the
+    printed order), then walk-ins, those posted before (`walk_in_ids`, checked again) and
+    those a search by name or phone's last 4 digits finds (a fixed number of queries)."""
+    roster = [s.member for s in venue_roster(venue=venue)]
+    seen = {m.pk for m in roster}
+    ids = [int(i) for i in walk_in_ids if str(i).isdigit() and len(str(i)) < 10][:100]
+    walk_ins = list(_hand_checked(venue).filter(pk__in=ids).select_related("branch"))
+    walk_ins += member_search(venue=venue, query=query)
+    for m in walk_ins:
+        if m.pk not in seen:
+            seen.add(m.pk)
+            m.walk_in_line = True
+            m.masked = mask_phone(m.phone)
+            roster.append(m)
+    return roster
+
+
+def member_search(*, venue: Venue, query: str, limit: int = 20) -> list[Member]:
+    """Members found by name or the last 4 digits of their phone: those signed up for the
+    activity, and those registered with the venue's community (walk-ins)."""
+    query = (query or "").strip()[:40]
+    if not query:
+        return []
+    candidates = _hand_checked(venue).select_related("branch")
     members = list(_member_filter(candidates, query, prefix="").order_by("real_name")[:limit])
     for m in members:
         m.masked = mask_phone(m.phone)
@@ -259,6 +360,16 @@ def offline_roster(*, venue: Venue) -> list[dict]:
 # ---------------------------------------------------------------------------------------------
 # Organizers and the committee
 # ---------------------------------------------------------------------------------------------
+def activities_to_finalize():
+    """Ended activities not yet finalized, each with `last_end` (the reminders' job)."""
+    return (
+        Activity.objects.filter(state=Activity.State.ENDED)
+        .select_related("organizer_community", "organizer_organization")
+        .annotate(last_end=Max("sessions__ends_at"))
+        .order_by("pk")
+    )
+
+
 def managed_activities(*, user):
     return (
         work_scope(user, Activity.objects.all())
@@ -296,6 +407,24 @@ class Dashboard:
     totals: VenueFigures
     units: list  # (unit name, signed up, came)
     at: datetime.datetime
+    figures: list = field(default_factory=list)  # (key, label, value) from DASHBOARD_FIGURES
+
+
+# Figures of other apps on a campaign's dashboard (such as the wishes fulfilled today in its
+# communities). The check-in app reads no sibling app: the portal, which reads them all,
+# registers each figure here when it starts (`portal.apps`). A figure is
+# `fn(*, community_ids, day) -> int`, one query.
+DASHBOARD_FIGURES: dict[str, tuple] = {}
+
+
+def dashboard_figure(key: str, label):
+    """Register a figure for the dashboard under `key`, shown with `label`."""
+
+    def register(fn):
+        DASHBOARD_FIGURES[key] = (label, fn)
+        return fn
+
+    return register
 
 
 def dashboard(*, activity: Activity) -> Dashboard:
@@ -390,7 +519,19 @@ def _dashboard(activity: Activity) -> Dashboard:
         ((name or "—", signed.get(name, 0), came.get(name, 0)) for name in set(signed) | set(came)),
         key=lambda u: (-u[1], u[0]),
     )
-    return Dashboard(venues=list(figures.values()), totals=totals, units=units, at=timezone.now())
+    community_ids = sorted({v.community_id for v in venues})
+    today = timezone.localdate()
+    extra = [
+        (key, label, fn(community_ids=community_ids, day=today))
+        for key, (label, fn) in DASHBOARD_FIGURES.items()
+    ]
+    return Dashboard(
+        venues=list(figures.values()),
+        totals=totals,
+        units=units,
+        at=timezone.now(),
+        figures=extra,
+    )
 
 
 def attendance_export_rows(*, activity: Activity):

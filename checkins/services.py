@@ -55,6 +55,7 @@ from .models import (
     Venue,
     code_hash,
 )
+from .selectors import team_members_at
 
 A = Attendance.State
 # A wrong scan is undone without a reason by the device that made it within this time.
@@ -92,6 +93,7 @@ class CheckinError(DomainError):
             "This scanning device is not bound to this venue any more. Reload the page."
         ),
         "not_reviewable": _("This attendance is not waiting for review."),
+        "not_in_team": _("This member is not in your team, or has not signed up for this venue."),
     }
 
 
@@ -502,6 +504,59 @@ def member_check(
     )
 
 
+def team_check(*, member: Member, kind: str, venue: Venue, nonce: str, by) -> ScanOutcome:
+    """A service team's captain checks in or out a member of their team who signed up for the
+    venue (or is inside it): the hosts' path, by the captain's hand (队长负责制)."""
+    if not can(by, "checkins.venue.captain", venue):
+        raise CheckinError("not_permitted")
+    team_ids = get_roles(by).captain_team_ids
+    if not team_members_at(venue=venue, team_ids=team_ids).filter(pk=member.pk).exists():
+        raise CheckinError("not_in_team")
+    return _redeem(
+        member=member, kind=kind, venue=venue, nonce=nonce, by=by, method=Scan.Method.TEAM
+    )
+
+
+@dataclass
+class SheetRow:
+    """One line of a paper sign-in sheet as the host typed it."""
+
+    member: Member
+    in_at: datetime.datetime | None = None
+    out_at: datetime.datetime | None = None
+
+
+def sheet_enter(*, venue: Venue, session: Session, rows: list[SheetRow], by) -> list[ScanOutcome]:
+    """A host enters a paper sign-in sheet afterwards: each line's check-in and check-out go
+    through the one scan path as having happened at the times written (method sheet), so
+    hours follow the credit rule. Idempotent: a line's nonce is derived from the venue, the
+    session, the member, the kind and the time, so the same sheet entered twice (by any host)
+    changes nothing."""
+    if not can(by, "checkins.venue.host", venue):
+        raise CheckinError("not_permitted")
+    if session.activity_id != venue.activity_id:
+        raise CheckinError("wrong_venue")
+    outcomes = []
+    for row in rows:
+        for kind, at in ((Scan.Kind.ENTRY, row.in_at), (Scan.Kind.EXIT, row.out_at)):
+            if at is None:
+                continue
+            stamp = timezone.localtime(at).strftime("%Y%m%d%H%M")
+            outcomes.append(
+                _redeem(
+                    member=row.member,
+                    kind=kind,
+                    venue=venue,
+                    nonce=f"{session.pk}:{row.member.pk}:{kind}:{stamp}",
+                    by=by,
+                    method=Scan.Method.SHEET,
+                    happened_at=at,
+                    origin=f"sheet:venue:{venue.pk}",
+                )
+            )
+    return outcomes
+
+
 def venue_code_redeem(*, user, venue: Venue, digits: str, kind: str, nonce: str) -> ScanOutcome:
     """The member scanned or typed the venue's rotating code and confirms on their phone."""
     member = get_roles(user).member
@@ -526,15 +581,19 @@ def _redeem(
     failed: str | None = None,
     client_time: datetime.datetime | None = None,
     offline: bool = False,
+    happened_at: datetime.datetime | None = None,
+    origin: str | None = None,
 ) -> ScanOutcome:
     kind = Scan.Kind(kind)
-    origin = _check_origin(venue=venue, by=by, device=device)
+    origin = origin or _check_origin(venue=venue, by=by, device=device)
     nonce = (nonce or "").strip()[:64] or secrets.token_hex(16)
     now = timezone.now()
     # An offline scan happened when the device says (not in the future, not days before).
     at = now
     if offline and client_time is not None:
         at = min(max(client_time, now - datetime.timedelta(days=2)), now)
+    if happened_at is not None:  # a paper sheet: the time written on it, never in the future
+        at = min(happened_at, now)
     earlier = Scan.objects.filter(origin=origin, nonce=nonce).first()
     if earlier is not None:
         return ScanOutcome(earlier, repeated=True)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("code/renew/", views.my_code_renew, name="my_code_renew"),
     path("c/<str:secret>/", views.code_landing, name="code_landing"),
     path("venues/<int:pk>/join/", views.join, name="join"),
+    path("venues/<int:pk>/team/", views.team, name="team"),
     # Hosts
     path("host/", views.host_home, name="host_home"),
     path("host/sw.js", views.service_worker, name="service_worker"),
@@ -28,6 +29,8 @@ urlpatterns = [
     path("host/venues/<int:pk>/roster/bulk/", views.roster_bulk, name="roster_bulk"),
     path("host/venues/<int:pk>/code/", views.venue_display, name="venue_display"),
     path("host/venues/<int:pk>/sheet/", views.sheet, name="sheet"),
+    path("host/venues/<int:pk>/sheet.pdf", views.sheet_pdf, name="sheet_pdf"),
+    path("host/venues/<int:pk>/sheet/enter/", views.sheet_enter, name="sheet_enter"),
     path("host/scans/<int:pk>/undo/", views.scan_undo, name="scan_undo"),
     # Organizers and the committee
     path("organize/", views.organizer_home, name="organizer_home"),

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import datetime
 import json
+import logging
 import uuid
 from pathlib import Path
 
 import segno
+from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -28,6 +31,7 @@ from core.exports import xlsx_response
 from core.forms import errors_as_messages
 from core.once import already_saved_message, create_once
 from core.pagination import page_of
+from core.pdf import PdfUnavailable, html_to_pdf
 from core.views import run_service
 from members.access import can, get_for_user_or_404, get_roles, member_or_404
 from members.models import Community, Member, Organization
@@ -39,12 +43,14 @@ from .forms import (
     ConfirmForm,
     CorrectForm,
     HostForm,
+    SheetForm,
     SignupForm,
     VenueForm,
 )
 from .models import Activity, Attendance, Scan, Session, Signup, Venue
 from .services import CheckinError
 
+log = logging.getLogger(__name__)
 PAGE_SIZE = 20
 # Offline scans posted at once at most.
 SYNC_BATCH = 500
@@ -72,12 +78,22 @@ def activity_detail(request, pk):
         selectors.my_active_signup(member=roles.member, activity=activity) if roles.member else None
     )
     may_sign_up = mine is None and can(request.user, "checkins.activity.signup", activity)
+    team_venues = (
+        selectors.team_venue_ids(activity=activity, team_ids=roles.captain_team_ids)
+        if roles.captain_team_ids
+        and can(request.user, "checkins.venue.captain")
+        and activity.state in (Activity.State.PUBLISHED, Activity.State.ENDED)
+        else set()
+    )
+    venues = list(activity.venues.select_related("community"))
+    for v in venues:
+        v.team_checkin = v.pk in team_venues
     return render(
         request,
         "checkins/activity_detail.html",
         {
             "activity": activity,
-            "venues": list(activity.venues.select_related("community")),
+            "venues": venues,
             "sessions": list(activity.sessions.all()),
             "mine": mine,
             "may_sign_up": may_sign_up,
@@ -199,6 +215,9 @@ def host_home(request):
     return render(request, "checkins/host_home.html", {"venues": venues})
 
 
+# The in-page camera's QR reader is WebAssembly (static/vendor/barcode-detector): compiling it
+# needs 'wasm-unsafe-eval', given to the scanner page alone (no eval of JavaScript with it).
+@csp_update({"script-src": ["'wasm-unsafe-eval'"]})
 @login_required
 @never_cache
 def scanner(request, pk):
@@ -484,6 +503,56 @@ def roster_bulk(request, pk):
 
 
 @login_required
+def team(request, pk):
+    """A service team's captain checks in and out their team's members at a venue: the same
+    check-in path as the hosts' (a nonce per member and form, so a form sent twice counts
+    once)."""
+    venue = get_for_user_or_404(
+        request.user, Venue.objects.select_related("activity", "community"), pk=pk
+    )
+    if not can(request.user, "checkins.venue.captain", venue):
+        raise Http404
+    team_ids = get_roles(request.user).captain_team_ids
+    if request.method == "POST":
+        ids = list(
+            selectors.team_members_at(venue=venue, team_ids=team_ids).values_list("pk", flat=True)
+        )
+        form = BulkForm(request.POST, member_ids=ids)
+        if not form.is_valid() or form.cleaned_data["action"] == "no_show":
+            messages.error(request, _("Tick at least one member of your team."))
+            return redirect("checkins:team", pk=venue.pk)
+        action = form.cleaned_data["action"]
+        batch = request.POST.get("batch", "")[:40] or uuid.uuid4().hex
+        done = 0
+        for member in Member.objects.filter(pk__in=form.cleaned_data["members"]):
+            try:
+                outcome = services.team_check(
+                    member=member,
+                    kind=action,
+                    venue=venue,
+                    nonce=f"team:{batch}:{action}:{member.pk}",
+                    by=request.user,
+                )
+            except CheckinError as error:
+                messages.error(request, f"{member.real_name}: {error.message}")
+                continue
+            done += outcome.ok
+            if not outcome.ok:
+                messages.warning(request, f"{member.real_name}: {outcome.message}")
+        messages.success(request, _("%(n)s members done.") % {"n": done})
+        return redirect("checkins:team", pk=venue.pk)
+    rows = list(selectors.team_roster(venue=venue, team_ids=team_ids))
+    labels = dict(Attendance.State.choices)
+    for row in rows:
+        row.attendance_label = labels.get(row.attendance_state, "")
+    return render(
+        request,
+        "checkins/team.html",
+        {"venue": venue, "rows": rows, "batch": uuid.uuid4().hex},
+    )
+
+
+@login_required
 def venue_display(request, pk):
     """The venue's rotating code for the host's screen: a QR and six digits, new every minute
     (the page reloads its fragment every 10 s)."""
@@ -541,6 +610,87 @@ def sheet(request, pk):
         request,
         "checkins/sheet.html",
         {"venue": venue, "rows": rows, "blank_rows": range(max(10, len(rows) // 5))},
+    )
+
+
+@login_required
+def sheet_pdf(request, pk):
+    """The sign-in sheet as a PDF to print: the members signed up (masked names, their unit),
+    blank columns for the times and signatures, blank lines for walk-ins."""
+    venue = _hosted_venue(request, pk)
+    rows = list(selectors.venue_roster(venue=venue))
+    for row in rows:
+        row.masked_name = selectors.mask_name(row.member.real_name)
+    try:
+        pdf = html_to_pdf(
+            render_to_string(
+                "checkins/sheet_pdf.html",
+                {
+                    "venue": venue,
+                    "sessions": list(venue.activity.sessions.all()),
+                    "rows": rows,
+                    "blank_rows": range(max(10, len(rows) // 5)),
+                },
+                request=request,
+            )
+        )
+    except PdfUnavailable as error:
+        log.error("Sign-in sheet PDF unavailable: %s", error)
+        messages.error(
+            request,
+            _("The PDF cannot be made on this server right now: print this page instead."),
+        )
+        return redirect("checkins:sheet", pk=venue.pk)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="sign-in-sheet-{venue.pk}.pdf"'
+    return response
+
+
+@login_required
+def sheet_enter(request, pk):
+    """A host types in a paper sign-in sheet: a check-in and a check-out time per line, walk-ins
+    found by name or phone's last 4 digits. Each time goes through the one scan path (method
+    sheet); the same sheet entered twice changes nothing."""
+    venue = _hosted_venue(request, pk)
+    query = (request.POST.get("q") or request.GET.get("q") or "")[:40]
+    walk_in_ids = request.POST.getlist("walkin") + request.GET.getlist("walkin")
+    members = selectors.sheet_members(venue=venue, walk_in_ids=walk_in_ids, query=query)
+    personal_data_viewed(
+        user=request.user, what="member names (sign-in sheet entry)", ids=[m.pk for m in members]
+    )
+    sessions = venue.activity.sessions.all()
+    form = SheetForm(
+        request.POST if request.method == "POST" else None,
+        sessions=sessions,
+        members=members,
+        initial={"session": sessions.first()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            outcomes = services.sheet_enter(
+                venue=venue,
+                session=form.cleaned_data["session"],
+                rows=[services.SheetRow(m, i, o) for m, i, o in form.lines],
+                by=request.user,
+            )
+        except CheckinError as error:
+            messages.error(request, error.message)
+        else:
+            done = sum(o.ok and not o.repeated for o in outcomes)
+            repeated = sum(o.repeated for o in outcomes)
+            messages.success(
+                request,
+                _("%(n)s times recorded, %(m)s already entered before.")
+                % {"n": done, "m": repeated},
+            )
+            for outcome in outcomes:
+                if not outcome.ok and not outcome.repeated:
+                    messages.warning(request, f"{outcome.member_name}: {outcome.message}")
+            return redirect("checkins:roster", pk=venue.pk)
+    return render(
+        request,
+        "checkins/sheet_enter.html",
+        {"venue": venue, "form": form, "query": query},
     )
 
 
@@ -644,6 +794,11 @@ def manage(request, pk):
             "can_publish": activity.state == Activity.State.DRAFT,
             "can_end": activity.state == Activity.State.PUBLISHED,
             "can_finalize": activity.state in (Activity.State.ENDED, Activity.State.FINALIZED),
+            "finalize_by": (
+                selectors.finalize_deadline(activity)
+                if activity.state == Activity.State.ENDED
+                else None
+            ),
             "review_count": activity.attendances.filter(state=Attendance.State.REVIEW).count(),
         },
     )

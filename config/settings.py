@@ -356,6 +356,10 @@ PERIODIC_JOBS = {
         "job": "checkins.check_out_everyone_left",
         "schedule": crontab(minute="*/10"),
     },
+    "checkins-remind-to-finalize": {
+        "job": "checkins.remind_to_finalize",
+        "schedule": crontab(minute=30, hour=8),
+    },
     "reports-prepare-drafts": {
         "job": "reports.prepare_due_drafts",
         "schedule": crontab(minute=0, hour=2),

@@ -8,6 +8,7 @@ class PortalConfig(AppConfig):
     name = "portal"
 
     def ready(self):
+        self._compose_checkins_dashboard()
         from core.pagecache import public_pages_changed  # (with the models, below)
         from members.models import (
             Community,
@@ -45,3 +46,14 @@ class PortalConfig(AppConfig):
             post_delete.connect(
                 changed, sender=model, dispatch_uid=f"public-pages-del-{model.__name__}", weak=False
             )
+
+    @staticmethod
+    def _compose_checkins_dashboard():
+        """The campaign dashboard of the check-in app shows the wishes fulfilled today in the
+        campaign's communities (check-in reads no sibling app; the portal reads both)."""
+        from django.utils.translation import gettext_lazy as _  # (as the models, below)
+
+        from checkins.selectors import dashboard_figure  # (apps' modules: once ready)
+        from wishes.selectors import wishes_fulfilled_on  # (as above)
+
+        dashboard_figure("wishes_fulfilled_today", _("wishes fulfilled today"))(wishes_fulfilled_on)

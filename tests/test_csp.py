@@ -217,6 +217,7 @@ def _arguments(d):
             f"checkins:{name}": {"pk": d["venue"].pk}
             for name in [
                 "join",
+                "team",
                 "scanner",
                 "scan",
                 "sync",
@@ -228,6 +229,8 @@ def _arguments(d):
                 "roster_bulk",
                 "venue_display",
                 "sheet",
+                "sheet_pdf",
+                "sheet_enter",
                 "host_add",
             ]
         },

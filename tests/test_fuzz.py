@@ -98,6 +98,7 @@ NOT_REACHED = {
     "checkins/organize/<int:pk>/dashboard/live/": "an htmx fragment of the dashboard",
     "checkins/c/<str:secret>/": "the URL inside a member's QR code, opened by a camera",
     "checkins/venues/<int:pk>/join/": "the URL inside the venue's QR code, opened by a camera",
+    "checkins/venues/<int:pk>/team/": "linked for a captain whose team signed up at the venue",
     "projects/photos/<int:pk>/<str:size>/": "progress photos: the demo data has none",
     "projects/meetings/<int:pk>/file/": "minutes files: the demo data has none",
 }

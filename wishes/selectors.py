@@ -19,6 +19,23 @@ from .permissions import claimant_q
 RECENTLY_COMPLETED_DAYS = 90
 
 
+def wishes_fulfilled_on(*, day: datetime.date, community_ids) -> int:
+    """How many wishes of these communities were fulfilled on `day` (local time): their claim
+    was reported fulfilled that day, whether confirmed since or not (one query)."""
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    return (
+        Claim.objects.filter(
+            wish__community_id__in=list(community_ids),
+            state__in=[Claim.State.FULFILLED, Claim.State.COMPLETED],
+            fulfilled_at__gte=start,
+            fulfilled_at__lt=start + datetime.timedelta(days=1),
+        )
+        .values("wish_id")
+        .distinct()
+        .count()
+    )
+
+
 def wall_wishes() -> QuerySet:
     """The public wall: open and in-progress wishes and those completed in the last 90 days."""
     since = timezone.now() - datetime.timedelta(days=RECENTLY_COMPLETED_DAYS)

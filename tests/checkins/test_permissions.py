@@ -29,6 +29,8 @@ TABLE = {
     ("checkins.venue.host", "venue"): {"host", "staff", "superuser"},
     # The organizers work every venue of their activity; a named host only their own.
     ("checkins.venue.host", "other_venue"): {"staff", "other_staff", "superuser"},
+    # A team's captain (none of these roles; see test_team.py): their team's members only.
+    ("checkins.venue.captain", "venue"): {"superuser"},
     ("checkins.activity.change", "activity"): {"staff", "superuser"},
     ("checkins.activity.view", "activity"): {"staff", "committee_admin", "superuser"},
     ("checkins.membercode.view", None): {"superuser"},

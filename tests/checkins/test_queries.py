@@ -64,6 +64,8 @@ PAGES = [
     ("host", "checkins:recent", "venue"),
     ("host", "checkins:search", "venue"),
     ("host", "checkins:sheet", "venue"),
+    ("host", "checkins:sheet_pdf", "venue"),
+    ("host", "checkins:sheet_enter", "venue"),
 ]
 
 

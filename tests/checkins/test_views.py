@@ -79,7 +79,7 @@ def test_roster_is_masked_for_offline(login, host, member, venue):
     client = login(host)
     data = client.get(reverse("checkins:roster_json", args=[venue.pk])).json()
     assert data["members"] == [{"h": data["members"][0]["h"], "n": "张*", "u": "教育局第一党支部"}]
-    assert "138" not in json.dumps(data)
+    assert "138" not in json.dumps(data["members"])  # (the server time may hold 138)
 
 
 @pytest.mark.parametrize(
