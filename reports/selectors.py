@@ -8,13 +8,14 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
+from core.pagecache import cached_count, generation
 from core.periods import Period
 from members.access import scope
 from members.models import Member
 from records.models import ServiceRecord
 
 from .models import Evaluation, MemberReport
-from .services import registrations_overlapping
+from .services import evaluations_generation_key, registrations_overlapping
 
 
 def member_reports_for(*, user, member: Member):
@@ -59,6 +60,16 @@ def community_not_evaluated_count(*, community, period: Period) -> int:
         community=community, year=period.year, half=period.half
     ).values("member_id")
     return Member.objects.filter(pk__in=member_ids).exclude(pk__in=rated).count()
+
+
+def community_not_evaluated_count_cached(*, community, period: Period) -> int:
+    """community_not_evaluated_count, counted once per rating saved in the community (or per
+    change to the registrations: the public pages' generation), five minutes at most."""
+    ratings = generation(evaluations_generation_key(community))
+    return cached_count(
+        f"reports:not-evaluated:{community.pk}:{period.code}:{ratings}",
+        lambda: community_not_evaluated_count(community=community, period=period),
+    )
 
 
 def community_evaluation_members(
