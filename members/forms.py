@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.once import SubmitOnceForm
+from core.widgets import PlainSelect
 
 from .models import Community, Member, Organization, Partnership, ServiceCategory
 from .selectors import community_choices
@@ -98,6 +99,7 @@ class RegistrationForm(SubmitOnceForm):
         .select_related("subdistrict")
         .order_by("name"),
         empty_label=_("Choose a community"),
+        widget=PlainSelect,
     )
     note = forms.CharField(label=_("Note to the staff"), max_length=200, required=False)
 
