@@ -35,12 +35,15 @@ class MemberHome:
 
 def member_home(*, user, member: Member) -> MemberHome:
     """This half-year's service, rank, open claims and latest report of a member (a fixed set
-    of queries whatever the number of records and claims: one sum of the records, the ranks
-    (cached), one page of open claims, the latest report, the star level)."""
+    of queries whatever the number of records and claims: the totals per half-year and the
+    ranks (cached), one page of open claims, the latest report, the star level)."""
 
-    # One sum of the member's records gives this half-year's figures, the all-time points the
-    # ranks are cached by, and the star level's hours.
-    recognition = records_selectors.member_recognition(member=member)
+    # The member's totals per half-year (one grouped sum, cached until a record changes) give
+    # this half-year's figures, the all-time points the ranks are cached by, and the star
+    # level's hours.
+    recognition = records_selectors.member_recognition(
+        member=member, halves=records_selectors.member_half_year_totals_cached(member=member)
+    )
     ranks = records_selectors.member_ranks_cached(member=member, my_points=recognition.all_points)
     claims = list(
         wishes_selectors.my_claims(user=user).filter(state__in=Claim.OPEN_STATES)[: HOME_CLAIMS + 1]

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import (
     Case,
     Count,
@@ -22,6 +23,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, ExtractYear
 
+from core.pagecache import generation, generation_bump
 from core.periods import Period
 from members.models import CommunityRegistration, Member
 
@@ -67,6 +69,33 @@ def member_half_year_totals(*, member: Member) -> list[HalfYear]:
         for r in rows
     ]
     return sorted(halves, key=lambda h: h.period, reverse=True)
+
+
+HALVES_SECONDS = 300
+
+
+def member_records_changed(member_id: int) -> None:
+    """A record of the member was added, corrected or removed: their totals are summed afresh
+    (now, and once the transaction commits)."""
+    key = _halves_generation_key(member_id)
+    generation_bump(key)
+    transaction.on_commit(lambda: generation_bump(key))
+
+
+def _halves_generation_key(member_id: int) -> str:
+    return f"records:member:{member_id}"
+
+
+def member_half_year_totals_cached(*, member: Member) -> list[HalfYear]:
+    """member_half_year_totals, kept until a record of the member changes (records.apps and
+    records.services say so), five minutes at most: the member's home and "My service" read
+    them on every visit, and a member of long service has thousands of records."""
+    key = f"records:halves:{member.pk}:{generation(_halves_generation_key(member.pk))}"
+    halves = cache.get(key)
+    if halves is None:
+        halves = member_half_year_totals(member=member)
+        cache.set(key, halves, HALVES_SECONDS)
+    return halves
 
 
 def member_records(*, member: Member):

@@ -52,9 +52,9 @@ MY_SERVICE_PAGE_SIZE = 30
 @login_required
 def my_service(request):
     member = member_or_404(request.user)
-    # The totals per half-year in one grouped query; the records one page at a time, the pages
-    # counted from those totals (no COUNT of the member's records).
-    halves = selectors.member_half_year_totals(member=member)
+    # The totals per half-year in one grouped query (cached until a record changes); the
+    # records one page at a time, the pages counted from those totals (no COUNT).
+    halves = selectors.member_half_year_totals_cached(member=member)
     total_points = sum(h.points for h in halves)
     total_hours = sum((h.hours for h in halves), start=0)
     page = KnownCountPaginator(

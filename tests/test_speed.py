@@ -226,11 +226,11 @@ def test_the_member_home_sums_its_records_in_the_database(
         ClaimFactory(member=member)
     client = login(member.user)
     client.get(reverse("portal:dashboard"))
-    # the user, the member, their categories and registrations (4), one sum of the records,
-    # the star level, a page of claims, the latest report (4; the ranks cached), and the cards
-    # of projects (2; their figures cached), orders (2; the count cached) and check-in (2):
-    # the same at 3 and at 40
-    with django_assert_max_num_queries(14):
+    # the user, the member, their categories and registrations (4), the star level, a page of
+    # claims, the latest report (3; the totals per half-year and the ranks cached), and the
+    # cards of projects (2; their figures cached), orders (2; the count cached) and check-in
+    # (2): the same at 3 and at 40
+    with django_assert_max_num_queries(13):
         home = client.get(reverse("portal:dashboard")).context["home"]
     assert home.points == 2 * n
     assert len(home.open_claims) == min(n, 5)

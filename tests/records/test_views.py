@@ -61,9 +61,31 @@ def test_service_page_costs_a_fixed_number_of_queries(
     _records(member, community, n)
     client = login(member_user)
     client.get(reverse("records:my_service"))  # the role facts and the ranks are cached then
-    # user, the totals per half-year, a page of records, the star level
-    with django_assert_num_queries(4):
+    # user, a page of records, the star level (the totals per half-year cached)
+    with django_assert_num_queries(3):
         assert client.get(reverse("records:my_service")).status_code == 200
+
+
+def test_a_new_or_corrected_record_is_counted_at_once(login, member_user, member, community):
+    from records import services
+
+    _records(member, community, 2)
+    client = login(member_user)
+    before = client.get(reverse("records:my_service")).context["total_hours"]
+    record = services.service_record_enter(
+        by=f.CommunityStaffFactory(community=community).user,
+        community=community,
+        member=member,
+        served_on=timezone.localdate(),
+        hours="3",
+        kind="other",
+        title="入户走访",
+        note="",
+        token="t1",
+    )
+    assert client.get(reverse("records:my_service")).context["total_hours"] == before + 3
+    services.service_record_correct(record=record, hours="1", reason="录入有误")
+    assert client.get(reverse("records:my_service")).context["total_hours"] == before + 1
 
 
 def test_service_page_shows_a_page_of_records_under_their_half_years_totals(
