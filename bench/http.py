@@ -17,7 +17,8 @@ For each database and size it
 
 Environment: BENCH_SIZE (wishes at 1×, default 100,000), BENCH_HTTP_SCALES ("1,10"),
 BENCH_HTTP_DATABASES ("postgresql,sqlite"), BENCH_HTTP_SECONDS (per page, default 2),
-BENCH_HTTP_CLIENTS (client threads, default 4), BENCH_HTTP_PAGES (names to run, default all).
+BENCH_HTTP_CLIENTS (client threads, default 4), BENCH_HTTP_PAGES (names to run, default all),
+BENCH_DB_PREFIX (the databases' and cache keys' prefix, default sbd_bench).
 `python -m bench http` runs this part alone; `BENCH_SIZE=10000 python -m bench http` is quick.
 """
 
@@ -42,6 +43,8 @@ SECONDS = float(os.environ.get("BENCH_HTTP_SECONDS", "2"))
 CLIENTS = int(os.environ.get("BENCH_HTTP_CLIENTS", "4"))
 ONLY = [p for p in os.environ.get("BENCH_HTTP_PAGES", "").split(",") if p]
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
+# The databases' and cache keys' prefix: a run of its own beside another one on a shared machine.
+PREFIX = os.environ.get("BENCH_DB_PREFIX", "sbd_bench")
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 WARMUP = 0.4
 BASELINE_EVERY = 4
@@ -193,7 +196,7 @@ def _seed_child(total: int, scale: int) -> dict:
 
 def _database_url(vendor: str, rows: int) -> str:
     if vendor == "postgresql":
-        return f"{PG_URL}/sbd_bench_{rows}"
+        return f"{PG_URL}/{PREFIX}_{rows}"
     return f"sqlite:///{BASE_DIR / 'var' / f'bench-{rows}.sqlite3'}"
 
 
@@ -214,7 +217,7 @@ def _env(vendor: str, rows: int, cache_url: str) -> dict:
         DJANGO_SETTINGS_MODULE="bench.settings",
         DATABASE_URL=_database_url(vendor, rows),
         BENCH_CACHE_URL=cache_url,
-        BENCH_CACHE_PREFIX=f"sbd-bench-{vendor}-{rows}",
+        BENCH_CACHE_PREFIX=f"{PREFIX}-{vendor}-{rows}",
         PYTHONPATH=str(BASE_DIR),
     )
     env.pop("REDIS_URL", None)

@@ -29,3 +29,15 @@ class CachedCountPaginator(Paginator):
             total = super().count
             cache.set(self.cache_key, total, self.timeout)
         return total
+
+
+class KnownCountPaginator(Paginator):
+    """A paginator told its total (summed already with the page's other figures): no COUNT."""
+
+    def __init__(self, *args, count: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.known_count = count
+
+    @cached_property
+    def count(self):
+        return self.known_count

@@ -1,6 +1,8 @@
 """Widgets rendered in Python: a select with a few hundred options (every community of a city)
 costs one template include per option with Django's template-based widgets."""
 
+from html import escape
+
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html
@@ -9,6 +11,9 @@ from django.utils.safestring import mark_safe
 
 class PlainSelect(forms.Select):
     def render(self, name, value, attrs=None, renderer=None):
+        choices = list(self.choices)
+        if not any(isinstance(label, list | tuple) for _value, label in choices):
+            return self._render_flat(name, value, attrs, choices)
         widget = self.get_context(name, value, attrs)["widget"]
         options = []
         for _group, choices, _index in widget["optgroups"]:
@@ -26,6 +31,29 @@ class PlainSelect(forms.Select):
             widget["name"],
             flatatt(widget["attrs"]),
             mark_safe("".join(options)),  # noqa: S308 - each option was escaped above
+        )
+
+    def _render_flat(self, name, value, attrs, choices):
+        """Options without groups straight from the choices, one string each (no option
+        dictionaries either: a city's communities are hundreds)."""
+        selected = set(self.format_value(value))
+        options = []
+        for option_value, label in choices:
+            text = "" if option_value is None else str(option_value)
+            mark = ""
+            if text in selected:
+                mark = " selected"
+                if not self.allow_multiple_selected:
+                    selected = set()
+            options.append(f'<option value="{escape(text)}"{mark}>{escape(str(label))}</option>')
+        final = self.build_attrs(self.attrs, attrs)
+        if self.allow_multiple_selected:
+            final["multiple"] = True
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            name,
+            flatatt(final),
+            mark_safe("".join(options)),  # noqa: S308 - each value and label was escaped above
         )
 
 

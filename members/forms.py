@@ -11,8 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.once import SubmitOnceForm
+from core.widgets import PlainSelect
 
 from .models import Community, Member, Organization, Partnership, ServiceCategory
+from .selectors import community_choices
 
 AGREEMENT_MAX_BYTES = 10 * 1024 * 1024
 # Accepted agreement files: the extension and the first bytes of the content must agree.
@@ -97,8 +99,16 @@ class RegistrationForm(SubmitOnceForm):
         .select_related("subdistrict")
         .order_by("name"),
         empty_label=_("Choose a community"),
+        widget=PlainSelect,
     )
     note = forms.CharField(label=_("Note to the staff"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The choice read from the cache (a member's home shows it on every visit); what is
+        # sent is checked against the communities themselves.
+        field = self.fields["community"]
+        field.choices = [("", field.empty_label), *community_choices()]
 
 
 class DeclineForm(forms.Form):

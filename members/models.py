@@ -344,7 +344,12 @@ class Member(models.Model):
         verbose_name = _("member")
         verbose_name_plural = pgettext_lazy("Party", "members")
         ordering = ["real_name"]
-        indexes = [models.Index(fields=["branch", "real_name"], name="member_by_branch")]
+        indexes = [
+            models.Index(fields=["branch", "real_name"], name="member_by_branch"),
+            # The staff's list of a community's members and the evaluations, by name (a page
+            # read in this order, each member's registration looked up on its own index).
+            models.Index(fields=["real_name", "id"], name="member_by_name"),
+        ]
 
     def __str__(self):
         return self.real_name

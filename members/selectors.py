@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+
+from core.pagecache import generation
 
 from .models import (
     Community,
@@ -63,6 +66,23 @@ def community_list(*, search: str = "") -> QuerySet[Community]:
             | Q(address__icontains=search)
         )
     return qs
+
+
+COMMUNITY_CHOICES_SECONDS = 300
+
+
+def community_choices() -> list[tuple[int, str]]:
+    """(pk, name) of the active communities by name, for a choice of community: read once per
+    change to the public pages (a community added, renamed or closed starts a new generation)
+    or five minutes, not on every member's home."""
+    key = f"members:community-choices:{generation()}"
+    choices = cache.get(key)
+    if choices is None:
+        choices = list(
+            Community.objects.filter(is_active=True).order_by("name").values_list("pk", "name")
+        )
+        cache.set(key, choices, COMMUNITY_CHOICES_SECONDS)
+    return choices
 
 
 def with_member_counts(communities) -> list[Community]:

@@ -6,6 +6,7 @@ and turn a `MembersError` into a translated message.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from django.contrib import messages
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from core.audit import personal_data_viewed
 from core.pagecache import cache_public_page, cached_count
-from core.pagination import page_of
+from core.pagination import KnownCountPaginator, page_of
 from core.views import run_service
 
 from . import selectors, services
@@ -138,13 +139,26 @@ def _with_phone_flags(user, members):
     return members
 
 
+def _members_page(request, community, search: str):
+    """One page of the community's members, by name (on member_by_name); their number counted
+    once per change to the registrations (cached_count), not on every page."""
+    members = selectors.registered_members(community_id=community.pk, search=search)
+    if search:
+        key = f"community-members:{community.pk}:{hashlib.sha256(search.encode()).hexdigest()[:24]}"
+        count = cached_count(key, members.count)
+    else:
+        count = cached_count(
+            f"community-members:{community.pk}",
+            lambda: selectors.community_member_count(community=community),
+        )
+    return KnownCountPaginator(members, PAGE_SIZE, count=count).get_page(request.GET.get("page"))
+
+
 @login_required
 def staff_members(request):
     community = staff_community_or_403(request.user)
     search = request.GET.get("q", "").strip()[:40]
-    page = page_of(
-        request, selectors.registered_members(community_id=community.pk, search=search), PAGE_SIZE
-    )
+    page = _members_page(request, community, search)
     _with_phone_flags(request.user, page.object_list)
     return render(
         request,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import (
     Avg,
     Count,
@@ -311,15 +312,26 @@ class HomeCard:
 
 def member_home_card(*, user) -> HomeCard:
     """What the member's home shows of orders: offers waiting for an answer, the orders being
-    served, and how many are open to grab (three queries and their prefetches)."""
+    served, and how many are open to grab (three queries and their prefetches; the count
+    cached for a minute)."""
     offers = list(offers_to_me(user=user)[: HOME_ORDERS + 1])
     orders = list(my_orders(user=user, open_only=True)[: HOME_ORDERS + 1])
+    key = f"orders:home-grabbable:{user.pk}"
+    grabbable = cache.get(key)
+    if grabbable is None:
+        grabbable = grabbable_orders(user=user).count()
+        cache.set(key, grabbable, HOME_GRABBABLE_SECONDS)
     return HomeCard(
         offers=offers[:HOME_ORDERS],
         open_orders=orders[:HOME_ORDERS],
-        grabbable=grabbable_orders(user=user).count(),
+        grabbable=grabbable,
         more=len(offers) > HOME_ORDERS or len(orders) > HOME_ORDERS,
     )
+
+
+# How many orders are open to grab changes with others' orders, not the member's: the home
+# counts it at most once this many seconds per user (the list of them is always fresh).
+HOME_GRABBABLE_SECONDS = 60
 
 
 # ---------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from core.periods import Period, last_ended
+from core.periods import last_ended
 from members.models import Community, Member
 from records import selectors as records_selectors
 from reports import selectors as reports_selectors
@@ -35,26 +35,28 @@ class MemberHome:
 
 def member_home(*, user, member: Member) -> MemberHome:
     """This half-year's service, rank, open claims and latest report of a member (a fixed set
-    of queries whatever the number of records and claims: the sums, the ranks (cached), one
-    page of open claims, the latest report)."""
+    of queries whatever the number of records and claims: the totals per half-year and the
+    ranks (cached), one page of open claims, the latest report, the star level)."""
 
-    period = Period.current()
-    hours, points, total_points = records_selectors.member_service_totals(
-        member=member, period=period
+    # The member's totals per half-year (one grouped sum, cached until a record changes) give
+    # this half-year's figures, the all-time points the ranks are cached by, and the star
+    # level's hours.
+    recognition = records_selectors.member_recognition(
+        member=member, halves=records_selectors.member_half_year_totals_cached(member=member)
     )
-    ranks = records_selectors.member_ranks_cached(member=member, my_points=total_points)
+    ranks = records_selectors.member_ranks_cached(member=member, my_points=recognition.all_points)
     claims = list(
         wishes_selectors.my_claims(user=user).filter(state__in=Claim.OPEN_STATES)[: HOME_CLAIMS + 1]
     )
     return MemberHome(
-        period=period,
-        hours=hours,
-        points=points,
+        period=recognition.period,
+        hours=recognition.half_hours,
+        points=recognition.half_points,
         ranks=ranks,
         open_claims=claims[:HOME_CLAIMS],
         more_claims=len(claims) > HOME_CLAIMS,
         report=reports_selectors.member_reports_for(user=user, member=member).first(),
-        recognition=records_selectors.member_recognition(member=member),
+        recognition=recognition,
     )
 
 
@@ -89,7 +91,7 @@ def staff_waiting(*, community: Community, pending_registrations: int) -> StaffW
         fulfilled_wishes=wishes["fulfilled"],
         overdue_claims=wishes["overdue"],
         evaluation_period=period,
-        not_evaluated=reports_selectors.community_not_evaluated_count(
+        not_evaluated=reports_selectors.community_not_evaluated_count_cached(
             community=community, period=period
         ),
     )

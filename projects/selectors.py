@@ -7,6 +7,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value, When
 from django.http import Http404
 from django.utils import timezone
@@ -286,7 +287,7 @@ class HomeCard:
 
 def member_home_card(*, user, member) -> HomeCard:
     """A fixed 4 queries: my active claims, my teams' active claims, what is open to me, my
-    confirmed project hours."""
+    confirmed project hours (the last two cached for a minute)."""
     claims = list(my_claims(user=user).filter(state=_ACTIVE)[:5])
     for claim in claims:
         project = claim.project
@@ -295,15 +296,30 @@ def member_home_card(*, user, member) -> HomeCard:
             if project.state in (Project.State.CLAIMED, Project.State.IN_PROGRESS)
             else ""
         )
+    figures = cache.get(_home_figures_key(user))
+    if figures is None:
+        figures = {
+            "open_count": open_to_claim(user=user).count(),
+            "hours": Participation.objects.filter(
+                member=member, confirmed_at__isnull=False
+            ).aggregate(h=Sum("hours"))["h"]
+            or Decimal(0),
+        }
+        cache.set(_home_figures_key(user), figures, HOME_FIGURES_SECONDS)
     return HomeCard(
         claims=claims,
         team_claims=list(my_team_projects(member=member).exclude(team__captain=member)[:5]),
-        open_count=open_to_claim(user=user).count(),
-        hours=Participation.objects.filter(member=member, confirmed_at__isnull=False).aggregate(
-            h=Sum("hours")
-        )["h"]
-        or Decimal(0),
+        **figures,
     )
+
+
+# The home card's two figures (projects open to the member, their confirmed hours) change
+# rarely: they are counted at most once this many seconds per user.
+HOME_FIGURES_SECONDS = 60
+
+
+def _home_figures_key(user) -> str:
+    return f"projects:home-figures:{user.pk}"
 
 
 def member_participations(*, member) -> QuerySet:

@@ -7,4 +7,20 @@ class RecordsConfig(AppConfig):
     verbose_name = _("Service records")
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
         from . import permissions  # noqa: F401  (registers the rules once the models are loaded)
+        from .models import ServiceRecord  # (models: only once the app registry is ready)
+        from .selectors import member_records_changed
+
+        # A member's cached totals (records.selectors) follow every record saved or deleted
+        # (the services, the admin); the services' UPDATEs say so themselves.
+        def changed(sender, instance, **kwargs):
+            member_records_changed(instance.member_id)
+
+        post_save.connect(
+            changed, sender=ServiceRecord, dispatch_uid="records-member-totals", weak=False
+        )
+        post_delete.connect(
+            changed, sender=ServiceRecord, dispatch_uid="records-member-totals-del", weak=False
+        )

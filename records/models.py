@@ -73,10 +73,13 @@ class ServiceRecord(models.Model):
             ),
         ]
         indexes = [
-            # A member's records by half-year; the report draft.
-            models.Index(fields=["member", "served_on"], name="record_by_member_date"),
+            # A member's records by half-year; the report draft; "My service" a page at a time,
+            # newest first (read backwards: served_on, then pk, descending).
+            models.Index(fields=["member", "served_on", "id"], name="record_by_member_date"),
             # A community's rankings and statistics by period.
             models.Index(fields=["community", "served_on"], name="record_by_community_date"),
+            # The staff's service entry: the community's latest records, newest first.
+            models.Index(fields=["community", "created_at", "id"], name="record_by_community_new"),
         ]
 
     def __str__(self):

@@ -8,9 +8,22 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db import transaction
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, ExtractYear
 
+from core.pagecache import generation, generation_bump
 from core.periods import Period
 from members.models import CommunityRegistration, Member
 
@@ -23,6 +36,91 @@ class HalfYear:
     records: list = field(default_factory=list)
     hours: Decimal = Decimal(0)
     points: int = 0
+    count: int = 0  # the records of the half-year (`records`: those of the page shown, if paged)
+    volunteer_hours: Decimal = Decimal(0)  # the hours that count for star levels
+
+
+def member_half_year_totals(*, member: Member) -> list[HalfYear]:
+    """The member's hours, points and number of records per half-year, newest first, summed in
+    the database (one grouped query on record_by_member_date, however many records)."""
+    rows = (
+        ServiceRecord.objects.filter(member=member)
+        .order_by()
+        .annotate(
+            year=ExtractYear("served_on"),
+            half=Case(When(served_on__month__lte=6, then=Value(1)), default=Value(2)),
+        )
+        .values("year", "half")
+        .annotate(
+            sum_hours=Sum("hours"),
+            sum_points=Sum("points"),
+            n=Count("pk"),
+            volunteer=Sum("hours", filter=volunteer_service_q()),
+        )
+    )
+    halves = [
+        HalfYear(
+            period=Period(r["year"], r["half"]),
+            hours=r["sum_hours"] or Decimal(0),
+            points=r["sum_points"] or 0,
+            count=r["n"],
+            volunteer_hours=r["volunteer"] or Decimal(0),
+        )
+        for r in rows
+    ]
+    return sorted(halves, key=lambda h: h.period, reverse=True)
+
+
+HALVES_SECONDS = 300
+
+
+def member_records_changed(member_id: int) -> None:
+    """A record of the member was added, corrected or removed: their totals are summed afresh
+    (now, and once the transaction commits)."""
+    key = _halves_generation_key(member_id)
+    generation_bump(key)
+    transaction.on_commit(lambda: generation_bump(key))
+
+
+def _halves_generation_key(member_id: int) -> str:
+    return f"records:member:{member_id}"
+
+
+def member_half_year_totals_cached(*, member: Member) -> list[HalfYear]:
+    """member_half_year_totals, kept until a record of the member changes (records.apps and
+    records.services say so), five minutes at most: the member's home and "My service" read
+    them on every visit, and a member of long service has thousands of records."""
+    key = f"records:halves:{member.pk}:{generation(_halves_generation_key(member.pk))}"
+    halves = cache.get(key)
+    if halves is None:
+        halves = member_half_year_totals(member=member)
+        cache.set(key, halves, HALVES_SECONDS)
+    return halves
+
+
+def member_records(*, member: Member):
+    """The member's records, newest first (read a page at a time, on record_by_member_date)."""
+    return (
+        ServiceRecord.objects.filter(member=member)
+        .select_related("community")
+        .order_by("-served_on", "-pk")
+    )
+
+
+def records_by_half_year(records, halves: list[HalfYear]) -> list[HalfYear]:
+    """The records of one page under their half-years (each with the half-year's totals from
+    `halves`), in the page's order."""
+    totals = {h.period: h for h in halves}
+    groups: OrderedDict[Period, HalfYear] = OrderedDict()
+    for record in records:
+        period = Period.containing(record.served_on)
+        if period not in groups:
+            total = totals.get(period) or HalfYear(period=period)
+            groups[period] = HalfYear(
+                period=period, hours=total.hours, points=total.points, count=total.count
+            )
+        groups[period].records.append(record)
+    return list(groups.values())
 
 
 def member_service_by_half_year(*, member: Member) -> list[HalfYear]:
@@ -39,6 +137,9 @@ def member_service_by_half_year(*, member: Member) -> list[HalfYear]:
         group.records.append(record)
         group.hours += record.hours
         group.points += record.points
+        group.count += 1
+        if record.kind not in NOT_VOLUNTEER_SERVICE_KINDS:
+            group.volunteer_hours += record.hours
     return list(groups.values())
 
 
@@ -129,6 +230,7 @@ def member_ranks(*, member: Member, my_points: int) -> Ranks:
 
 
 def community_recent_records(*, community, limit: int = 30):
+    """The community's latest records (one page, on record_by_community_created)."""
     return (
         ServiceRecord.objects.filter(community=community)
         .select_related("member", "created_by")
@@ -201,22 +303,14 @@ class Recognition:
 
 
 def member_recognition(*, member: Member, halves: list[HalfYear] | None = None) -> Recognition:
-    """From the half-years already read (`member_service_by_half_year`), plus the star level
-    (two queries)."""
+    """From the half-years already read (`member_half_year_totals`, or
+    `member_service_by_half_year`), plus the star level (two queries)."""
     from .stars import star_standing  # at call time: the stars module imports these selectors
 
     period = Period.current()
     if halves is not None:
         this_half = next((h for h in halves if h.period == period), None)
-        volunteer = sum(
-            (
-                r.hours
-                for h in halves
-                for r in h.records
-                if r.kind not in NOT_VOLUNTEER_SERVICE_KINDS
-            ),
-            start=Decimal(0),
-        )
+        volunteer = sum((h.volunteer_hours for h in halves), start=Decimal(0))
         return Recognition(
             period=period,
             half_hours=this_half.hours if this_half else Decimal(0),

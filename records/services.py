@@ -18,6 +18,7 @@ from core.periods import Period
 from members.access import can
 from members.models import Community, CommunityRegistration, Member
 
+from . import selectors
 from .models import NOT_VOLUNTEER_SERVICE_KINDS, PointRule, ServiceRecord
 from .stars import stars_award
 
@@ -145,6 +146,7 @@ def service_record_correct(*, record: ServiceRecord, hours, reason: str, by=None
     points = points_for(kind=record.kind, hours=hours, on=record.created_at.date())
     note = f"{record.note}\n{record.hours}→{hours}: {reason}".strip()[:2000]
     ServiceRecord.objects.filter(pk=record.pk).update(hours=hours, points=points, note=note)
+    selectors.member_records_changed(record.member_id)
     record.hours, record.points, record.note = hours, points, note
     return record
 

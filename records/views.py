@@ -9,11 +9,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.http import client_ip
-from core.pagination import page_of
+from core.pagination import KnownCountPaginator, page_of
 from core.pdf import PdfUnavailable
 from core.ratelimit import rate_limit_take
 from core.views import run_service
@@ -29,40 +30,69 @@ from members.models import Community, mask_name
 
 from . import boards as boards_module
 from . import certificates, selectors, services
-from .forms import BoardForm, CertificateRequestForm, CertificateRevokeForm, ServiceRecordEntryForm
+from .forms import (
+    MEMBER_OPTIONS,
+    BoardForm,
+    CertificateRequestForm,
+    CertificateRevokeForm,
+    ServiceRecordEntryForm,
+    member_options,
+    search_members,
+)
 from .models import Certificate
 from .services import RecordsError
 
 log = logging.getLogger(__name__)
 
 
+# "My service" shows this many records a page, under their half-years (each with its totals).
+MY_SERVICE_PAGE_SIZE = 30
+
+
 @login_required
 def my_service(request):
     member = member_or_404(request.user)
-    halves = selectors.member_service_by_half_year(member=member)
+    # The totals per half-year in one grouped query (cached until a record changes); the
+    # records one page at a time, the pages counted from those totals (no COUNT).
+    halves = selectors.member_half_year_totals_cached(member=member)
     total_points = sum(h.points for h in halves)
     total_hours = sum((h.hours for h in halves), start=0)
-    ranks = selectors.member_ranks(member=member, my_points=total_points)
+    page = KnownCountPaginator(
+        selectors.member_records(member=member),
+        MY_SERVICE_PAGE_SIZE,
+        count=sum(h.count for h in halves),
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "records/my_service.html",
         {
             "member": member,
             "halves": halves,
+            "page": page,
+            "sections": selectors.records_by_half_year(page.object_list, halves),
             "total_points": total_points,
             "total_hours": total_hours,
-            "ranks": ranks,
+            "ranks": selectors.member_ranks_cached(member=member, my_points=total_points),
             "recognition": selectors.member_recognition(member=member, halves=halves),
         },
     )
 
 
+def _service_members(request):
+    community = staff_community_or_403(request.user)
+    return community, scope(
+        request.user, selectors.community_registered_members(community=community)
+    )
+
+
 @login_required
 def staff_records(request):
-    community = staff_community_or_403(request.user)
-    members = scope(request.user, selectors.community_registered_members(community=community))
+    community, members = _service_members(request)
     form = ServiceRecordEntryForm(
-        request.POST or None, members=members, earliest=services.earliest_service_date()
+        request.POST or None,
+        members=members,
+        earliest=services.earliest_service_date(),
+        search_url=reverse("records:staff_record_members"),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -92,8 +122,23 @@ def staff_records(request):
         {
             "community": community,
             "form": form,
+            "member_options": form.options,
             "records": selectors.community_recent_records(community=community),
         },
+    )
+
+
+@login_required
+def staff_record_members(request):
+    """The member field's suggestions as one types (htmx): at most MEMBER_OPTIONS members whose
+    name contains the text or whose phone ends with it."""
+    _community, members = _service_members(request)
+    text = request.GET.get("member_name", request.GET.get("q", "")).strip()[:40]
+    found = (
+        search_members(members, text).order_by("real_name", "pk")[:MEMBER_OPTIONS] if text else []
+    )
+    return render(
+        request, "records/_member_options.html", {"member_options": member_options(found)}
     )
 
 

@@ -7,15 +7,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce
 
+from core.pagecache import cached_count, generation
 from core.periods import Period
 from members.access import scope
 from members.models import Member
 from records.models import ServiceRecord
 
 from .models import Evaluation, MemberReport
-from .services import registrations_overlapping
+from .services import evaluations_generation_key, registrations_overlapping
 
 
 def member_reports_for(*, user, member: Member):
@@ -62,7 +62,17 @@ def community_not_evaluated_count(*, community, period: Period) -> int:
     return Member.objects.filter(pk__in=member_ids).exclude(pk__in=rated).count()
 
 
-def community_evaluation_rows(
+def community_not_evaluated_count_cached(*, community, period: Period) -> int:
+    """community_not_evaluated_count, counted once per rating saved in the community (or per
+    change to the registrations: the public pages' generation), five minutes at most."""
+    ratings = generation(evaluations_generation_key(community))
+    return cached_count(
+        f"reports:not-evaluated:{community.pk}:{period.code}:{ratings}",
+        lambda: community_not_evaluated_count(community=community, period=period),
+    )
+
+
+def community_evaluation_members(
     *,
     community,
     period: Period,
@@ -70,11 +80,11 @@ def community_evaluation_rows(
     member_ids_in=None,
     search: str = "",
     unrated: bool = False,
-) -> list[EvaluationRow]:
-    """Every member registered with the community during the period, with their rating and
-    their service there in that period (two queries). `search` keeps the members whose real
-    name contains it, `unrated` those not rated yet for the period, `member_ids_in` those
-    listed (several rated at once)."""
+):
+    """The members registered with the community during the period, by name (a queryset: the
+    page cuts it before their figures are read). `search` keeps the members whose real name
+    contains it, `unrated` those not rated yet for the period, `member_ids_in` those listed
+    (several rated at once)."""
     member_ids = registrations_overlapping(period).filter(community=community).values("member_id")
     if member_id is not None:
         member_ids = member_ids.filter(member_id=member_id)
@@ -88,35 +98,53 @@ def community_evaluation_rows(
                 community=community, year=period.year, half=period.half
             ).values("member_id")
         )
-    in_period = Q(
-        service_records__community=community,
-        service_records__served_on__range=(period.start, period.end),
-    )
-    members = list(
-        Member.objects.filter(pk__in=member_ids)
-        .annotate(
-            period_hours=Coalesce(Sum("service_records__hours", filter=in_period), Decimal(0)),
-            period_records=Count("service_records", filter=in_period),
+    return Member.objects.filter(pk__in=member_ids).order_by("real_name", "pk")
+
+
+def evaluation_rows(*, community, period: Period, members) -> list[EvaluationRow]:
+    """The rows of these members (one page of them): their rating and their service there in
+    the period (two queries for the page, whatever the community's size)."""
+    members = list(members)
+    ids = [m.pk for m in members]
+    figures = {
+        r["member_id"]: r
+        for r in ServiceRecord.objects.filter(
+            member_id__in=ids,
+            community=community,
+            served_on__range=(period.start, period.end),
         )
-        .order_by("real_name", "pk")
-    )
+        .order_by()
+        .values("member_id")
+        .annotate(period_hours=Sum("hours"), period_records=Count("pk"))
+    }
     evaluations = {
         e.member_id: e
         for e in Evaluation.objects.filter(
-            community=community, year=period.year, half=period.half, member_id__in=member_ids
+            community=community, year=period.year, half=period.half, member_id__in=ids
         ).select_related("rated_by")
     }
-    return [
-        EvaluationRow(
-            member=m,
-            evaluation=evaluations.get(m.pk),
-            hours=m.period_hours,
-            records=m.period_records,
-            rating=evaluations[m.pk].rating if m.pk in evaluations else "",
-            comment=evaluations[m.pk].comment if m.pk in evaluations else "",
+    rows = []
+    for m in members:
+        row = figures.get(m.pk, {})
+        evaluation = evaluations.get(m.pk)
+        rows.append(
+            EvaluationRow(
+                member=m,
+                evaluation=evaluation,
+                hours=row.get("period_hours") or Decimal(0),
+                records=row.get("period_records", 0),
+                rating=evaluation.rating if evaluation else "",
+                comment=evaluation.comment if evaluation else "",
+            )
         )
-        for m in members
-    ]
+    return rows
+
+
+def community_evaluation_rows(*, community, period: Period, **filters) -> list[EvaluationRow]:
+    """The rows of every member `community_evaluation_members` finds with `filters` (a member
+    rated, those rated at once: a few)."""
+    members = community_evaluation_members(community=community, period=period, **filters)
+    return evaluation_rows(community=community, period=period, members=members)
 
 
 def rating_counts(*, communities=None, start=None, end=None) -> list[dict]:

@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
+from core.pagecache import generation_bump
 from core.periods import Period
 from core.transitions import state_move
 from members.access import can
@@ -111,7 +112,17 @@ def evaluation_set(
         MemberReport.objects.filter(member=member, year=period.year, half=period.half).exclude(
             state=ReportState.APPROVED
         ).update(evaluation=text)
+        # The evaluation page's counts (members not rated yet) are counted afresh.
+        key = evaluations_generation_key(community)
+        generation_bump(key)
+        transaction.on_commit(lambda: generation_bump(key))
     return evaluation
+
+
+def evaluations_generation_key(community) -> str:
+    """The generation of a community's ratings: part of the keys of the counts cached on the
+    evaluation page, a new one with every rating saved."""
+    return f"reports:evaluations:{community.pk}"
 
 
 def evaluation_texts(period: Period, member_id: int | None = None) -> dict[int, str]:

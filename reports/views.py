@@ -3,6 +3,7 @@
 Thin: each view fetches its object through members.access, calls a service and renders.
 """
 
+import hashlib
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -17,7 +18,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core.forms import errors_as_messages
-from core.pagination import page_of
+from core.pagecache import generation
+from core.pagination import CachedCountPaginator
 from core.periods import Period, recent_periods
 from members.access import (
     can,
@@ -138,8 +140,18 @@ def evaluations(request):
     period = _period_from(request)
     search = request.GET.get("q", "").strip()[:40]
     unrated = request.GET.get("unrated") == "1"
-    rows = selectors.community_evaluation_rows(
+    members = selectors.community_evaluation_members(
         community=community, period=period, search=search, unrated=unrated
+    )
+    # One page of members read, and their figures for that page only; the total counted once
+    # per rating saved (or a minute, for registrations confirmed meanwhile).
+    key = hashlib.sha256(f"{period.code}:{unrated}:{search}".encode()).hexdigest()[:24]
+    ratings = generation(services.evaluations_generation_key(community))
+    page = CachedCountPaginator(
+        members, EVALUATIONS_PAGE_SIZE, cache_key=f"reports:evaluations:{ratings}:{key}"
+    ).get_page(request.GET.get("page"))
+    page.object_list = selectors.evaluation_rows(
+        community=community, period=period, members=page.object_list
     )
     query = {"period": period.code}
     if search:
@@ -153,7 +165,7 @@ def evaluations(request):
             "community": community,
             "period": period,
             "periods": recent_periods(timezone.localdate()),
-            "page": page_of(request, rows, EVALUATIONS_PAGE_SIZE),
+            "page": page,
             "search": search,
             "unrated": unrated,
             "querystring": urlencode(query),

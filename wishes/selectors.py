@@ -156,10 +156,11 @@ def wishes_waiting_for_staff(*, community, expiring: bool = True) -> dict[str, i
     community's every wish (the staff home needs no `expiring`)."""
     today = timezone.localdate()
     of_community = Wish.objects.filter(community=community)
-    counts = {
-        "submitted": of_community.filter(state=Wish.State.SUBMITTED).count(),
-        "fulfilled": of_community.filter(state=Wish.State.FULFILLED).count(),
-    }
+    # Both states in one pass over their index entries (state IN (...)), counted apart.
+    counts = of_community.filter(state__in=[Wish.State.SUBMITTED, Wish.State.FULFILLED]).aggregate(
+        submitted=Count("state", filter=Q(state=Wish.State.SUBMITTED)),
+        fulfilled=Count("state", filter=Q(state=Wish.State.FULFILLED)),
+    )
     if expiring:
         counts["expiring"] = of_community.filter(
             state=Wish.State.PUBLISHED,

@@ -60,10 +60,48 @@ def test_service_page_costs_a_fixed_number_of_queries(
 ):
     _records(member, community, n)
     client = login(member_user)
-    # session, user, roles (4, a first request: then cached), notifications badge, records,
-    # registration, 2 ranks, star level
-    with django_assert_num_queries(11):
+    client.get(reverse("records:my_service"))  # the role facts and the ranks are cached then
+    # user, a page of records, the star level (the totals per half-year cached)
+    with django_assert_num_queries(3):
         assert client.get(reverse("records:my_service")).status_code == 200
+
+
+def test_a_new_or_corrected_record_is_counted_at_once(login, member_user, member, community):
+    from records import services
+
+    _records(member, community, 2)
+    client = login(member_user)
+    before = client.get(reverse("records:my_service")).context["total_hours"]
+    record = services.service_record_enter(
+        by=f.CommunityStaffFactory(community=community).user,
+        community=community,
+        member=member,
+        served_on=timezone.localdate(),
+        hours="3",
+        kind="other",
+        title="入户走访",
+        note="",
+        token="t1",
+    )
+    assert client.get(reverse("records:my_service")).context["total_hours"] == before + 3
+    services.service_record_correct(record=record, hours="1", reason="录入有误")
+    assert client.get(reverse("records:my_service")).context["total_hours"] == before + 1
+
+
+def test_service_page_shows_a_page_of_records_under_their_half_years_totals(
+    login, member_user, member, community
+):
+    _records(member, community, 40)  # weekly from 2025-01-01: 26 in 2025H1, 14 in 2025H2
+    client = login(member_user)
+    first = client.get(reverse("records:my_service"))
+    assert len(first.context["page"].object_list) == 30
+    assert first.context["page"].paginator.num_pages == 2
+    h2, h1 = first.context["sections"]
+    assert (h2.period.code, h2.count, len(h2.records)) == ("2025H2", 14, 14)
+    assert (h1.period.code, h1.count, len(h1.records)) == ("2025H1", 26, 16)
+    assert first.context["total_points"] == sum(r.points for r in ServiceRecord.objects.all())
+    second = client.get(reverse("records:my_service") + "?page=2")
+    assert [(h.period.code, len(h.records)) for h in second.context["sections"]] == [("2025H1", 10)]
 
 
 def test_staff_record_service_for_a_registered_member_once(login, staff, member):
@@ -116,11 +154,90 @@ def test_staff_records_page_costs_a_fixed_number_of_queries(
     login, staff, member, community, n, django_assert_num_queries
 ):
     _records(member, community, n)
+    for _ in range(n):  # members to choose from: none of them is listed on the page
+        f.ConfirmedRegistrationFactory(community=community)
     client = login(staff)
-    # user, roles (3), badge, community, member choices, recent records (the session is in the
-    # cache)
-    with django_assert_num_queries(8):
-        assert client.get(reverse("records:staff_records")).status_code == 200
+    client.get(reverse("records:staff_records"))  # the role facts are cached then
+    # user, community, recent records
+    with django_assert_num_queries(3):
+        response = client.get(reverse("records:staff_records"))
+    content = response.content.decode()
+    assert 'name="member_name"' in content and 'select name="member"' not in content
+
+
+def _registered(community, name, phone):
+    other = f.MemberFactory(real_name=name, phone=phone)
+    f.ConfirmedRegistrationFactory(member=other, community=community)
+    return other
+
+
+@pytest.mark.parametrize("typed", ["王建国", "王建国 · 4321", "4321"])
+def test_staff_record_service_for_a_member_typed_by_name_or_phone_digits(
+    login, staff, community, member, typed
+):
+    wang = _registered(community, "王建国", "13900004321")
+    _registered(community, "王建军", "13900008765")
+    entry = _entry(member, member_name=typed)
+    del entry["member"]
+    login(staff).post(reverse("records:staff_records"), entry)
+    assert ServiceRecord.objects.get().member == wang
+
+
+def test_a_name_several_members_share_is_refused_with_them_suggested(
+    login, staff, community, member
+):
+    _registered(community, "王建国", "13900004321")
+    _registered(community, "王建军", "13900008765")
+    entry = _entry(member, member_name="王建")
+    del entry["member"]
+    response = login(staff).post(reverse("records:staff_records"), entry)
+    assert response.context["form"].errors["member_name"]
+    assert response.context["member_options"] == ["王建军 · 8765", "王建国 · 4321"]
+    assert '<option value="王建国 · 4321">' in response.content.decode()
+    assert not ServiceRecord.objects.exists()
+
+
+def test_a_member_of_another_community_cannot_be_typed_either(login, staff, member, other_member):
+    entry = _entry(member, member_name=other_member.real_name)
+    del entry["member"]
+    response = login(staff).post(reverse("records:staff_records"), entry)
+    assert response.context["form"].errors["member_name"]
+    assert not ServiceRecord.objects.exists()
+
+
+def test_the_member_search_suggests_a_few_members_of_the_community_only(
+    login, staff, community, other_member
+):
+    for i in range(25):
+        _registered(community, f"李{i:02d}", f"139000{i:05d}")
+    client = login(staff)
+    options = client.get(reverse("records:staff_record_members"), {"member_name": "李"})
+    assert options.content.decode().count("<option") == 20
+    by_digits = client.get(reverse("records:staff_record_members"), {"member_name": "00007"})
+    assert by_digits.content.decode().strip() == '<option value="李07 · 0007"></option>'
+    theirs = client.get(
+        reverse("records:staff_record_members"), {"member_name": other_member.real_name}
+    )
+    assert "<option" not in theirs.content.decode()
+
+
+def test_only_the_staff_get_member_suggestions(login, member_user):
+    response = login(member_user).get(reverse("records:staff_record_members"), {"q": "李"})
+    assert response.status_code == 403
+
+
+def test_two_members_of_one_name_and_digits_are_told_apart_by_their_number(
+    login, staff, community, member
+):
+    first = _registered(community, "张伟", "13900001111")
+    second = _registered(community, "张伟", "13800001111")
+    client = login(staff)
+    options = client.get(reverse("records:staff_record_members"), {"member_name": "张伟"})
+    assert f'value="张伟 · 1111 · #{second.pk}"' in options.content.decode()
+    entry = _entry(member, member_name=f"张伟 · 1111 · #{second.pk}")
+    del entry["member"]
+    client.post(reverse("records:staff_records"), entry)
+    assert ServiceRecord.objects.get().member == second != first
 
 
 def test_service_record_labels_are_not_taken_from_another_apps_catalogue():
