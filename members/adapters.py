@@ -1,9 +1,9 @@
 """Hooks into django-allauth and django-axes."""
 
 from allauth.account.adapter import DefaultAccountAdapter
-from django.conf import settings
 from axes.handlers.proxy import AxesProxyHandler
 from axes.models import AccessAttempt
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils.translation import gettext as _
