@@ -6,8 +6,10 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .images import image_check, image_process
@@ -68,9 +70,6 @@ def errors_as_messages(request, form) -> None:
     """The errors of a form posted from another page (a claim box, a bulk bar, a row's
     buttons) travel as messages to the page the user is sent back to, each naming its field,
     since the field itself is not shown beside it."""
-    from django.contrib import messages
-    from django.utils.translation import gettext
-
     for name, errors in form.errors.items():
         field = form.fields.get(name)
         for error in errors:

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,11 +8,9 @@ class RecordsConfig(AppConfig):
     verbose_name = _("Service records")
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
-
         from . import permissions  # noqa: F401  (registers the rules once the models are loaded)
         from .models import ServiceRecord  # (models: only once the app registry is ready)
-        from .selectors import member_records_changed
+        from .selectors import member_records_changed  # (it reads the models, as above)
 
         # A member's cached totals (records.selectors) follow every record saved or deleted
         # (the services, the admin); the services' UPDATEs say so themselves.

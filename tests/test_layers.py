@@ -12,6 +12,8 @@ APPS = [
     "notifications",
     "records",
     "wishes",
+    "projects",
+    "checkins",
     "orders",
     "reports",
     "portal",
