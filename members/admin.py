@@ -210,9 +210,17 @@ class MemberAdmin(ExportableAdmin, ScopedModelAdmin):
         (pgettext_lazy("of a member", "Party branch"), "branch.name"),
         (_("community of residence"), "residence_community.name"),
         (_("skills"), "skills"),
+        (_("The platform's star level"), lambda m: m.star.label if m.star else ""),
         (_("created at"), "created_at"),
     ]
-    list_display = ["real_name", "phone", "branch", "residence_community", "created_at"]
+    list_display = [
+        "real_name",
+        "phone",
+        "branch",
+        "residence_community",
+        "star_level",
+        "created_at",
+    ]
     list_filter = ["branch__parent", "service_categories", "residence_community"]
     search_fields = ["real_name", "user__username", "branch__name", "skills"]
     list_select_related = ["branch", "residence_community", "user"]
@@ -239,9 +247,15 @@ class MemberAdmin(ExportableAdmin, ScopedModelAdmin):
                         ]
                     ),
                     to_attr="active_registrations",
-                )
+                ),
+                "stars",  # the star level column: one query for the page
             )
         )
+
+    @admin.display(description=_("The platform's star level"))
+    def star_level(self, obj):
+        star = obj.star
+        return f"★ {star.label}" if star else "—"
 
     def get_list_display(self, request):
         # The phone column answers for this request's user. (The admin instance is shared by

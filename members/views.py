@@ -97,7 +97,11 @@ def profile_edit(request):
         else:
             messages.success(request, _("Your profile has been saved."))
             return redirect("portal:dashboard")
-    return render(request, "members/profile_form.html", {"form": form, "is_new": member is None})
+    return render(
+        request,
+        "members/profile_form.html",
+        {"form": form, "is_new": member is None, "star": member.star if member else None},
+    )
 
 
 @login_required
@@ -142,9 +146,9 @@ def _with_phone_flags(user, members):
 def staff_members(request):
     community = staff_community_or_403(request.user)
     search = request.GET.get("q", "").strip()[:40]
-    page = page_of(
-        request, selectors.registered_members(community_id=community.pk, search=search), PAGE_SIZE
-    )
+    members = selectors.registered_members(community_id=community.pk, search=search)
+    # Each member's star level (Member.star): one query for the page.
+    page = page_of(request, members.prefetch_related("stars"), PAGE_SIZE)
     _with_phone_flags(request.user, page.object_list)
     return render(
         request,

@@ -61,7 +61,7 @@ def test_staff_home_queries(login, staff, community, n, django_assert_num_querie
 @pytest.mark.parametrize("n", SIZES)
 def test_staff_members_queries(login, staff, community, n, django_assert_num_queries):
     _fill(n, community)
-    response = _count(login(staff), reverse("members:staff_members"), django_assert_num_queries, 6)
+    response = _count(login(staff), reverse("members:staff_members"), django_assert_num_queries, 7)
     assert len(response.context["page"]) == n
 
 
