@@ -144,13 +144,23 @@ def community_registered_members(*, community):
 
 
 def member_certificates(*, member: Member):
-    return Certificate.objects.filter(member=member).select_related("community")
+    return Certificate.objects.filter(member=member).select_related("community", "organization")
 
 
-def unit_certificates(*, community):
+def unit_certificates(*, community=None, roles=None):
+    """The certificates a unit issued: a community's, or (with `roles`) those of the staff's
+    community and of the organizations the user administers."""
+    if roles is not None:
+        q = Q(pk__in=[])
+        if roles.staff_community_id:
+            q |= Q(community_id=roles.staff_community_id)
+        if roles.is_org_admin:
+            q |= roles.org_q("organization__")
+    else:
+        q = Q(community=community)
     return (
-        Certificate.objects.filter(community=community)
-        .select_related("member")
+        Certificate.objects.filter(q)
+        .select_related("member", "organization")
         .order_by("-issued_at", "-pk")
     )
 

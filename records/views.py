@@ -7,6 +7,7 @@ import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -103,9 +104,7 @@ def staff_records(request):
 @login_required
 def my_certificates(request):
     member = member_or_404(request.user)
-    units = Community.objects.filter(
-        pk__in=[u.pk for u in certificates.certificate_units(member=member)]
-    ).order_by("name")
+    units = certificates.certificate_units(member=member)
     form = CertificateRequestForm(request.POST or None, units=units)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -113,7 +112,7 @@ def my_certificates(request):
             certificate = certificates.certificate_issue(
                 by=request.user,
                 member=member,
-                community=data["community"],
+                unit=data["unit"],
                 period_from=data["period_from"],
                 period_to=data["period_to"],
             )
@@ -130,7 +129,7 @@ def my_certificates(request):
         {
             "form": form,
             "certificates": selectors.member_certificates(member=member),
-            "has_units": units.exists(),
+            "has_units": bool(units),
         },
     )
 
@@ -151,10 +150,20 @@ def certificate_pdf(request, pk):
     )
 
 
+def _unit_certificates_or_403(user):
+    """The certificates the user's units issued: the community they work for as staff, the
+    organizations they administer (谁记录谁证明: they revoke what their unit certified)."""
+    roles = get_roles(user)
+    if not (roles.is_staff or roles.is_org_admin):
+        raise PermissionDenied
+    community = staff_community_or_403(user) if roles.is_staff else None
+    return community, selectors.unit_certificates(roles=roles)
+
+
 @login_required
 def staff_certificates(request):
-    community = staff_community_or_403(request.user)
-    page = page_of(request, selectors.unit_certificates(community=community), 50)
+    community, certificates_ = _unit_certificates_or_403(request.user)
+    page = page_of(request, certificates_, 50)
     return render(
         request,
         "records/staff_certificates.html",
@@ -165,10 +174,8 @@ def staff_certificates(request):
 @login_required
 @require_POST
 def certificate_revoke(request, pk):
-    community = staff_community_or_403(request.user)
-    certificate = get_for_user_or_404(
-        request.user, Certificate.objects.filter(community=community), pk=pk
-    )
+    _community, certificates_ = _unit_certificates_or_403(request.user)
+    certificate = get_for_user_or_404(request.user, certificates_, pk=pk)
     form = CertificateRevokeForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Say why the certificate is revoked."))
