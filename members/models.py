@@ -354,7 +354,7 @@ class Member(models.Model):
         return mask_phone(self.phone)
 
     @property
-    def star(self):
+    def top_star(self):
         """The highest of the platform's star levels awarded to the member (the records app's
         awards, `stars`), or None. Lists prefetch `stars` so a page costs one query more."""
         return max(self.stars.all(), key=lambda award: award.level, default=None)

@@ -136,6 +136,15 @@ def community_recent_records(*, community, limit: int = 30):
     )
 
 
+def community_records(*, community):
+    """Every service record served in a community, newest first (the staff's export)."""
+    return (
+        ServiceRecord.objects.filter(community=community)
+        .select_related("member", "organization", "created_by")
+        .order_by("-served_on", "-pk")
+    )
+
+
 def community_registered_members(*, community):
     return Member.objects.filter(
         registrations__community=community,

@@ -9,6 +9,7 @@ urlpatterns = [
     path("my/certificates/", views.my_certificates, name="my_certificates"),
     path("my/certificates/<int:pk>/pdf/", views.certificate_pdf, name="certificate_pdf"),
     path("staff/records/", views.staff_records, name="staff_records"),
+    path("staff/records/export.xlsx", views.staff_records_export, name="staff_records_export"),
     path("staff/certificates/", views.staff_certificates, name="staff_certificates"),
     path(
         "staff/certificates/<int:pk>/revoke/",
