@@ -191,3 +191,32 @@ def test_a_producer_names_the_recording_organization(member, community, party_co
         title="机关党委志愿活动",
     )
     assert record.organization == party_committee
+
+
+def test_an_organizations_own_activity_is_recorded_and_certified_by_it(
+    member, community, party_committee, org_admin
+):
+    """谁组织谁记录: the check-in of an activity the organization organized gives a record that
+    names the organization, which then certifies it (the community does not)."""
+    from checkins import services as checkins
+    from checkins.models import AttendanceSegment
+    from tests.checkins.factories import ActivityFactory, SessionFactory, VenueFactory
+
+    activity = ActivityFactory(
+        organizer_community=None, organizer_organization=party_committee, title="机关党委义诊"
+    )
+    SessionFactory(activity=activity)
+    venue = VenueFactory(activity=activity, community=community, hosts=[org_admin])
+    code = checkins.member_code_current(member=member).secret
+    checkins.scan_redeem(code=code, kind="entry", venue=venue, nonce="in", by=org_admin)
+    AttendanceSegment.objects.update(in_at=timezone.now() - datetime.timedelta(hours=2))
+    checkins.scan_redeem(code=code, kind="exit", venue=venue, nonce="out", by=org_admin)
+    checkins.activity_end(activity=activity, by=org_admin)
+    assert checkins.activity_finalize(activity=activity, by=org_admin) == 1
+    record = ServiceRecord.objects.get(member=member)
+    assert (record.organization, record.community) == (party_committee, community)
+    assert party_committee in certificate_units(member=member)
+    assert community not in certificate_units(member=member)
+    certificate = _issue(member, party_committee)
+    assert certificate.total_hours == Decimal("2.0")
+    assert [line["content"] for line in certificate.lines] == ["机关党委义诊"]
