@@ -6,39 +6,66 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0005_display_names_from_real_names'),
-        ('records', '0003_recognition'),
+        ("members", "0005_display_names_from_real_names"),
+        ("records", "0003_recognition"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='certificate',
-            name='organization',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='certificates', to='members.organization', verbose_name='recording organization'),
+            model_name="certificate",
+            name="organization",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="certificates",
+                to="members.organization",
+                verbose_name="recording organization",
+            ),
         ),
         migrations.AddField(
-            model_name='servicerecord',
-            name='organization',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='service_records', to='members.organization', verbose_name='recording organization'),
+            model_name="servicerecord",
+            name="organization",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="service_records",
+                to="members.organization",
+                verbose_name="recording organization",
+            ),
         ),
         migrations.AlterField(
-            model_name='certificate',
-            name='community',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='certificates', to='members.community', verbose_name='recording community'),
+            model_name="certificate",
+            name="community",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="certificates",
+                to="members.community",
+                verbose_name="recording community",
+            ),
         ),
         migrations.AddIndex(
-            model_name='certificate',
-            index=models.Index(fields=['organization', 'state'], name='certificate_by_org_unit'),
+            model_name="certificate",
+            index=models.Index(fields=["organization", "state"], name="certificate_by_org_unit"),
         ),
         migrations.AddIndex(
-            model_name='servicerecord',
-            index=models.Index(fields=['organization', 'member'], name='record_by_org_member'),
+            model_name="servicerecord",
+            index=models.Index(fields=["organization", "member"], name="record_by_org_member"),
         ),
         migrations.AddConstraint(
-            model_name='certificate',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('community__isnull', False), ('organization__isnull', True)), models.Q(('community__isnull', True), ('organization__isnull', False)), _connector='OR'), name='certificate_one_recording_unit'),
+            model_name="certificate",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("community__isnull", False), ("organization__isnull", True)),
+                    models.Q(("community__isnull", True), ("organization__isnull", False)),
+                    _connector="OR",
+                ),
+                name="certificate_one_recording_unit",
+            ),
         ),
     ]
