@@ -4,6 +4,7 @@ a change goes through the site's pages, which call the services."""
 
 from django.contrib import admin
 
+from core.admin_exports import ExportableAdmin, field_columns
 from members.access import ScopedInline, ScopedModelAdmin, can
 
 from .models import (
@@ -61,7 +62,10 @@ class ActivityTransitionInline(ScopedInline, admin.TabularInline):
 
 
 @admin.register(Activity)
-class ActivityAdmin(ScopedModelAdmin):
+class ActivityAdmin(ExportableAdmin, ScopedModelAdmin):
+    export_columns = field_columns(
+        Activity, "title", "kind", "state", "organizer_community", "organizer_organization"
+    )
     list_display = ["title", "kind", "state", "organizer_community", "organizer_organization"]
     list_filter = ["state", "kind"]
     search_fields = ["title"]
@@ -86,7 +90,10 @@ class VenueAdmin(ScopedModelAdmin):
 
 
 @admin.register(Signup)
-class SignupAdmin(ReadOnlyAdmin):
+class SignupAdmin(ExportableAdmin, ReadOnlyAdmin):
+    export_columns = field_columns(
+        Signup, "member", "activity", "venue", "state", "walk_in", "created_at"
+    )
     list_display = ["member", "activity", "venue", "state", "walk_in", "created_at"]
     list_filter = ["state"]
     list_select_related = ["member", "activity", "venue"]
@@ -108,7 +115,10 @@ class AttendanceTransitionInline(ScopedInline, admin.TabularInline):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(ReadOnlyAdmin):
+class AttendanceAdmin(ExportableAdmin, ReadOnlyAdmin):
+    export_columns = field_columns(
+        Attendance, "member", "activity", "state", "first_in_at", "last_out_at", "credited_hours"
+    )
     list_display = ["member", "activity", "state", "first_in_at", "last_out_at", "credited_hours"]
     list_filter = ["state", "review"]
     list_select_related = ["member", "activity"]

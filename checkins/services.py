@@ -963,6 +963,8 @@ def _attendance_finalize(attendance: Attendance, *, activity: Activity, by) -> i
                 source_key=f"checkin:{attendance.pk}",
                 title=activity.title,
                 created_by=by,
+                # An organization's own activity is recorded (and certified) by it.
+                organization=activity.organizer_organization,
             )
             if record is None:  # recorded by an earlier run
                 record = ServiceRecord.objects.filter(

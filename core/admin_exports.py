@@ -35,6 +35,12 @@ def _value(obj, accessor):
     return value
 
 
+def field_columns(model, *names: str) -> list:
+    """Export columns of a model's own fields, headed by their verbose names: a choice gives
+    its label, a related row its name, a date stays a date."""
+    return [(model._meta.get_field(name).verbose_name, name) for name in names]
+
+
 class ExportableAdmin:
     """A ModelAdmin mixin: the list and its selection export to Excel."""
 

@@ -8,7 +8,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
-from core.admin_exports import ExportableAdmin
+from core.admin_exports import ExportableAdmin, field_columns
 from members.access import ScopedInline, ScopedModelAdmin, own_community
 from notifications.models import Notification
 
@@ -96,7 +96,11 @@ class GridInline(ScopedInline, admin.TabularInline):
 
 
 @admin.register(Community)
-class CommunityAdmin(ScopedModelAdmin):
+class CommunityAdmin(ExportableAdmin, ScopedModelAdmin):
+    export_columns = [
+        *field_columns(Community, "name", "subdistrict", "phone", "is_active"),
+        (_("registered members"), "n_members"),
+    ]
     list_display = ["name", "subdistrict", "phone", "is_active", "member_count"]
     list_filter = ["is_active", "subdistrict__district", "subdistrict"]
     search_fields = ["name", "address", "subdistrict__name"]
@@ -210,9 +214,17 @@ class MemberAdmin(ExportableAdmin, ScopedModelAdmin):
         (pgettext_lazy("of a member", "Party branch"), "branch.name"),
         (_("community of residence"), "residence_community.name"),
         (_("skills"), "skills"),
+        (_("The platform's star level"), lambda m: m.top_star.label if m.top_star else ""),
         (_("created at"), "created_at"),
     ]
-    list_display = ["real_name", "phone", "branch", "residence_community", "created_at"]
+    list_display = [
+        "real_name",
+        "phone",
+        "branch",
+        "residence_community",
+        "star_level",
+        "created_at",
+    ]
     list_filter = ["branch__parent", "service_categories", "residence_community"]
     search_fields = ["real_name", "user__username", "branch__name", "skills"]
     list_select_related = ["branch", "residence_community", "user"]
@@ -239,9 +251,15 @@ class MemberAdmin(ExportableAdmin, ScopedModelAdmin):
                         ]
                     ),
                     to_attr="active_registrations",
-                )
+                ),
+                "stars",  # the star level column: one query for the page
             )
         )
+
+    @admin.display(description=_("The platform's star level"))
+    def star_level(self, obj):
+        star = obj.top_star
+        return f"★ {star.label}" if star else "—"
 
     def get_list_display(self, request):
         # The phone column answers for this request's user. (The admin instance is shared by
@@ -346,7 +364,10 @@ class CommunityRegistrationAdmin(ExportableAdmin, ScopedModelAdmin):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(ScopedModelAdmin):
+class PartnershipAdmin(ExportableAdmin, ScopedModelAdmin):
+    export_columns = field_columns(
+        Partnership, "organization", "community", "signed_on", "term_start", "term_end"
+    )
     form = PartnershipForm
     list_display = ["organization", "community", "signed_on", "term_start", "term_end"]
     list_filter = ["term_end", "community__subdistrict", "organization__kind"]
@@ -366,7 +387,11 @@ class TeamMembershipInline(admin.TabularInline):
 
 
 @admin.register(ServiceTeam)
-class ServiceTeamAdmin(ScopedModelAdmin):
+class ServiceTeamAdmin(ExportableAdmin, ScopedModelAdmin):
+    export_columns = [
+        *field_columns(ServiceTeam, "name", "category", "community", "captain"),
+        (_("team size"), "n_members"),
+    ]
     list_display = ["name", "category", "community", "captain", "member_count"]
     list_filter = ["category", "community"]
     search_fields = ["name", "captain__real_name"]
@@ -384,7 +409,8 @@ class ServiceTeamAdmin(ScopedModelAdmin):
 
 
 @admin.register(TeamMembership)
-class TeamMembershipAdmin(ScopedModelAdmin):
+class TeamMembershipAdmin(ExportableAdmin, ScopedModelAdmin):
+    export_columns = field_columns(TeamMembership, "member", "team", "joined_at")
     list_display = ["member", "team", "joined_at"]
     list_filter = ["team__category"]
     search_fields = ["member__real_name", "team__name"]

@@ -358,6 +358,12 @@ class Member(models.Model):
     def masked_phone(self):
         return mask_phone(self.phone)
 
+    @property
+    def top_star(self):
+        """The highest of the platform's star levels awarded to the member (the records app's
+        awards, `stars`), or None. Lists prefetch `stars` so a page costs one query more."""
+        return max(self.stars.all(), key=lambda award: award.level, default=None)
+
     def active_registration(self):
         return self.registrations.filter(state=CommunityRegistration.State.CONFIRMED).first()
 

@@ -13,6 +13,7 @@ urlpatterns = [
         name="registration_withdraw",
     ),
     path("staff/members/", views.staff_members, name="staff_members"),
+    path("staff/members/export.xlsx", views.staff_members_export, name="staff_members_export"),
     path(
         "staff/registrations/<int:pk>/confirm/",
         views.registration_confirm,

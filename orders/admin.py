@@ -4,6 +4,7 @@ Orders change state only through the services (the site's pages): the admin show
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_exports import ExportableAdmin, field_columns
 from core.audit import personal_data_viewed
 from members.access import ScopedInline, ScopedModelAdmin, own_community
 
@@ -132,7 +133,19 @@ class ParticipationInline(ScopedInline, admin.TabularInline):
 
 
 @admin.register(ServiceOrder)
-class ServiceOrderAdmin(ScopedModelAdmin):
+class ServiceOrderAdmin(ExportableAdmin, ScopedModelAdmin):
+    # No requester: contact details one resident at a time (RequesterAdmin).
+    export_columns = field_columns(
+        ServiceOrder,
+        "code",
+        "title",
+        "community",
+        "state",
+        "urgency",
+        "channel",
+        "escalation_level",
+        "created_at",
+    )
     list_display = [
         "code",
         "title",
@@ -159,7 +172,10 @@ class _ReadOnly(ScopedModelAdmin):
 
 
 @admin.register(Dispatch)
-class DispatchAdmin(_ReadOnly):
+class DispatchAdmin(ExportableAdmin, _ReadOnly):
+    export_columns = field_columns(
+        Dispatch, "order", "claimant_kind", "member", "team", "organization", "state", "created_at"
+    )
     list_display = ["order", "claimant_kind", "state", "grabbed", "created_at"]
     list_filter = ["state", "claimant_kind", "grabbed"]
     list_select_related = ["order", "member", "team", "organization"]
@@ -186,7 +202,8 @@ class OrderPhotoAdmin(_ReadOnly):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(_ReadOnly):
+class ParticipationAdmin(ExportableAdmin, _ReadOnly):
+    export_columns = field_columns(Participation, "order", "member", "hours", "confirmed")
     list_display = ["order", "member", "hours", "confirmed"]
     list_filter = ["confirmed"]
     list_select_related = ["order", "member"]

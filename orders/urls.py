@@ -34,6 +34,7 @@ urlpatterns = [
     path("staff/", views.intake, name="intake"),
     path("staff/board/", views.board, name="board"),
     path("staff/overdue/", views.overdue, name="overdue"),
+    path("staff/export.xlsx", views.staff_export, name="staff_export"),
     path("staff/new/", views.enter, name="enter"),
     path("staff/menu/", views.menu_edit, name="menu_edit"),
     path("staff/menu/items/<int:pk>/", views.menu_item_edit, name="menu_item_edit"),

@@ -9,10 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.audit import personal_data_viewed
+from core.exports import xlsx_stream_response
 from core.forms import errors_as_messages
 from core.http import client_ip
 from core.once import already_saved_message, create_once
@@ -612,6 +614,53 @@ def overdue(request):
         "orders/staff_overdue.html",
         selectors.overdue_orders(user=request.user),
         tab="overdue",
+    )
+
+
+@login_required
+def staff_export(request):
+    """Every order of the staff's community, whatever its state, as an Excel workbook
+    (streamed; no requester's contact details)."""
+    community = staff_community_or_403(request.user)
+    orders = selectors.staff_orders(user=request.user).order_by("-created_at", "-pk")
+    names = [
+        "code",
+        "title",
+        "item",
+        "state",
+        "urgency",
+        "channel",
+        "created_at",
+        "accepted_at",
+        "done_at",
+        "closed_at",
+        "escalation_level",
+        "rating",
+    ]
+    field = ServiceOrder._meta.get_field
+
+    def rows():
+        for o in orders.iterator(chunk_size=2000):
+            yield [
+                o.code,
+                o.title,
+                o.item.name if o.item_id else "",
+                o.get_state_display(),
+                o.get_urgency_display(),
+                o.get_channel_display(),
+                o.created_at,
+                o.accepted_at,
+                o.done_at,
+                o.closed_at,
+                o.escalation_level,
+                o.rating,
+            ]
+
+    return xlsx_stream_response(
+        filename=f"orders-{community.pk}-{timezone.localdate():%Y%m%d}.xlsx",
+        title=str(ServiceOrder._meta.verbose_name_plural),
+        headers=[str(field(n).verbose_name) for n in names],
+        rows=rows(),
     )
 
 

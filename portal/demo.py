@@ -46,7 +46,7 @@ def seed(*, size: str = "default", stdout=None) -> bool:
                 certificate_issue(
                     by=member.user,
                     member=member,
-                    community=unit,
+                    unit=unit,
                     period_from=today - datetime.timedelta(days=730),
                     period_to=today,
                 )

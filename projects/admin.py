@@ -3,6 +3,7 @@ projects.permissions. State changes go through the site's services; the admin re
 
 from django.contrib import admin
 
+from core.admin_exports import ExportableAdmin, field_columns
 from core.badges import state_badge_html
 from members.access import ScopedInline, ScopedModelAdmin, own_community
 
@@ -74,7 +75,10 @@ def _state(obj):
 
 
 @admin.register(Need)
-class NeedAdmin(ScopedModelAdmin):
+class NeedAdmin(ExportableAdmin, ScopedModelAdmin):
+    export_columns = field_columns(
+        Need, "title", "community", "category", "urgency", "beneficiaries", "state", "created_at"
+    )
     fk_choices = {"community": own_community}
     list_display = ["title", "community", "category", "urgency", "beneficiaries", "state_badge"]
     list_filter = ["state", "urgency", "kind", "source", "category"]
@@ -99,7 +103,10 @@ class NeedAdmin(ScopedModelAdmin):
 
 
 @admin.register(Resource)
-class ResourceAdmin(ScopedModelAdmin):
+class ResourceAdmin(ExportableAdmin, ScopedModelAdmin):
+    export_columns = field_columns(
+        Resource, "title", "community", "kind", "quantity", "committed", "state", "created_at"
+    )
     list_display = ["title", "community", "kind", "quantity", "committed", "state_badge"]
     list_filter = ["state", "kind", "category"]
     search_fields = ["title", "organization__name", "team__name"]
@@ -128,7 +135,10 @@ class ResourceAdmin(ScopedModelAdmin):
 
 
 @admin.register(Project)
-class ProjectAdmin(ScopedModelAdmin):
+class ProjectAdmin(ExportableAdmin, ScopedModelAdmin):
+    export_columns = field_columns(
+        Project, "title", "community", "planned_start", "planned_end", "percent", "state"
+    )
     list_display = ["title", "community", "planned_start", "planned_end", "percent", "state_badge"]
     list_filter = ["state", "category", "is_collective"]
     search_fields = ["title", "description"]
@@ -156,7 +166,8 @@ class ProjectAdmin(ScopedModelAdmin):
 
 
 @admin.register(JointMeeting)
-class JointMeetingAdmin(ScopedModelAdmin):
+class JointMeetingAdmin(ExportableAdmin, ScopedModelAdmin):
+    export_columns = field_columns(JointMeeting, "title", "community", "held_on", "state")
     list_display = ["title", "community", "held_on", "state_badge"]
     list_filter = ["state", "level"]
     search_fields = ["title", "minutes"]
@@ -185,14 +196,20 @@ class _ReadOnly(ScopedModelAdmin):
 
 
 @admin.register(ProjectClaim)
-class ProjectClaimAdmin(_ReadOnly):
+class ProjectClaimAdmin(ExportableAdmin, _ReadOnly):
+    export_columns = field_columns(
+        ProjectClaim, "project", "claimant_kind", "member", "team", "organization", "state"
+    )
     list_display = ["project", "claimant_kind", "member", "team", "organization", "state"]
     list_filter = ["state", "claimant_kind"]
     list_select_related = ["project", "member", "team", "organization"]
 
 
 @admin.register(Participation)
-class ParticipationAdmin(_ReadOnly):
+class ParticipationAdmin(ExportableAdmin, _ReadOnly):
+    export_columns = field_columns(
+        Participation, "project", "member", "served_on", "hours", "confirmed_at"
+    )
     list_display = ["project", "member", "served_on", "hours", "confirmed_at"]
     list_select_related = ["project", "member"]
 
@@ -204,7 +221,10 @@ class ProgressUpdateAdmin(_ReadOnly):
 
 
 @admin.register(ProjectEvaluation)
-class ProjectEvaluationAdmin(_ReadOnly):
+class ProjectEvaluationAdmin(ExportableAdmin, _ReadOnly):
+    export_columns = field_columns(
+        ProjectEvaluation, "project", "rating", "residents_surveyed", "residents_satisfied"
+    )
     list_display = ["project", "rating", "residents_surveyed", "residents_satisfied"]
     list_select_related = ["project"]
 

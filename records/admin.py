@@ -92,6 +92,7 @@ class ServiceRecordAdmin(ExportableAdmin, ScopedModelAdmin):
         (_("hours"), "hours"),
         (_("points"), "points"),
         (_("source"), "source"),
+        (_("recording organization"), lambda r: r.organization.name if r.organization_id else ""),
         (_("created at"), "created_at"),
     ]
     list_display = [
@@ -107,12 +108,13 @@ class ServiceRecordAdmin(ExportableAdmin, ScopedModelAdmin):
     list_filter = ["kind", "source", "served_on"]
     search_fields = ["member__real_name", "title"]
     search_help_text = _("Search by the member's name or what was done.")
-    list_select_related = ["member", "community"]
+    list_select_related = ["member", "community", "organization"]
     list_per_page = 50
     date_hierarchy = "served_on"
     readonly_fields = [
         "member",
         "community",
+        "organization",
         "served_on",
         "hours",
         "points",
@@ -122,7 +124,7 @@ class ServiceRecordAdmin(ExportableAdmin, ScopedModelAdmin):
         "created_by",
         "created_at",
     ]
-    fields = [*readonly_fields[:8], "title", "note", "created_by", "created_at"]
+    fields = [*readonly_fields[:9], "title", "note", "created_by", "created_at"]
 
     def has_add_permission(self, request):
         # Staff record service with the site's form, which checks the member's registration.
@@ -211,6 +213,7 @@ class CertificateAdmin(ExportableAdmin, ScopedModelAdmin):
         "member",
         "member_name",
         "community",
+        "organization",
         "issuer_name",
         "period_from",
         "period_to",

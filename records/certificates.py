@@ -1,11 +1,12 @@
 """志愿服务记录证明: certificates of volunteer service (民政部令第67号, 志愿服务记录与证明出具办法).
 
 Who records certifies (谁记录谁证明): a certificate covers the records of one recording unit
-(the community that recorded the service) over the dates the member picks. It states the name,
-each record (date, content, hours), the total, the unit, the date issued and a verification code
-whose QR code opens the public `/verify/<code>/`. Only volunteer service is certified (not
-meetings or study); it is issued free on the member's request; the unit's staff may revoke it
-with a reason. No ID number is printed (67号令 does not require it).
+over the dates the member picks: the community that recorded the service, or the organization
+that organized and recorded it (its own activities: the records carry the organization). It
+states the name, each record (date, content, hours), the total, the unit, the date issued and a
+verification code whose QR code opens the public `/verify/<code>/`. Only volunteer service is
+certified (not meetings or study); it is issued free on the member's request; the unit's staff
+(or admins) may revoke it with a reason. No ID number is printed (67号令 does not require it).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -28,7 +29,7 @@ from core.errors import DomainError
 from core.pdf import html_to_pdf
 from core.transitions import state_move
 from members.access import can
-from members.models import Community, Member
+from members.models import Community, Member, Organization
 
 from .models import Certificate, ServiceRecord, volunteer_service_q
 
@@ -61,27 +62,44 @@ def normalize_code(text: str) -> str:
     return cleaned.translate(str.maketrans("OIL", "011"))[:40]
 
 
-def certificate_records(*, member: Member, community: Community, period_from, period_to):
+Unit = Community | Organization
+
+
+def unit_key(unit: Unit) -> str:
+    """How a form names a recording unit: "community:3", "organization:5"."""
+    kind = "organization" if isinstance(unit, Organization) else "community"
+    return f"{kind}:{unit.pk}"
+
+
+def _unit_q(unit: Unit) -> Q:
+    """The records a unit recorded: an organization's carry it; a community's are those served
+    there that no organization recorded."""
+    if isinstance(unit, Organization):
+        return Q(organization=unit)
+    return Q(community=unit, organization__isnull=True)
+
+
+def certificate_records(*, member: Member, unit: Unit, period_from, period_to):
     """The volunteer-service records a unit holds of a member in a period, oldest first."""
     return ServiceRecord.objects.filter(
         volunteer_service_q(),
+        _unit_q(unit),
         member=member,
-        community=community,
         served_on__gte=period_from,
         served_on__lte=period_to,
     ).order_by("served_on", "pk")
 
 
-def certificate_units(*, member: Member) -> list[Community]:
-    """The units that recorded volunteer service of the member (one query)."""
-    ids = (
-        ServiceRecord.objects.filter(volunteer_service_q(), member=member)
-        .order_by()
-        .values("community_id")
-        .annotate(h=Sum("hours"))
-        .values("community_id")
-    )
-    return list(Community.objects.filter(pk__in=ids).order_by("name"))
+def certificate_units(*, member: Member) -> list[Unit]:
+    """The units that recorded volunteer service of the member: the communities, then the
+    organizations, each by name (three queries)."""
+    mine = ServiceRecord.objects.filter(volunteer_service_q(), member=member).order_by()
+    community_ids = mine.filter(organization__isnull=True).values("community_id").distinct()
+    organization_ids = mine.exclude(organization__isnull=True).values("organization_id")
+    return [
+        *Community.objects.filter(pk__in=community_ids).order_by("name"),
+        *Organization.objects.filter(pk__in=organization_ids.distinct()).order_by("name"),
+    ]
 
 
 def verify_url(code: str) -> str:
@@ -103,18 +121,20 @@ def certificate_html(certificate: Certificate) -> str:
 
 
 def certificate_pdf(certificate: Certificate) -> bytes:
-    return html_to_pdf(certificate_html(certificate))
+    # Its template uses only what the lean user-agent stylesheet styles (core/pdf_ua.css).
+    return html_to_pdf(certificate_html(certificate), lean=True)
 
 
 def certificate_issue(
     *,
     by,
     member: Member,
-    community: Community,
+    unit: Unit,
     period_from: datetime.date,
     period_to: datetime.date,
 ) -> Certificate:
-    """Issue (free, on request) the member's certificate of what `community` recorded of them
+    """Issue (free, on request) the member's certificate of what `unit` (a community or an
+    organization) recorded of them
     from `period_from` to `period_to`, with its PDF. Asking again for the same unit and period,
     with the same records, gives the certificate already issued."""
     if not can(by, "records.certificate.issue", member):
@@ -124,9 +144,7 @@ def certificate_issue(
     if period_to > timezone.localdate():
         raise CertificateError("future_period")
     records = list(
-        certificate_records(
-            member=member, community=community, period_from=period_from, period_to=period_to
-        )
+        certificate_records(member=member, unit=unit, period_from=period_from, period_to=period_to)
     )
     if not records:
         raise CertificateError("no_records")
@@ -140,10 +158,12 @@ def certificate_issue(
         for r in records
     ]
     total = sum((r.hours for r in records), start=Decimal(0))
+    is_org = isinstance(unit, Organization)
+    unit_fields = {"organization": unit} if is_org else {"community": unit}
     same = (
         Certificate.objects.filter(
             member=member,
-            community=community,
+            **unit_fields,
             period_from=period_from,
             period_to=period_to,
             total_hours=total,
@@ -162,8 +182,8 @@ def certificate_issue(
             verify_code=code,
             member=member,
             member_name=member.real_name,
-            community=community,
-            issuer_name=community.name,
+            **unit_fields,
+            issuer_name=unit.name,
             period_from=period_from,
             period_to=period_to,
             total_hours=total,

@@ -144,24 +144,34 @@ class ServiceRecordEntryForm(forms.Form):
 class CertificateRequestForm(forms.Form):
     """A member picks a recording unit and the dates of the service to certify."""
 
-    community = forms.ModelChoiceField(
+    unit = forms.ChoiceField(
         label=_("Recording unit"),
-        queryset=None,
-        empty_label=_("Choose…"),
-        help_text=_("The community that recorded your service: it certifies what it recorded."),
+        help_text=_(
+            "The community or organization that recorded your service: it certifies what it "
+            "recorded."
+        ),
     )
     period_from = forms.DateField(label=_("Service from"), widget=DateInput())
     period_to = forms.DateField(label=_("Service to"), widget=DateInput())
 
     def __init__(self, *args, units, **kwargs):
+        """`units`: the communities and organizations that recorded the member's service."""
+        from .certificates import unit_key  # at call time: certificates reads these forms' data
+
         super().__init__(*args, **kwargs)
-        self.fields["community"].queryset = units
+        self.units = {unit_key(u): u for u in units}
+        self.fields["unit"].choices = [("", _("Choose…"))] + [
+            (key, u.name) for key, u in self.units.items()
+        ]
         today = timezone.localdate()
         self.fields["period_to"].widget.attrs["max"] = today.isoformat()
         self.fields["period_from"].widget.attrs["max"] = today.isoformat()
         if not self.is_bound:
             self.initial.setdefault("period_from", today.replace(month=1, day=1))
             self.initial.setdefault("period_to", today)
+
+    def clean_unit(self):
+        return self.units[self.cleaned_data["unit"]]
 
     def clean(self):
         data = super().clean()

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from members.models import Community, Member
+from members.models import Community, Member, Organization
 
 
 class ServiceRecord(models.Model):
@@ -39,6 +39,16 @@ class ServiceRecord(models.Model):
     )
     community = models.ForeignKey(
         Community, models.PROTECT, related_name="service_records", verbose_name=_("community")
+    )
+    # Who organized it records it (谁组织谁记录): an organization's own activity is recorded by
+    # the organization, and certified by it; the community is still where it was served.
+    organization = models.ForeignKey(
+        Organization,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="service_records",
+        verbose_name=_("recording organization"),
     )
     served_on = models.DateField(_("date of service"))
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1)
@@ -80,6 +90,8 @@ class ServiceRecord(models.Model):
             models.Index(fields=["community", "served_on"], name="record_by_community_date"),
             # The staff's service entry: the community's latest records, newest first.
             models.Index(fields=["community", "created_at", "id"], name="record_by_community_new"),
+            # An organization's certificates of what it recorded.
+            models.Index(fields=["organization", "member"], name="record_by_org_member"),
         ]
 
     def __str__(self):
@@ -248,11 +260,22 @@ class Certificate(models.Model):
         Member, models.PROTECT, related_name="certificates", verbose_name=_("member")
     )
     member_name = models.CharField(_("name"), max_length=40)
+    # The recording unit: a community, or an organization that recorded its own activities.
     community = models.ForeignKey(
         Community,
         models.PROTECT,
+        null=True,
+        blank=True,
         related_name="certificates",
-        verbose_name=_("recording unit"),
+        verbose_name=_("recording community"),
+    )
+    organization = models.ForeignKey(
+        Organization,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="certificates",
+        verbose_name=_("recording organization"),
     )
     issuer_name = models.CharField(_("recording unit"), max_length=120)
     period_from = models.DateField(_("service from"))
@@ -295,10 +318,16 @@ class Certificate(models.Model):
                 condition=Q(state="issued") | ~Q(revoke_reason=""),
                 name="certificate_revoked_with_reason",
             ),
+            models.CheckConstraint(
+                condition=Q(community__isnull=False, organization__isnull=True)
+                | Q(community__isnull=True, organization__isnull=False),
+                name="certificate_one_recording_unit",
+            ),
         ]
         indexes = [
             models.Index(fields=["member", "-issued_at"], name="certificate_by_member"),
             models.Index(fields=["community", "state"], name="certificate_by_unit"),
+            models.Index(fields=["organization", "state"], name="certificate_by_org_unit"),
         ]
 
     def __str__(self):
@@ -307,3 +336,8 @@ class Certificate(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.state == self.State.REVOKED
+
+    @property
+    def unit(self):
+        """The recording unit: the community or the organization."""
+        return self.community if self.community_id else self.organization

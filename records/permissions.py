@@ -110,8 +110,11 @@ def _issue_certificate(roles: Roles, member) -> bool:
 def _revoke_certificate(roles: Roles, certificate: Certificate | None) -> bool:
     """The staff of the recording unit revoke what it certified."""
     if certificate is None:
-        return roles.is_staff
-    return roles.staffs(certificate.community_id) and not certificate.is_revoked
+        return roles.is_staff or roles.is_org_admin
+    unit_staff = roles.staffs(certificate.community_id) or (
+        certificate.organization_id is not None and roles.administers(certificate.organization)
+    )
+    return unit_staff and not certificate.is_revoked
 
 
 def _view_certificate(roles: Roles, certificate: Certificate | None) -> bool:
@@ -121,11 +124,21 @@ def _view_certificate(roles: Roles, certificate: Certificate | None) -> bool:
         roles.is_member_id(certificate.member_id)
         or roles.staffs(certificate.community_id)
         or roles.administers(certificate.member.branch)
+        or (certificate.organization_id is not None and roles.administers(certificate.organization))
     )
 
 
 admin_verbs("records.certificate", view=_view_certificate, change=nobody, add=nobody)
-scoper(Certificate)(member_community_rows)
+
+
+@scoper(Certificate)
+def _certificate_rows(roles: Roles, qs: QuerySet) -> QuerySet:
+    """A member's own, the staff's community's, the administered members' and the
+    administered organizations' certificates."""
+    q = Q(pk__in=member_community_rows(roles, qs).values("pk"))
+    if roles.is_org_admin:
+        q |= roles.org_q("organization__")
+    return qs.filter(q)
 
 
 @work_scoper(Certificate)
@@ -135,7 +148,7 @@ def _certificates_worked_on(roles: Roles, qs: QuerySet) -> QuerySet:
     if roles.staff_community_id:
         q |= Q(community_id=roles.staff_community_id)
     if roles.is_org_admin:
-        q |= roles.org_q("member__branch__")
+        q |= roles.org_q("member__branch__") | roles.org_q("organization__")
     return qs.filter(q)
 
 

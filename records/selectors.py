@@ -238,6 +238,15 @@ def community_recent_records(*, community, limit: int = 30):
     )
 
 
+def community_records(*, community):
+    """Every service record served in a community, newest first (the staff's export)."""
+    return (
+        ServiceRecord.objects.filter(community=community)
+        .select_related("member", "organization", "created_by")
+        .order_by("-served_on", "-pk")
+    )
+
+
 def community_registered_members(*, community):
     return Member.objects.filter(
         registrations__community=community,
@@ -246,13 +255,23 @@ def community_registered_members(*, community):
 
 
 def member_certificates(*, member: Member):
-    return Certificate.objects.filter(member=member).select_related("community")
+    return Certificate.objects.filter(member=member).select_related("community", "organization")
 
 
-def unit_certificates(*, community):
+def unit_certificates(*, community=None, roles=None):
+    """The certificates a unit issued: a community's, or (with `roles`) those of the staff's
+    community and of the organizations the user administers."""
+    if roles is not None:
+        q = Q(pk__in=[])
+        if roles.staff_community_id:
+            q |= Q(community_id=roles.staff_community_id)
+        if roles.is_org_admin:
+            q |= roles.org_q("organization__")
+    else:
+        q = Q(community=community)
     return (
-        Certificate.objects.filter(community=community)
-        .select_related("member")
+        Certificate.objects.filter(q)
+        .select_related("member", "organization")
         .order_by("-issued_at", "-pk")
     )
 

@@ -97,6 +97,7 @@ def service_record_create(
     title: str,
     note: str = "",
     created_by=None,
+    organization=None,
 ) -> ServiceRecord | None:
     """Record service once per (member, source_key); returns None if it was already recorded.
 
@@ -106,6 +107,9 @@ def service_record_create(
 
     Points follow the rule in force on the day the record is created and are stored with it,
     so that a later change of the rules never rewrites history.
+
+    `organization`: the organization that organized the service and so records it (谁组织谁
+    记录), e.g. its own activity; it then certifies it, not the community.
     """
     hours = Decimal(hours)
     # A value that is not one of the enums' is a programming error: fail before writing.
@@ -115,6 +119,7 @@ def service_record_create(
             record = ServiceRecord.objects.create(
                 member=member,
                 community=community,
+                organization=organization,
                 served_on=served_on,
                 hours=hours,
                 points=points_for(kind=kind, hours=hours, on=timezone.localdate()),

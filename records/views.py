@@ -7,12 +7,15 @@ import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.exports import xlsx_stream_response
 from core.http import client_ip
 from core.pagination import KnownCountPaginator, page_of
 from core.pdf import PdfUnavailable
@@ -39,7 +42,7 @@ from .forms import (
     member_options,
     search_members,
 )
-from .models import Certificate
+from .models import Certificate, ServiceRecord
 from .services import RecordsError
 
 log = logging.getLogger(__name__)
@@ -142,15 +145,51 @@ def staff_record_members(request):
     )
 
 
+EXPORT_CHUNK = 2000
+
+
+@login_required
+def staff_records_export(request):
+    """Every service record served in the staff's community, as an Excel workbook (streamed)."""
+    community = staff_community_or_403(request.user)
+    records = scope(request.user, selectors.community_records(community=community))
+    field = ServiceRecord._meta.get_field
+    names = ["served_on", "member", "kind", "title", "hours", "points", "source", "organization"]
+
+    def rows():
+        for r in records.iterator(chunk_size=EXPORT_CHUNK):
+            yield [
+                r.served_on,
+                r.member.real_name,
+                r.get_kind_display(),
+                r.title,
+                r.hours,
+                r.points,
+                r.get_source_display(),
+                r.organization.name if r.organization_id else "",
+                str(r.created_by) if r.created_by_id else "",
+                r.created_at,
+            ]
+
+    return xlsx_stream_response(
+        filename=f"records-{community.pk}-{timezone.localdate():%Y%m%d}.xlsx",
+        title=str(ServiceRecord._meta.verbose_name_plural),
+        headers=[
+            *(str(field(n).verbose_name) for n in names),
+            str(field("created_by").verbose_name),
+            str(field("created_at").verbose_name),
+        ],
+        rows=rows(),
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # Certificates (志愿服务记录证明)
 # ---------------------------------------------------------------------------------------------
 @login_required
 def my_certificates(request):
     member = member_or_404(request.user)
-    units = Community.objects.filter(
-        pk__in=[u.pk for u in certificates.certificate_units(member=member)]
-    ).order_by("name")
+    units = certificates.certificate_units(member=member)
     form = CertificateRequestForm(request.POST or None, units=units)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -158,7 +197,7 @@ def my_certificates(request):
             certificate = certificates.certificate_issue(
                 by=request.user,
                 member=member,
-                community=data["community"],
+                unit=data["unit"],
                 period_from=data["period_from"],
                 period_to=data["period_to"],
             )
@@ -175,7 +214,7 @@ def my_certificates(request):
         {
             "form": form,
             "certificates": selectors.member_certificates(member=member),
-            "has_units": units.exists(),
+            "has_units": bool(units),
         },
     )
 
@@ -196,10 +235,20 @@ def certificate_pdf(request, pk):
     )
 
 
+def _unit_certificates_or_403(user):
+    """The certificates the user's units issued: the community they work for as staff, the
+    organizations they administer (谁记录谁证明: they revoke what their unit certified)."""
+    roles = get_roles(user)
+    if not (roles.is_staff or roles.is_org_admin):
+        raise PermissionDenied
+    community = staff_community_or_403(user) if roles.is_staff else None
+    return community, selectors.unit_certificates(roles=roles)
+
+
 @login_required
 def staff_certificates(request):
-    community = staff_community_or_403(request.user)
-    page = page_of(request, selectors.unit_certificates(community=community), 50)
+    community, certificates_ = _unit_certificates_or_403(request.user)
+    page = page_of(request, certificates_, 50)
     return render(
         request,
         "records/staff_certificates.html",
@@ -210,10 +259,8 @@ def staff_certificates(request):
 @login_required
 @require_POST
 def certificate_revoke(request, pk):
-    community = staff_community_or_403(request.user)
-    certificate = get_for_user_or_404(
-        request.user, Certificate.objects.filter(community=community), pk=pk
-    )
+    _community, certificates_ = _unit_certificates_or_403(request.user)
+    certificate = get_for_user_or_404(request.user, certificates_, pk=pk)
     form = CertificateRevokeForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Say why the certificate is revoked."))

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin_exports import ExportableAdmin
 from core.badges import state_badge_html
-from core.exports import xlsx_response
+from core.exports import xlsx_stream_response
 from core.periods import Period
 from members.access import ScopedModelAdmin, can, get_for_user_or_404, scope
 from members.models import Organization
@@ -435,7 +435,7 @@ class MemberReportAdmin(ScopedModelAdmin):
         reports = queryset.select_related("member__branch").order_by(
             "member__branch__path", "member__real_name", "-year", "-half"
         )
-        return xlsx_response(
+        return xlsx_stream_response(
             filename=f"report-status-{today:%Y%m%d}.xlsx",
             title=gettext("Report status"),
             headers=[
@@ -467,7 +467,7 @@ class MemberReportAdmin(ScopedModelAdmin):
                     r.reviewed_at,
                     gettext("yes") if r.is_editable and r.due_on < today else "",
                 ]
-                for r in reports
+                for r in reports.iterator(chunk_size=2000)
             ),
             widths=[12, 24, 16, 10, 8, 8, 10, 30, 12, 18, 18, 8],
         )

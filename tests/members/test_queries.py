@@ -61,9 +61,9 @@ def test_staff_home_queries(login, staff, community, n, django_assert_num_querie
 @pytest.mark.parametrize("n", SIZES)
 def test_staff_members_queries(login, staff, community, n, django_assert_num_queries):
     _fill(n, community)
-    # user, community, a page of members, their categories and registrations; their number is
-    # cached (counted once per change to the registrations)
-    response = _count(login(staff), reverse("members:staff_members"), django_assert_num_queries, 5)
+    # user, community, a page of members, their categories, registrations and stars; their
+    # number is cached (counted once per change to the registrations)
+    response = _count(login(staff), reverse("members:staff_members"), django_assert_num_queries, 6)
     assert len(response.context["page"]) == n
 
 

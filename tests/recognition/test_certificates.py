@@ -59,7 +59,7 @@ def _issue(member, community):
     return certificate_issue(
         by=member.user,
         member=member,
-        community=community,
+        unit=community,
         period_from=today - datetime.timedelta(days=30),
         period_to=today,
     )
@@ -102,7 +102,7 @@ def test_a_member_cannot_ask_for_anothers(member, other_member, community, recor
         certificate_issue(
             by=other_member.user,
             member=member,
-            community=community,
+            unit=community,
             period_from=today,
             period_to=today,
         )
@@ -114,7 +114,7 @@ def test_the_member_downloads_the_pdf(login, member, member_user, community, rec
     response = client.post(
         reverse("records:my_certificates"),
         {
-            "community": community.pk,
+            "unit": f"community:{community.pk}",
             "period_from": (today - datetime.timedelta(days=30)),
             "period_to": today,
         },
@@ -139,7 +139,7 @@ def test_a_bad_period_is_told_and_kept(login, member_user, records, community):
     response = login(member_user).post(
         reverse("records:my_certificates"),
         {
-            "community": community.pk,
+            "unit": f"community:{community.pk}",
             "period_from": today,
             "period_to": today - datetime.timedelta(days=3),
         },
@@ -233,7 +233,7 @@ def test_a_missing_renderer_is_named_and_the_member_is_told(
     response = login(member_user).post(
         reverse("records:my_certificates"),
         {
-            "community": community.pk,
+            "unit": f"community:{community.pk}",
             "period_from": today - datetime.timedelta(days=30),
             "period_to": today,
         },

@@ -198,7 +198,11 @@ def test_return_selected_asks_for_a_comment_then_returns(login, org_admin, submi
 def test_export_the_branchs_report_status_to_excel(login, secretary, submitted, other_submitted):
     response = login(secretary).get(reverse("admin:reports_memberreport_export"))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    rows = list(
+        load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(
+            values_only=True
+        )
+    )
     assert (rows[0][0], rows[0][3]) == ("党员", "状态")
     assert [r[0] for r in rows[1:]] == ["张伟"]
     assert rows[1][3] == "已提交"
@@ -208,7 +212,7 @@ def test_export_shows_dates_as_dates_and_can_be_filtered_in_excel(login, secreta
     submitted.submitted_at = aware_at(2026, 7, 10, 9, 30, 45)
     submitted.save()
     response = login(secretary).get(reverse("admin:reports_memberreport_export"))
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     assert sheet.auto_filter.ref == sheet.dimensions
     assert (sheet["I2"].number_format, sheet["J2"].number_format) == (
         "yyyy-mm-dd",
@@ -223,7 +227,11 @@ def test_export_follows_the_current_filters(
     response = login(committee_admin).get(
         reverse("admin:reports_memberreport_export"), {"branch": branch.pk}
     )
-    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    rows = list(
+        load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(
+            values_only=True
+        )
+    )
     assert len(rows) == 2
 
 
@@ -448,5 +456,5 @@ def test_export_writes_a_name_that_looks_like_a_formula_as_text(login, secretary
     submitted.member.real_name = '=HYPERLINK("http://evil.example","点我")'
     submitted.member.save()
     response = login(secretary).get(reverse("admin:reports_memberreport_export"))
-    cell = load_workbook(io.BytesIO(response.content)).active["A2"]
+    cell = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active["A2"]
     assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")

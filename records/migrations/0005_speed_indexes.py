@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('members', '0005_display_names_from_real_names'),
-        ('records', '0003_recognition'),
+        ('records', '0004_recording_organization'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
