@@ -10,7 +10,6 @@ urlpatterns = [
     path("my/certificates/<int:pk>/pdf/", views.certificate_pdf, name="certificate_pdf"),
     path("staff/records/", views.staff_records, name="staff_records"),
     path("staff/records/members/", views.staff_record_members, name="staff_record_members"),
-
     path("staff/records/export.xlsx", views.staff_records_export, name="staff_records_export"),
     path("staff/certificates/", views.staff_certificates, name="staff_certificates"),
     path(
