@@ -11,7 +11,8 @@ from django.utils.safestring import mark_safe
 
 class PlainSelect(forms.Select):
     def render(self, name, value, attrs=None, renderer=None):
-        choices = list(self.choices)
+        # Iterated, not list()-ed: list() asks a ModelChoiceIterator its length first, a COUNT.
+        choices = [choice for choice in self.choices]  # noqa: C416
         if not any(isinstance(label, list | tuple) for _value, label in choices):
             return self._render_flat(name, value, attrs, choices)
         widget = self.get_context(name, value, attrs)["widget"]
