@@ -105,7 +105,7 @@ def test_parse_rate():
 def test_invalid_posts_use_up_the_rate_limit_too(client, settings, community, monkeypatch):
     """Issue 8: only stored submissions counted, so a burst of wrong posts, each with a large
     photo, went on without end. The posts refused by the limit read no photo at all."""
-    from wishes import forms
+    from core import forms  # the photo fields are core.forms'
 
     settings.PUBLIC_FORM_RATE = "3/h"
     url = reverse("wishes:submit")
@@ -158,7 +158,7 @@ def test_control_characters_are_left_out_of_what_a_resident_types(client, commun
 def test_a_photo_is_not_decoded_while_another_field_is_wrong(client, community, monkeypatch):
     """Issue 8: a 40-megapixel PNG sent with a wrong phone was decoded (a second of CPU, hundreds
     of megabytes) for a form sent back anyway; now only its header is read."""
-    from wishes import forms
+    from core import forms  # the photo fields are core.forms'
 
     decoded = []
     monkeypatch.setattr(forms, "image_process", lambda upload: decoded.append(upload))
