@@ -78,6 +78,7 @@ NOT_REACHED = {
     "favicon.ico": "the old address of the icon, linked from no page (a browser asks for it)",
     "wishes/community/<int:pk>/": "an htmx fragment, loaded by a community's page",
     "reports/staff/records/members/": "an htmx fragment: the member field's suggestions",
+    "reports/<int:pk>/draft/": "posted by drafts.js as one types (the form's save is walked)",
     "wishes/<int:pk>/satisfaction/": "posted from a completed wish's page, past the walk's budget",
     "^admin/reports/(?P<model>servicerecord|pointrule)/(?P<rest>.*)$": "old links, a redirect",
     "accounts/^confirm-email/(?P<key>[-:\\w]+)/$": "reached from an email",
