@@ -2,14 +2,17 @@
 on the public verify page; the unit's staff revoke it with a reason."""
 
 import datetime
+import gc
 import io
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from core import pdf
 from records.certificates import CertificateError, certificate_issue, certificate_revoke
 from records.models import Certificate, ServiceRecord
 from tests import factories as f
@@ -121,9 +124,9 @@ def test_the_member_downloads_the_pdf(login, member, member_user, community, rec
     )
     certificate = Certificate.objects.get()
     assert response.url == reverse("records:certificate_pdf", args=[certificate.pk])
-    pdf = client.get(response.url)
-    assert pdf["Content-Type"] == "application/pdf"
-    assert b"".join(pdf.streaming_content).startswith(b"%PDF")
+    download = client.get(response.url)
+    assert download["Content-Type"] == "application/pdf"
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
 
 
 def test_another_member_cannot_download_it(login, member, other_member, community, records):
@@ -243,7 +246,29 @@ def test_a_missing_renderer_is_named_and_the_member_is_told(
 
 
 def test_the_renderer_fetches_nothing_from_the_network(member, community, records):
-    from core.pdf import html_to_pdf
-
     # An image from elsewhere is left out, not fetched (the PDF still renders).
-    assert html_to_pdf('<img src="http://127.0.0.1:9/x.png"><p>张伟</p>').startswith(b"%PDF")
+    assert pdf.html_to_pdf('<img src="http://127.0.0.1:9/x.png"><p>张伟</p>').startswith(b"%PDF")
+
+
+def test_rendering_pauses_the_cycle_collector_and_gives_it_back():
+    seen = []
+    real = pdf._lean_html_class()
+
+    class Watching(real):
+        def write_pdf(self, *args, **kwargs):
+            seen.append(gc.isenabled())
+            return super().write_pdf(*args, **kwargs)
+
+    with mock.patch.object(pdf, "_lean_html_class", return_value=Watching):
+        pdf.html_to_pdf("<p>张伟</p>", lean=True)
+    assert seen == [False]
+    assert gc.isenabled()
+
+
+def test_rendering_leaves_a_paused_collector_paused():
+    gc.disable()
+    try:
+        pdf.html_to_pdf("<p>张伟</p>")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
