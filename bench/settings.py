@@ -27,7 +27,7 @@ _cache_url = os.environ.get("BENCH_CACHE_URL", "")
 if _cache_url:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.RedisCache",
             "LOCATION": _cache_url,
             "KEY_PREFIX": os.environ.get("BENCH_CACHE_PREFIX", "sbd-bench"),
         }
