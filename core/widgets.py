@@ -1,5 +1,10 @@
 """Widgets rendered in Python: a select with a few hundred options (every community of a city)
-costs one template include per option with Django's template-based widgets."""
+costs one template include per option with Django's template-based widgets.
+
+Every form field the site renders (templates/partials/field.html, `{% bootstrap_widget %}`)
+whose widget is Django's own `Select` or `SelectMultiple` is drawn by `PlainSelect` instead
+(`plain_select`): the same markup, without the two templates per option.
+"""
 
 from html import escape
 
@@ -16,22 +21,26 @@ class PlainSelect(forms.Select):
         if not any(isinstance(label, list | tuple) for _value, label in choices):
             return self._render_flat(name, value, attrs, choices)
         widget = self.get_context(name, value, attrs)["widget"]
-        options = []
-        for _group, choices, _index in widget["optgroups"]:
-            for option in choices:
-                options.append(
-                    format_html(
-                        '<option value="{}"{}>{}</option>',
-                        option["value"] if option["value"] is not None else "",
-                        mark_safe(" selected") if option["selected"] else "",
-                        option["label"],
-                    )
+        parts = []
+        for group, options, _index in widget["optgroups"]:
+            html = "".join(
+                format_html(
+                    '<option value="{}"{}>{}</option>',
+                    option["value"] if option["value"] is not None else "",
+                    mark_safe(" selected") if option["selected"] else "",
+                    option["label"],
                 )
+                for option in options
+            )
+            html = mark_safe(html)  # noqa: S308 - each option was escaped above
+            parts.append(
+                format_html('<optgroup label="{}">{}</optgroup>', group, html) if group else html
+            )
         return format_html(
             '<select name="{}"{}>{}</select>',
             widget["name"],
             flatatt(widget["attrs"]),
-            mark_safe("".join(options)),  # noqa: S308 - each option was escaped above
+            mark_safe("".join(parts)),  # noqa: S308 - each option and group was escaped above
         )
 
     def _render_flat(self, name, value, attrs, choices):
@@ -56,6 +65,24 @@ class PlainSelect(forms.Select):
             flatatt(final),
             mark_safe("".join(options)),  # noqa: S308 - each value and label was escaped above
         )
+
+
+class PlainSelectMultiple(PlainSelect, forms.SelectMultiple):
+    pass
+
+
+_PLAIN = {forms.Select: PlainSelect, forms.SelectMultiple: PlainSelectMultiple}
+
+
+def plain_select(widget: forms.Widget) -> forms.Widget:
+    """The widget drawn in Python where it is exactly Django's `Select` or `SelectMultiple`;
+    any other widget as it is (a subclass may have templates of its own)."""
+    plain_class = _PLAIN.get(type(widget))
+    if plain_class is None:
+        return widget
+    plain = plain_class(attrs=widget.attrs, choices=widget.choices)
+    plain.is_required = widget.is_required
+    return plain
 
 
 class DateInput(forms.DateInput):

@@ -12,6 +12,7 @@ from django import forms, template
 from django.forms.boundfield import BoundWidget
 
 from core import badges
+from core.widgets import plain_select
 
 register = template.Library()
 
@@ -53,7 +54,8 @@ def _classes(field, *extra: str) -> str:
 def bootstrap_widget(field):
     """The field's widget with Bootstrap's class for it: `form-select` for a select,
     `form-check-input` for a checkbox, else `form-control`; large if the form says
-    `control_size = "lg"`. Django adds `required`, `aria-invalid` and `aria-describedby`."""
+    `control_size = "lg"`. Django adds `required`, `aria-invalid` and `aria-describedby`. A
+    select of Django's own is drawn in Python (core.widgets.plain_select)."""
     widget = field.field.widget
     if isinstance(widget, forms.CheckboxInput):
         css = _classes(field, "form-check-input")
@@ -61,7 +63,7 @@ def bootstrap_widget(field):
         base = "form-select" if isinstance(widget, forms.Select) else "form-control"
         size = getattr(field.form, "control_size", "")
         css = _classes(field, base, f"{base}-{size}" if size else "")
-    return field.as_widget(attrs={"class": css})
+    return field.as_widget(widget=plain_select(widget), attrs={"class": css})
 
 
 @register.simple_tag
