@@ -29,6 +29,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
+from core.pagecache import user_pages_changed
 from core.transitions import state_move
 from members.access import can, get_roles
 from members.models import Member
@@ -621,6 +622,8 @@ def _redeem(
         if failed is None:
             _apply(scan, member=member, venue=venue, at=at, offline=offline)
             scan.save(update_fields=["result", "attendance", "segment"])
+            # The member's home lists their attendances (its cached part is made again).
+            user_pages_changed(member.user_id)
     return ScanOutcome(scan)
 
 
@@ -754,6 +757,7 @@ def scan_undo(*, scan: Scan, by, device: Device | None = None, reason: str = "")
                 raise CheckinError("cannot_undo") from None
         _attendance_settle(attendance)
         scan.refresh_from_db()
+    user_pages_changed(scan.member.user_id)
     return scan
 
 

@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.http.PrivatePagesMiddleware",
+    # What a signed-in user sends starts a new generation of their own cached fragments.
+    "core.middleware.UserPagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A GET to a POST-only address: the 405 page in the site's layout, with a way back.
     "core.middleware.MethodNotAllowedPageMiddleware",

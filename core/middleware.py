@@ -15,6 +15,8 @@ from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.defaults import bad_request
 
+from core.pagecache import user_pages_changed
+
 NUL = "\x00"
 
 
@@ -71,4 +73,21 @@ class MethodNotAllowedPageMiddleware:
             if response.has_header("Allow"):
                 page["Allow"] = response["Allow"]
             return page
+        return response
+
+
+class UserPagesMiddleware:
+    """Whatever a signed-in user sends (a POST, PUT, PATCH or DELETE: a claim, a sign-up, a
+    report, a form of any kind) may change what their own pages show: their cached fragments
+    (core.pagecache.user_fragment) are not read again. A GET changes nothing."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE"):
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated:
+                user_pages_changed(user.pk)
         return response

@@ -32,6 +32,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 
 GENERATION_KEY = "public-pages:generation"
 TOKEN_PLACEHOLDER = b"\x00csrf-token\x00"
@@ -159,3 +160,60 @@ def cached_count(key: str, count) -> int:
         value = count()
         cache.set(full_key, value, 300)
     return value
+
+
+# ---------------------------------------------------------------------------------------------
+# A logged-in user's own page, cached for a minute
+# ---------------------------------------------------------------------------------------------
+# The part of a user's page that is theirs alone (a member's home) is kept for at most
+# USER_PAGE_SECONDS under
+# - the public pages' generation: any state move or watched save anywhere;
+# - the user's own generation: each of their POSTs (core.http.UserPagesMiddleware), each
+#   notification to them or read by them (notifications.services);
+# - the generations the page names itself (their service records', say).
+# What changes without any of these (a deadline passing, a page of others' counts) shows
+# within the minute.
+USER_PAGE_SECONDS = 60
+
+
+def user_pages_key(user_id: int) -> str:
+    return f"user-pages:{user_id}"
+
+
+def user_pages_changed(*user_ids: int) -> None:
+    """What these users' own pages show has changed (now, and once the transaction commits)."""
+    keys = [user_pages_key(pk) for pk in set(user_ids) if pk]
+    for key in keys:
+        generation_bump(key)
+    if keys:
+        transaction.on_commit(lambda: [generation_bump(key) for key in keys])
+
+
+_FRAGMENT_TOKENS = (
+    re.compile(r'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{32,64}(")'),
+    re.compile(r'("X-CSRFToken": ")[A-Za-z0-9]{32,64}(")'),
+)
+
+
+def user_fragment(request, *, name: str, render, generations=(), vary=()) -> str:
+    """The HTML `render()` gives for `request.user`, kept for USER_PAGE_SECONDS at most in
+    their language under the generations above (and `generations`, keys of more, and `vary`,
+    values that name the version themselves). Its forms' CSRF tokens are this request's on every
+    hit (a token stored before a new login would be refused)."""
+    parts = [
+        generation(),
+        generation(user_pages_key(request.user.pk)),
+        *(generation(key) for key in generations),
+        *vary,
+    ]
+    key = ":".join(
+        ["user-fragment", name, str(request.user.pk), translation.get_language(), *map(str, parts)]
+    )
+    stored = cache.get(key)
+    if stored is None:
+        html = str(render())
+        cache.set(key, html, USER_PAGE_SECONDS)
+        return mark_safe(html)  # noqa: S308 - rendered by our own templates
+    for pattern in _FRAGMENT_TOKENS:
+        stored = pattern.sub(lambda m: f"{m.group(1)}{get_token(request)}{m.group(2)}", stored)
+    return mark_safe(stored)  # noqa: S308 - rendered by our own templates, tokens are ours

@@ -39,6 +39,8 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from core.pagecache import user_pages_changed
+
 from .models import Notification
 from .tasks import send_notification_email, send_notification_emails
 
@@ -162,9 +164,12 @@ def _unread_changed(user_ids) -> None:
     """Drop the badge counts of these users. (At once, not after commit, so that a notification
     queues nothing but its email: a page of the same user counted in between keeps the old
     figure for UNREAD_SECONDS at most.)"""
-    keys = [_unread_key(pk) for pk in set(user_ids)]
+    user_ids = set(user_ids)
+    keys = [_unread_key(pk) for pk in user_ids]
     if keys:
         cache.delete_many(keys)
+        # Their home shows the count and what the notifications are about.
+        user_pages_changed(*user_ids)
 
 
 def notify(

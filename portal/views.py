@@ -12,13 +12,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from checkins import selectors as checkins_selectors
 from core.errors import DomainError
 from core.once import already_saved_message, create_once
-from core.pagecache import cache_public_page, cached_count, cached_figures
+from core.pagecache import cache_public_page, cached_count, cached_figures, user_fragment
 from core.pdf import PdfUnavailable
 from members import selectors as members_selectors
 from members import services as members_services
@@ -31,6 +32,7 @@ from projects import selectors as projects_selectors
 from projects import services as projects_services
 from projects.forms import WishToNeedForm
 from projects.models import Need
+from records import selectors as records_selectors
 from records.boards import BoardPeriod
 from wishes import selectors as wishes_selectors
 from wishes import services as wishes_services
@@ -73,26 +75,46 @@ def dashboard(request):
     return _render_dashboard(request, member, form)
 
 
-def _render_dashboard(request, member, form):
-    registrations = list(members_selectors.member_registrations(member=member))
-    current = next((r for r in registrations if r.state == r.State.CONFIRMED), None)
-    pending = next((r for r in registrations if r.state == r.State.PENDING), None)
-    return render(
-        request,
-        "portal/dashboard.html",
-        {
-            "member": member,
-            "registrations": registrations,
-            "current": current,
-            "pending": pending,
-            "can_register": pending is None and can(request.user, "members.registration.create"),
-            "form": form,
-            "home": selectors.member_home(user=request.user, member=member),
-            "projects_card": projects_selectors.member_home_card(user=request.user, member=member),
-            "orders_card": member_home_card(user=request.user),
-            "checkins_card": checkins_selectors.member_home_card(member=member),
-        },
+def _render_dashboard(request, member, form, *, fresh=False):
+    """The member home: its own part kept for a minute per member (core.pagecache.user_fragment:
+    each of their POSTs, each notification, each state move, each of their service records
+    starts it afresh); `fresh` when it shows a form with what they typed."""
+
+    def body():
+        registrations = list(members_selectors.member_registrations(member=member))
+        current = next((r for r in registrations if r.state == r.State.CONFIRMED), None)
+        pending = next((r for r in registrations if r.state == r.State.PENDING), None)
+        return render_to_string(
+            "portal/dashboard_body.html",
+            {
+                "member": member,
+                "registrations": registrations,
+                "current": current,
+                "pending": pending,
+                "can_register": pending is None
+                and can(request.user, "members.registration.create"),
+                "form": form,
+                "home": selectors.member_home(user=request.user, member=member),
+                "projects_card": projects_selectors.member_home_card(
+                    user=request.user, member=member
+                ),
+                "orders_card": member_home_card(user=request.user),
+                "checkins_card": checkins_selectors.member_home_card(member=member),
+            },
+            request=request,
+        )
+
+    html = (
+        body()
+        if fresh
+        else user_fragment(
+            request,
+            name="member-home",
+            render=body,
+            generations=[records_selectors.member_records_key(member.pk)],
+        )
     )
+    return render(request, "portal/dashboard.html", {"member": member, "body": html})
 
 
 @login_required
@@ -139,7 +161,7 @@ def registration_create(request):
             )
         return redirect("portal:dashboard")
     # The page again with the form as typed and what is wrong with it.
-    return _render_dashboard(request, roles.member, form)
+    return _render_dashboard(request, roles.member, form, fresh=True)
 
 
 # The staff home lists this many registrations waiting (the oldest first) and counts the rest.

@@ -86,6 +86,12 @@ def _halves_generation_key(member_id: int) -> str:
     return f"records:member:{member_id}"
 
 
+def member_records_key(member_id: int) -> str:
+    """The generation key of a member's records: a page showing what they add up to is kept
+    under it (core.pagecache.user_fragment) and read afresh once one changes."""
+    return _halves_generation_key(member_id)
+
+
 def member_half_year_totals_cached(*, member: Member) -> list[HalfYear]:
     """member_half_year_totals, kept until a record of the member changes (records.apps and
     records.services say so), five minutes at most: the member's home and "My service" read

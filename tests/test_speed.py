@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from core.pagecache import user_pages_changed
 from core.periods import Period
 from members.models import CommunityRegistration, CommunityStaff, Member, User
 from notifications.models import Notification
@@ -229,6 +230,7 @@ def test_the_member_home_sums_its_records_in_the_database(
         ClaimFactory(member=member)
     client = login(member.user)
     client.get(reverse("portal:dashboard"))
+    user_pages_changed(member.user.pk)  # the home's own part made again, not read from the cache
     # the user, the member, their categories and registrations (4), the star level, a page of
     # claims, the latest report (3; the totals per half-year and the ranks cached), and the
     # cards of projects (2; their figures cached), orders (2; the count cached) and check-in

@@ -3,8 +3,10 @@
 import pytest
 from django.urls import reverse
 
+from core.pagecache import user_pages_changed
 from members.models import CommunityRegistration
 from tests import factories as f
+from tests.wishes.factories import ClaimFactory
 
 
 def _fill(n, community):
@@ -25,8 +27,10 @@ def _fill(n, community):
 SIZES = [pytest.param(2, id="small"), pytest.param(12, id="large")]
 
 
-def _count(client, url, django_assert_num_queries, expected):
+def _count(client, url, django_assert_num_queries, expected, *, afresh_for=None):
     client.get(url)  # warm the session and role caches the same way for every size
+    if afresh_for is not None:  # a user's own cached part of the page, made again
+        user_pages_changed(afresh_for.pk)
     with django_assert_num_queries(expected):
         response = client.get(url)
     assert response.status_code == 200
@@ -92,7 +96,25 @@ def test_dashboard_history_queries(login, member, n, django_assert_num_queries):
     # claims, latest report (3; the totals and ranks cached); the projects card: open claims,
     # the teams' claims (2; its figures cached); orders: offers, open orders (2; the count
     # cached); check-in (2); the choice of communities is cached
-    _count(login(member.user), reverse("portal:dashboard"), django_assert_num_queries, 13)
+    _count(
+        login(member.user),
+        reverse("portal:dashboard"),
+        django_assert_num_queries,
+        13,
+        afresh_for=member.user,
+    )
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_the_member_home_seen_again_costs_three_queries(
+    login, member, community, n, django_assert_num_queries
+):
+    """Within the minute and with nothing changed: the user, the member and their categories
+    (the page's own part from the cache)."""
+    for _ in range(n):
+        f.ServiceRecordFactory(member=member, community=community)
+        ClaimFactory(member=member)
+    _count(login(member.user), reverse("portal:dashboard"), django_assert_num_queries, 3)
 
 
 @pytest.mark.parametrize("n", SIZES)
@@ -109,7 +131,11 @@ def test_dashboard_summary_queries(login, member, community, n, django_assert_nu
         MemberReportFactory(member=member, year=2000 + i)
         Notification.objects.create(user=member.user, key=f"k{i}", subject="s", body="b")
     response = _count(
-        login(member.user), reverse("portal:dashboard"), django_assert_num_queries, 13
+        login(member.user),
+        reverse("portal:dashboard"),
+        django_assert_num_queries,
+        13,
+        afresh_for=member.user,
     )
     assert len(response.context["home"].open_claims) == min(n, 5)
 
