@@ -14,7 +14,7 @@ from core.once import SubmitOnceForm
 from core.widgets import PlainSelect
 
 from .models import Community, Member, Organization, Partnership, ServiceCategory
-from .selectors import community_choices
+from .selectors import branch_choices, community_choices
 
 AGREEMENT_MAX_BYTES = 10 * 1024 * 1024
 # Accepted agreement files: the extension and the first bytes of the content must agree.
@@ -88,6 +88,14 @@ class MemberProfileForm(forms.ModelForm):
             ),
             "skills": forms.TextInput(attrs={"placeholder": _("e.g. first aid, law, haircuts")}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The choices read from the cache (a city's branches and communities are hundreds);
+        # what is sent is checked against the rows themselves.
+        self.fields["branch"].choices = [("", self.fields["branch"].empty_label), *branch_choices()]
+        residence = self.fields["residence_community"]
+        residence.choices = [("", residence.empty_label), *community_choices()]
 
 
 class RegistrationForm(SubmitOnceForm):

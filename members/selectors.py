@@ -85,6 +85,25 @@ def community_choices() -> list[tuple[int, str]]:
     return choices
 
 
+def branch_choices() -> list[tuple[int, str]]:
+    """(pk, "committee · branch") of every Party branch, by committee and name, for a member's
+    choice of branch: read once per change to the public pages (organizations are among what
+    they watch) or five minutes."""
+    key = f"members:branch-choices:{generation()}"
+    choices = cache.get(key)
+    if choices is None:
+        branches = (
+            Organization.objects.filter(kind=Organization.Kind.BRANCH)
+            .select_related("parent")
+            .order_by("parent__name", "name")
+        )
+        choices = [
+            (b.pk, f"{b.parent.name} · {b.name}" if b.parent_id else b.name) for b in branches
+        ]
+        cache.set(key, choices, COMMUNITY_CHOICES_SECONDS)
+    return choices
+
+
 def with_member_counts(communities) -> list[Community]:
     """The communities of one page, each with `member_count` (its confirmed members), counted
     for these communities only (one query on registration_by_community), not for every

@@ -17,6 +17,7 @@ from core.once import SubmitOnceForm
 from core.widgets import DateInput, PlainSelect
 from members.claimants import claimant_choices, claimant_from_choice, participants
 from members.models import Community, phone_validator
+from members.selectors import community_choices
 
 from .models import HardshipCategory, Resident, Wish
 from .services import MAX_PROMISE_DAYS
@@ -154,6 +155,9 @@ class PublicWishForm(PhotosLast, SubmitOnceForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+        # The communities read from the cache; what is sent is checked against the rows.
+        community = self.fields["community"]
+        community.choices = [("", community.empty_label), *community_choices()]
 
     @property
     def is_bot(self) -> bool:
