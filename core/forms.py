@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .images import image_check, image_process
+from .widgets import SELECT_TEMPLATE, select_html
 
 
 class FormRenderer(TemplatesSetting):
@@ -27,6 +28,13 @@ class FormRenderer(TemplatesSetting):
 
     form_template_name = "partials/form_fields.html"
     field_template_name = "partials/field.html"
+
+    def render(self, template_name, context, request=None):
+        # A select of Django's (a filter's, a form's `{{ field }}`) drawn in Python: its
+        # templates cost two includes per option, and a city's communities are hundreds.
+        if template_name == SELECT_TEMPLATE:
+            return select_html(context["widget"])
+        return super().render(template_name, context, request)
 
 
 # Control characters (Unicode's Cc: C0, DEL and C1) other than tab, line feed and carriage

@@ -20,28 +20,7 @@ class PlainSelect(forms.Select):
         choices = [choice for choice in self.choices]  # noqa: C416
         if not any(isinstance(label, list | tuple) for _value, label in choices):
             return self._render_flat(name, value, attrs, choices)
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = []
-        for group, options, _index in widget["optgroups"]:
-            html = "".join(
-                format_html(
-                    '<option value="{}"{}>{}</option>',
-                    option["value"] if option["value"] is not None else "",
-                    mark_safe(" selected") if option["selected"] else "",
-                    option["label"],
-                )
-                for option in options
-            )
-            html = mark_safe(html)  # noqa: S308 - each option was escaped above
-            parts.append(
-                format_html('<optgroup label="{}">{}</optgroup>', group, html) if group else html
-            )
-        return format_html(
-            '<select name="{}"{}>{}</select>',
-            widget["name"],
-            flatatt(widget["attrs"]),
-            mark_safe("".join(parts)),  # noqa: S308 - each option and group was escaped above
-        )
+        return select_html(self.get_context(name, value, attrs)["widget"])
 
     def _render_flat(self, name, value, attrs, choices):
         """Options without groups straight from the choices, one string each (no option
@@ -65,6 +44,36 @@ class PlainSelect(forms.Select):
             flatatt(final),
             mark_safe("".join(options)),  # noqa: S308 - each value and label was escaped above
         )
+
+
+SELECT_TEMPLATE = forms.Select.template_name
+
+
+def select_html(widget: dict) -> str:
+    """What Django's select.html and select_option.html make of a select's context (its
+    name, attributes and option groups), written in Python: core.forms.FormRenderer draws every
+    select of Django's with it."""
+    parts = []
+    for group, options, _index in widget["optgroups"]:
+        html = "".join(
+            format_html(
+                '<option value="{}"{}>{}</option>',
+                "" if option["value"] is None else option["value"],
+                flatatt(option["attrs"]),
+                option["label"],
+            )
+            for option in options
+        )
+        html = mark_safe(html)  # noqa: S308 - each option was escaped above
+        parts.append(
+            format_html('<optgroup label="{}">{}</optgroup>', group, html) if group else html
+        )
+    return format_html(
+        '<select name="{}"{}>{}</select>',
+        widget["name"],
+        flatatt(widget["attrs"]),
+        mark_safe("".join(parts)),  # noqa: S308 - each option and group was escaped above
+    )
 
 
 class PlainSelectMultiple(PlainSelect, forms.SelectMultiple):

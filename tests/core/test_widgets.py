@@ -61,3 +61,30 @@ def test_other_widgets_are_left_as_they_are():
     radios = forms.RadioSelect(choices=[("1", "x")])
     assert plain_select(radios) is radios
     assert type(plain_select(forms.Select(choices=[("1", "x")]))) is PlainSelect
+
+
+class WithOptionAttrs(forms.Select):
+    def create_option(self, *args, **kwargs):
+        option = super().create_option(*args, **kwargs)
+        option["attrs"]["data-code"] = f"c{option['value']}"
+        return option
+
+
+class Filtered(forms.Form):
+    state = forms.ChoiceField(
+        choices=[("", "全部"), ("开放", [("open", "待认领"), ("claimed", "已认领")])],
+        required=False,
+    )
+    coded = forms.ChoiceField(choices=[("1", "x")], widget=WithOptionAttrs)
+
+
+def test_a_field_written_as_is_draws_its_select_in_python_too():
+    html = str(Filtered(data={"state": "claimed"})["state"])
+    assert "\n" not in html
+    assert html.startswith('<select name="state" id="id_state">')
+    assert '<optgroup label="开放"><option value="open">待认领</option>' in html
+    assert '<option value="claimed" selected>已认领</option></optgroup>' in html
+
+
+def test_the_attributes_a_widget_gives_its_options_are_kept():
+    assert '<option value="1" data-code="c1">x</option>' in str(Filtered()["coded"])
