@@ -52,7 +52,7 @@ def test_a_record_that_reaches_a_threshold_awards_the_level(star_rules, member, 
     star = MemberStar.objects.get(member=member)
     assert (star.level, star.label, star.min_hours) == (1, "一星", 100)
     assert star.hours_at_award >= 100
-    assert star.awarded_at.date() == timezone.localdate()
+    assert timezone.localdate(star.awarded_at) == timezone.localdate()
 
 
 def test_meetings_and_study_do_not_count(star_rules, member, community):
