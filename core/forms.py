@@ -37,6 +37,12 @@ class FormRenderer(TemplatesSetting):
         return super().render(template_name, context, request)
 
 
+def cached_choices(field: forms.ChoiceField, choices) -> None:
+    """Offer `choices` (a list read from the cache) after the field's empty label, in place of
+    reading its queryset on every page; what is sent is still checked against the queryset."""
+    field.choices = [("", field.empty_label), *choices]
+
+
 # Control characters (Unicode's Cc: C0, DEL and C1) other than tab, line feed and carriage
 # return. Nobody types or sees them; they come from a paste or a script, and Excel and XML refuse
 # most of them. NUL is not here: every CharField refuses it with Django's own message (and

@@ -65,15 +65,21 @@ def generation_bump(key: str = GENERATION_KEY) -> None:
         generation(key)
 
 
-def _bump() -> None:
-    generation_bump(GENERATION_KEY)
+def generations_changed(*keys: str) -> None:
+    """New generations named `keys`: now, and again once the transaction commits (a page
+    rendered in between read the old rows)."""
+
+    def bump():
+        for key in keys:
+            generation_bump(key)
+
+    bump()
+    transaction.on_commit(bump)
 
 
 def public_pages_changed() -> None:
-    """What the public pages show has changed: the next visitor gets fresh pages. Now, and
-    again once the transaction commits (a page rendered in between read the old rows)."""
-    _bump()
-    transaction.on_commit(_bump)
+    """What the public pages show has changed: the next visitor gets fresh pages."""
+    generations_changed(GENERATION_KEY)
 
 
 def _has_messages(request) -> bool:
@@ -183,10 +189,8 @@ def user_pages_key(user_id: int) -> str:
 def user_pages_changed(*user_ids: int) -> None:
     """What these users' own pages show has changed (now, and once the transaction commits)."""
     keys = [user_pages_key(pk) for pk in set(user_ids) if pk]
-    for key in keys:
-        generation_bump(key)
     if keys:
-        transaction.on_commit(lambda: [generation_bump(key) for key in keys])
+        generations_changed(*keys)
 
 
 _FRAGMENT_TOKENS = (
@@ -214,6 +218,7 @@ def user_fragment(request, *, name: str, render, generations=(), vary=()) -> str
         html = str(render())
         cache.set(key, html, USER_PAGE_SECONDS)
         return mark_safe(html)  # noqa: S308 - rendered by our own templates
+    token = get_token(request)
     for pattern in _FRAGMENT_TOKENS:
-        stored = pattern.sub(lambda m: f"{m.group(1)}{get_token(request)}{m.group(2)}", stored)
+        stored = pattern.sub(lambda m: f"{m.group(1)}{token}{m.group(2)}", stored)
     return mark_safe(stored)  # noqa: S308 - rendered by our own templates, tokens are ours

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.forms import cached_choices
 from core.once import SubmitOnceForm
 from core.widgets import PlainSelect
 
@@ -45,17 +46,11 @@ def validate_agreement_file(upload) -> None:
         )
 
 
-class BranchChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.parent.name} · {obj.name}" if obj.parent_id else obj.name
-
-
 class MemberProfileForm(forms.ModelForm):
-    branch = BranchChoiceField(
+    # Offered from members.selectors.branch_choices, labelled "committee · branch".
+    branch = forms.ModelChoiceField(
         label=pgettext_lazy("of a member", "Party branch"),
-        queryset=Organization.objects.filter(kind=Organization.Kind.BRANCH)
-        .select_related("parent")
-        .order_by("parent__name", "name"),
+        queryset=Organization.objects.filter(kind=Organization.Kind.BRANCH),
         help_text=_("The Party branch of your work unit."),
     )
     residence_community = forms.ModelChoiceField(
@@ -91,11 +86,9 @@ class MemberProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # The choices read from the cache (a city's branches and communities are hundreds);
-        # what is sent is checked against the rows themselves.
-        self.fields["branch"].choices = [("", self.fields["branch"].empty_label), *branch_choices()]
-        residence = self.fields["residence_community"]
-        residence.choices = [("", residence.empty_label), *community_choices()]
+        # A city's branches and communities are hundreds.
+        cached_choices(self.fields["branch"], branch_choices())
+        cached_choices(self.fields["residence_community"], community_choices())
 
 
 class RegistrationForm(SubmitOnceForm):
@@ -115,8 +108,7 @@ class RegistrationForm(SubmitOnceForm):
         super().__init__(*args, **kwargs)
         # The choice read from the cache (a member's home shows it on every visit); what is
         # sent is checked against the communities themselves.
-        field = self.fields["community"]
-        field.choices = [("", field.empty_label), *community_choices()]
+        cached_choices(self.fields["community"], community_choices())
 
 
 class DeclineForm(forms.Form):

@@ -75,10 +75,10 @@ def dashboard(request):
     return _render_dashboard(request, member, form)
 
 
-def _render_dashboard(request, member, form, *, fresh=False):
+def _render_dashboard(request, member, form):
     """The member home: its own part kept for a minute per member (core.pagecache.user_fragment:
     each of their POSTs, each notification, each state move, each of their service records
-    starts it afresh); `fresh` when it shows a form with what they typed."""
+    starts it afresh); made afresh when it shows the form with what they typed."""
 
     def body():
         registrations = list(members_selectors.member_registrations(member=member))
@@ -106,7 +106,7 @@ def _render_dashboard(request, member, form, *, fresh=False):
 
     html = (
         body()
-        if fresh
+        if form.is_bound
         else user_fragment(
             request,
             name="member-home",
@@ -161,7 +161,7 @@ def registration_create(request):
             )
         return redirect("portal:dashboard")
     # The page again with the form as typed and what is wrong with it.
-    return _render_dashboard(request, roles.member, form, fresh=True)
+    return _render_dashboard(request, roles.member, form)
 
 
 # The staff home lists this many registrations waiting (the oldest first) and counts the rest.

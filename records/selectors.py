@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import (
     Case,
     Count,
@@ -23,7 +22,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, ExtractYear
 
-from core.pagecache import generation, generation_bump
+from core.pagecache import generation, generations_changed
 from core.periods import Period
 from members.models import CommunityRegistration, Member
 
@@ -77,9 +76,7 @@ HALVES_SECONDS = 300
 def member_records_changed(member_id: int) -> None:
     """A record of the member was added, corrected or removed: their totals are summed afresh
     (now, and once the transaction commits)."""
-    key = _halves_generation_key(member_id)
-    generation_bump(key)
-    transaction.on_commit(lambda: generation_bump(key))
+    generations_changed(_halves_generation_key(member_id))
 
 
 def _halves_generation_key(member_id: int) -> str:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.forms import MultiplePhotoField, PhotoField, PhotosLast
+from core.forms import MultiplePhotoField, PhotoField, PhotosLast, cached_choices
 from core.once import SubmitOnceForm
 from core.widgets import DateInput, PlainSelect
 from members.claimants import claimant_choices, claimant_from_choice, participants
@@ -155,9 +155,7 @@ class PublicWishForm(PhotosLast, SubmitOnceForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
-        # The communities read from the cache; what is sent is checked against the rows.
-        community = self.fields["community"]
-        community.choices = [("", community.empty_label), *community_choices()]
+        cached_choices(self.fields["community"], community_choices())
 
     @property
     def is_bot(self) -> bool:
