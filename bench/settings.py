@@ -21,7 +21,7 @@ STATIC_ROOT = str(BASE_DIR / "var" / "bench-static")  # noqa: F405
 os.makedirs(STATIC_ROOT, exist_ok=True)
 STORAGES = {
     **STORAGES,  # noqa: F405
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {"BACKEND": "core.storage.PlainStaticStorage"},
 }
 _cache_url = os.environ.get("BENCH_CACHE_URL", "")
 if _cache_url:

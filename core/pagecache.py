@@ -25,14 +25,18 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+import uuid
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
+
+from .audit import views_again, views_recorded
 
 GENERATION_KEY = "public-pages:generation"
 TOKEN_PLACEHOLDER = b"\x00csrf-token\x00"
@@ -40,6 +44,18 @@ _TOKEN_PATTERNS = (
     re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{32,64})"'),
     re.compile(rb'"X-CSRFToken": "([A-Za-z0-9]{32,64})"'),
 )
+# A creating form's one-time token (core.once): new on every hit, as on every fresh render, so
+# that two forms shown within the minute make two objects.
+_SUBMISSION_TOKEN = re.compile(
+    r'(type="hidden" name="\w+" value=")([0-9a-f-]{32,36})(" data-submit-once)'
+)
+_SUBMISSION_TOKEN_BYTES = re.compile(_SUBMISSION_TOKEN.pattern.encode())
+
+
+def _new_token(old: str) -> str:
+    """A token of the same form as `old` (a UUID, or its 32 hex digits)."""
+    token = uuid.uuid4()
+    return token.hex if len(old) == 32 else str(token)
 
 
 def _timeout() -> int:
@@ -106,10 +122,10 @@ def page_key(request) -> str:
 
 
 def _without_token(content: bytes) -> bytes:
+    """Every CSRF token of the page (each `{% csrf_token %}` and htmx's header is masked
+    afresh, so each is another string) as the placeholder."""
     for pattern in _TOKEN_PATTERNS:
-        match = pattern.search(content)
-        if match:
-            return content.replace(match.group(1), TOKEN_PLACEHOLDER)
+        content = pattern.sub(lambda m: m.group(0).replace(m.group(1), TOKEN_PLACEHOLDER), content)
     return content
 
 
@@ -126,6 +142,10 @@ def cache_public_page(view):
             content, content_type = stored
             if TOKEN_PLACEHOLDER in content:
                 content = content.replace(TOKEN_PLACEHOLDER, get_token(request).encode())
+            content = _SUBMISSION_TOKEN_BYTES.sub(
+                lambda m: m.group(1) + _new_token(m.group(2).decode()).encode() + m.group(3),
+                content,
+            )
             response = HttpResponse(content, content_type=content_type)
             response["X-Public-Page-Cache"] = "hit"
             return response
@@ -193,21 +213,41 @@ def user_pages_changed(*user_ids: int) -> None:
         generations_changed(*keys)
 
 
+# Generations every user's fragment follows besides the public pages' and their own: the apps
+# name them once ready (members: the role facts, which every save of a user, member or post
+# renews). A page shows its menu by the roles, and the names and phones of members.
+_FOLLOWED: list[str] = []
+
+
+def follow_generation(key: str) -> None:
+    """Every cached user fragment is read afresh once the generation `key` changes."""
+    if key not in _FOLLOWED:
+        _FOLLOWED.append(key)
+
+
 _FRAGMENT_TOKENS = (
     re.compile(r'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{32,64}(")'),
     re.compile(r'("X-CSRFToken": ")[A-Za-z0-9]{32,64}(")'),
 )
 
 
+def _fresh_tokens(request, html: str) -> str:
+    token = get_token(request)
+    for pattern in _FRAGMENT_TOKENS:
+        html = pattern.sub(lambda m: f"{m.group(1)}{token}{m.group(2)}", html)
+    return _SUBMISSION_TOKEN.sub(lambda m: m.group(1) + _new_token(m.group(2)) + m.group(3), html)
+
+
 def user_fragment(request, *, name: str, render, generations=(), vary=()) -> str:
     """The HTML `render()` gives for `request.user`, kept for USER_PAGE_SECONDS at most in
     their language under the generations above (and `generations`, keys of more, and `vary`,
     values that name the version themselves). Its forms' CSRF tokens are this request's on every
-    hit (a token stored before a new login would be refused)."""
+    hit (a token stored before a new login would be refused), their one-time submission tokens
+    new ones; the personal data it showed is logged again (core.audit)."""
     parts = [
         generation(),
         generation(user_pages_key(request.user.pk)),
-        *(generation(key) for key in generations),
+        *(generation(key) for key in [*_FOLLOWED, *generations]),
         *vary,
     ]
     key = ":".join(
@@ -215,10 +255,36 @@ def user_fragment(request, *, name: str, render, generations=(), vary=()) -> str
     )
     stored = cache.get(key)
     if stored is None:
-        html = str(render())
-        cache.set(key, html, USER_PAGE_SECONDS)
+        with views_recorded() as views:
+            html = str(render())
+        cache.set(key, (html, views), USER_PAGE_SECONDS)
         return mark_safe(html)  # noqa: S308 - rendered by our own templates
-    token = get_token(request)
-    for pattern in _FRAGMENT_TOKENS:
-        stored = pattern.sub(lambda m: f"{m.group(1)}{token}{m.group(2)}", stored)
-    return mark_safe(stored)  # noqa: S308 - rendered by our own templates, tokens are ours
+    html, views = stored
+    # The personal data it shows is logged as shown again (core.audit).
+    views_again(user=request.user, views=views)
+    return mark_safe(_fresh_tokens(request, html))  # noqa: S308 - ours, with fresh tokens
+
+
+def user_page(request, template_name: str, context, *, generations=()) -> HttpResponse:
+    """`render(request, template_name, context)` (a dict, or a function that gives it: it is
+    called only when the page is rendered) for a signed-in user's GET kept like a
+    user_fragment, under the page's full path too. What the view does before (its permission
+    checks, the personal data it logs as shown) runs on every request; the queries its context
+    leaves lazy run only when the page is rendered. A form sent, an htmx request, a visitor or
+    a message waiting get the page rendered afresh."""
+
+    def page() -> str:
+        return render_to_string(template_name, context() if callable(context) else context, request)
+
+    if (
+        request.method not in ("GET", "HEAD")
+        or not request.user.is_authenticated
+        or "HX-Request" in request.headers
+        or _has_messages(request)
+    ):
+        return HttpResponse(page())
+    path = hashlib.sha256(request.get_full_path().encode("utf-8", "replace")).hexdigest()[:32]
+    html = user_fragment(
+        request, name=f"page:{template_name}", render=page, generations=generations, vary=[path]
+    )
+    return HttpResponse(html)

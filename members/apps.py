@@ -19,7 +19,9 @@ class MembersConfig(AppConfig):
     def _watch_roles(self):
         """Role facts are cached across requests (access.get_roles): any change to what they
         are made of starts them afresh, now and after the transaction commits."""
-        from .access import roles_changed  # (reads the models: only once they are loaded)
+        from core.pagecache import follow_generation  # (with the models, below)
+
+        from .access import ROLES_GENERATION, roles_changed  # (reads the models, as below)
         from .models import (
             CommunityStaff,
             Member,
@@ -33,6 +35,8 @@ class MembersConfig(AppConfig):
             roles_changed()
             transaction.on_commit(roles_changed)
 
+        # A user's cached pages show their menu by these facts, and members' names and phones.
+        follow_generation(ROLES_GENERATION)
         for model in (User, Member, CommunityStaff, Organization, OrganizationAdmin, ServiceTeam):
             post_save.connect(
                 changed, sender=model, dispatch_uid=f"roles-{model.__name__}", weak=False

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from core.audit import personal_data_viewed
 from core.exports import xlsx_stream_response
-from core.pagecache import cache_public_page, cached_count
+from core.pagecache import cache_public_page, cached_count, user_page
 from core.pagination import KnownCountPaginator, page_of
 from core.views import run_service
 
@@ -101,7 +101,7 @@ def profile_edit(request):
         else:
             messages.success(request, _("Your profile has been saved."))
             return redirect("portal:dashboard")
-    return render(
+    return user_page(
         request,
         "members/profile_form.html",
         {"form": form, "is_new": member is None, "star": member.top_star if member else None},
@@ -171,18 +171,20 @@ EXPORT_CHUNK = 2000
 def staff_members(request):
     community = staff_community_or_403(request.user)
     search = request.GET.get("q", "").strip()[:40]
-    page = _members_page(request, community, search)
-    _with_phone_flags(request.user, page.object_list)
-    return render(
-        request,
-        "members/staff_members.html",
-        {
+
+    def context():
+        page = _members_page(request, community, search)
+        _with_phone_flags(request.user, page.object_list)
+        return {
             "community": community,
             "page": page,
             "search": search,
             "querystring": f"q={search}" if search else "",
-        },
-    )
+        }
+
+    # Kept for a minute per staff member and page (core.pagecache.user_page: any registration
+    # or member saved renews it); the phones it shows logged on every visit all the same.
+    return user_page(request, "members/staff_members.html", context)
 
 
 @login_required

@@ -1,7 +1,8 @@
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
+from core.pagecache import user_page
 from core.pagination import page_of
 
 from .models import Notification
@@ -14,8 +15,14 @@ PAGE_SIZE = 20
 def notification_list(request):
     # A user's own notifications are all they may see of them (members.permissions says the
     # same to the admin).
-    page = page_of(request, Notification.objects.filter(user=request.user), PAGE_SIZE)
-    return render(request, "notifications/list.html", {"page": page})
+    # Kept for a minute per page, until one of theirs arrives or is read (notifications.services).
+    return user_page(
+        request,
+        "notifications/list.html",
+        lambda: {
+            "page": page_of(request, Notification.objects.filter(user=request.user), PAGE_SIZE)
+        },
+    )
 
 
 @login_required

@@ -12,14 +12,13 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from checkins import selectors as checkins_selectors
 from core.errors import DomainError
 from core.once import already_saved_message, create_once
-from core.pagecache import cache_public_page, cached_count, cached_figures, user_fragment
+from core.pagecache import cache_public_page, cached_count, cached_figures, user_page
 from core.pdf import PdfUnavailable
 from members import selectors as members_selectors
 from members import services as members_services
@@ -34,6 +33,7 @@ from projects.forms import WishToNeedForm
 from projects.models import Need
 from records import selectors as records_selectors
 from records.boards import BoardPeriod
+from reports.services import evaluations_generation_key
 from wishes import selectors as wishes_selectors
 from wishes import services as wishes_services
 
@@ -70,51 +70,41 @@ def dashboard(request):
             return redirect("portal:org_home")
         messages.info(request, _("Please complete your member profile first."))
         return redirect("members:profile_edit")
-    # 报到 filled in with the community the member said they live in.
-    form = RegistrationForm(initial={"community": member.residence_community_id})
-    return _render_dashboard(request, member, form)
+    return _render_dashboard(request, member)
 
 
-def _render_dashboard(request, member, form):
-    """The member home: its own part kept for a minute per member (core.pagecache.user_fragment:
-    each of their POSTs, each notification, each state move, each of their service records
-    starts it afresh); made afresh when it shows the form with what they typed."""
+def _render_dashboard(request, member, form=None):
+    """The member home, kept for a minute per member (core.pagecache.user_page: each of their
+    POSTs, each notification, each state move, each of their service records starts it
+    afresh); made afresh when it shows the form with what they typed."""
 
-    def body():
+    def context():
+        nonlocal form
+        if form is None:
+            # 报到 filled in with the community the member said they live in.
+            form = RegistrationForm(initial={"community": member.residence_community_id})
         registrations = list(members_selectors.member_registrations(member=member))
         current = next((r for r in registrations if r.state == r.State.CONFIRMED), None)
         pending = next((r for r in registrations if r.state == r.State.PENDING), None)
-        return render_to_string(
-            "portal/dashboard_body.html",
-            {
-                "member": member,
-                "registrations": registrations,
-                "current": current,
-                "pending": pending,
-                "can_register": pending is None
-                and can(request.user, "members.registration.create"),
-                "form": form,
-                "home": selectors.member_home(user=request.user, member=member),
-                "projects_card": projects_selectors.member_home_card(
-                    user=request.user, member=member
-                ),
-                "orders_card": member_home_card(user=request.user),
-                "checkins_card": checkins_selectors.member_home_card(member=member),
-            },
-            request=request,
-        )
+        return {
+            "member": member,
+            "registrations": registrations,
+            "current": current,
+            "pending": pending,
+            "can_register": pending is None and can(request.user, "members.registration.create"),
+            "form": form,
+            "home": selectors.member_home(user=request.user, member=member),
+            "projects_card": projects_selectors.member_home_card(user=request.user, member=member),
+            "orders_card": member_home_card(user=request.user),
+            "checkins_card": checkins_selectors.member_home_card(member=member),
+        }
 
-    html = (
-        body()
-        if form.is_bound
-        else user_fragment(
-            request,
-            name="member-home",
-            render=body,
-            generations=[records_selectors.member_records_key(member.pk)],
-        )
+    return user_page(
+        request,
+        "portal/dashboard.html",
+        context,
+        generations=[records_selectors.member_records_key(member.pk)],
     )
-    return render(request, "portal/dashboard.html", {"member": member, "body": html})
 
 
 @login_required
@@ -177,10 +167,12 @@ def staff_home(request):
     if pending_count > STAFF_HOME_PENDING:
         pending = pending[:STAFF_HOME_PENDING]
         pending_count = waiting_registrations.count()
-    return render(
+    # Kept for a minute per staff member, until a state moves, a registration or a rating
+    # changes (core.pagecache.user_page).
+    return user_page(
         request,
         "portal/staff_home.html",
-        {
+        lambda: {
             "community": community,
             "pending": pending,
             "waiting": selectors.staff_waiting(
@@ -193,6 +185,7 @@ def staff_home(request):
             "partnerships": list(members_selectors.community_partnerships(community=community)),
             "decline_form": DeclineForm(),
         },
+        generations=[evaluations_generation_key(community.pk)],
     )
 
 

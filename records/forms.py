@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.once import TokenInput
 from core.widgets import DateInput
 
 from .models import ServiceRecord
@@ -67,7 +68,7 @@ class ServiceRecordEntryForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    token = forms.CharField(widget=forms.HiddenInput, max_length=40)
+    token = forms.CharField(widget=TokenInput, max_length=40)
 
     def __init__(self, *args, members, earliest=None, search_url="", **kwargs):
         super().__init__(*args, **kwargs)

@@ -73,10 +73,15 @@ def member_half_year_totals(*, member: Member) -> list[HalfYear]:
 HALVES_SECONDS = 300
 
 
+# The generation of all service records: the staff's lists and the evaluation page (kept for a
+# minute per user, core.pagecache.user_page) are read afresh once any record changes.
+RECORDS_KEY = "records:all"
+
+
 def member_records_changed(member_id: int) -> None:
-    """A record of the member was added, corrected or removed: their totals are summed afresh
-    (now, and once the transaction commits)."""
-    generations_changed(_halves_generation_key(member_id))
+    """A record of the member was added, corrected or removed: their totals are summed afresh,
+    and the pages listing records made afresh (now, and once the transaction commits)."""
+    generations_changed(_halves_generation_key(member_id), RECORDS_KEY)
 
 
 def _halves_generation_key(member_id: int) -> str:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from core.exports import xlsx_stream_response
 from core.http import client_ip
+from core.pagecache import user_page
 from core.pagination import KnownCountPaginator, page_of
 from core.pdf import PdfUnavailable
 from core.ratelimit import rate_limit_take
@@ -55,20 +56,19 @@ MY_SERVICE_PAGE_SIZE = 30
 @login_required
 def my_service(request):
     member = member_or_404(request.user)
-    # The totals per half-year in one grouped query (cached until a record changes); the
-    # records one page at a time, the pages counted from those totals (no COUNT).
-    halves = selectors.member_half_year_totals_cached(member=member)
-    total_points = sum(h.points for h in halves)
-    total_hours = sum((h.hours for h in halves), start=0)
-    page = KnownCountPaginator(
-        selectors.member_records(member=member),
-        MY_SERVICE_PAGE_SIZE,
-        count=sum(h.count for h in halves),
-    ).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "records/my_service.html",
-        {
+
+    def context():
+        # The totals per half-year in one grouped query (cached until a record changes); the
+        # records one page at a time, the pages counted from those totals (no COUNT).
+        halves = selectors.member_half_year_totals_cached(member=member)
+        total_points = sum(h.points for h in halves)
+        total_hours = sum((h.hours for h in halves), start=0)
+        page = KnownCountPaginator(
+            selectors.member_records(member=member),
+            MY_SERVICE_PAGE_SIZE,
+            count=sum(h.count for h in halves),
+        ).get_page(request.GET.get("page"))
+        return {
             "member": member,
             "halves": halves,
             "page": page,
@@ -77,7 +77,14 @@ def my_service(request):
             "total_hours": total_hours,
             "ranks": selectors.member_ranks_cached(member=member, my_points=total_points),
             "recognition": selectors.member_recognition(member=member, halves=halves),
-        },
+        }
+
+    # Kept for a minute per page, until a record of theirs changes (or anything they do).
+    return user_page(
+        request,
+        "records/my_service.html",
+        context,
+        generations=[selectors.member_records_key(member.pk)],
     )
 
 
@@ -119,7 +126,8 @@ def staff_records(request):
             return redirect("records:staff_records")
         except RecordsError as e:
             messages.error(request, e.message)
-    return render(
+    # Kept for a minute per staff member, until any record changes; with what they typed, afresh.
+    return user_page(
         request,
         "records/staff_records.html",
         {
@@ -128,6 +136,7 @@ def staff_records(request):
             "member_options": form.options,
             "records": selectors.community_recent_records(community=community),
         },
+        generations=[selectors.RECORDS_KEY],
     )
 
 

@@ -65,7 +65,7 @@ def community_not_evaluated_count(*, community, period: Period) -> int:
 def community_not_evaluated_count_cached(*, community, period: Period) -> int:
     """community_not_evaluated_count, counted once per rating saved in the community (or per
     change to the registrations: the public pages' generation), five minutes at most."""
-    ratings = generation(evaluations_generation_key(community))
+    ratings = generation(evaluations_generation_key(community.pk))
     return cached_count(
         f"reports:not-evaluated:{community.pk}:{period.code}:{ratings}",
         lambda: community_not_evaluated_count(community=community, period=period),

@@ -19,7 +19,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
-from core.pagecache import generation_bump
 from core.periods import Period
 from core.transitions import state_move
 from members.access import can
@@ -112,17 +111,14 @@ def evaluation_set(
         MemberReport.objects.filter(member=member, year=period.year, half=period.half).exclude(
             state=ReportState.APPROVED
         ).update(evaluation=text)
-        # The evaluation page's counts (members not rated yet) are counted afresh.
-        key = evaluations_generation_key(community)
-        generation_bump(key)
-        transaction.on_commit(lambda: generation_bump(key))
+    # The evaluation page and its counts (members not rated yet) follow: reports.apps.
     return evaluation
 
 
-def evaluations_generation_key(community) -> str:
-    """The generation of a community's ratings: part of the keys of the counts cached on the
-    evaluation page, a new one with every rating saved."""
-    return f"reports:evaluations:{community.pk}"
+def evaluations_generation_key(community_id: int) -> str:
+    """The generation of a community's ratings: part of the keys of the evaluation page and its
+    counts, a new one with every rating saved or deleted (reports.apps)."""
+    return f"reports:evaluations:{community_id}"
 
 
 def evaluation_texts(period: Period, member_id: int | None = None) -> dict[int, str]:

@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core.forms import errors_as_messages
-from core.pagecache import generation
+from core.pagecache import generation, user_page
 from core.pagination import CachedCountPaginator
 from core.periods import Period, recent_periods
 from members.access import (
@@ -27,6 +27,7 @@ from members.access import (
     member_or_404,
     staff_community_or_403,
 )
+from records.selectors import RECORDS_KEY
 
 from . import selectors, services
 from .forms import BulkEvaluationForm, EvaluationForm, ReportAccountForm
@@ -140,28 +141,27 @@ def evaluations(request):
     period = _period_from(request)
     search = request.GET.get("q", "").strip()[:40]
     unrated = request.GET.get("unrated") == "1"
-    members = selectors.community_evaluation_members(
-        community=community, period=period, search=search, unrated=unrated
-    )
-    # One page of members read, and their figures for that page only; the total counted once
-    # per rating saved (or a minute, for registrations confirmed meanwhile).
-    key = hashlib.sha256(f"{period.code}:{unrated}:{search}".encode()).hexdigest()[:24]
-    ratings = generation(services.evaluations_generation_key(community))
-    page = CachedCountPaginator(
-        members, EVALUATIONS_PAGE_SIZE, cache_key=f"reports:evaluations:{ratings}:{key}"
-    ).get_page(request.GET.get("page"))
-    page.object_list = selectors.evaluation_rows(
-        community=community, period=period, members=page.object_list
-    )
-    query = {"period": period.code}
-    if search:
-        query["q"] = search
-    if unrated:
-        query["unrated"] = "1"
-    return render(
-        request,
-        "reports/evaluations.html",
-        {
+
+    def context():
+        members = selectors.community_evaluation_members(
+            community=community, period=period, search=search, unrated=unrated
+        )
+        # One page of members read, and their figures for that page only; the total counted
+        # once per rating saved (or a minute, for registrations confirmed meanwhile).
+        key = hashlib.sha256(f"{period.code}:{unrated}:{search}".encode()).hexdigest()[:24]
+        ratings = generation(services.evaluations_generation_key(community.pk))
+        page = CachedCountPaginator(
+            members, EVALUATIONS_PAGE_SIZE, cache_key=f"reports:evaluations:{ratings}:{key}"
+        ).get_page(request.GET.get("page"))
+        page.object_list = selectors.evaluation_rows(
+            community=community, period=period, members=page.object_list
+        )
+        query = {"period": period.code}
+        if search:
+            query["q"] = search
+        if unrated:
+            query["unrated"] = "1"
+        return {
             "community": community,
             "period": period,
             "periods": recent_periods(timezone.localdate()),
@@ -171,7 +171,14 @@ def evaluations(request):
             "querystring": urlencode(query),
             "period_started": period.start <= timezone.localdate(),
             "bulk_form": BulkEvaluationForm(),
-        },
+        }
+
+    # Kept for a minute per staff member and page, until a rating or a record changes.
+    return user_page(
+        request,
+        "reports/evaluations.html",
+        context,
+        generations=[services.evaluations_generation_key(community.pk), RECORDS_KEY],
     )
 
 

@@ -148,6 +148,27 @@ def test_the_cached_page_carries_the_visitors_own_csrf_token(page_cache):
     assert switched.status_code == 302  # not the CSRF failure page
 
 
+def test_every_csrf_token_of_a_cached_page_is_the_visitors_own(page_cache):
+    """Each {% csrf_token %} and htmx's header is masked afresh: none is left stale."""
+    Client().get(reverse("wishes:wall"))
+    visitor = Client(enforce_csrf_checks=True)
+    html = visitor.get(reverse("wishes:wall")).content.decode()
+    header = re.search(r'"X-CSRFToken": "([A-Za-z0-9]+)"', html).group(1)
+    switched = visitor.post(
+        reverse("set_language"), {"language": "en", "next": "/"}, HTTP_X_CSRFTOKEN=header
+    )
+    assert switched.status_code == 302  # not the CSRF failure page
+
+
+def test_the_public_wish_form_is_cached_with_a_token_of_its_own_each_time(page_cache):
+    token = re.compile(r'name="submission" value="([0-9a-f-]{36})"')
+    first = Client().get(reverse("wishes:submit"))
+    second = Client().get(reverse("wishes:submit"))
+    assert second[CACHE] == "hit"
+    assert token.findall(first.content.decode()) != token.findall(second.content.decode())
+    assert len(token.findall(second.content.decode())) == 1
+
+
 def test_the_cache_is_off_unless_configured(client):
     client.get(reverse("wishes:wall"))
     assert CACHE not in Client().get(reverse("wishes:wall"))
@@ -213,6 +234,7 @@ def test_the_staff_home_lists_a_page_of_registrations_and_counts_them_all(
         f.RegistrationFactory(community=community)
     client = login(staff)
     client.get(reverse("portal:staff_home"))
+    user_pages_changed(staff.pk)  # the page made again, not served from the cache
     with django_assert_max_num_queries(10):
         response = client.get(reverse("portal:staff_home"))
     assert len(response.context["pending"]) == min(n, 20)

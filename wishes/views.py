@@ -21,7 +21,7 @@ from core.exports import xlsx_response
 from core.forms import errors_as_messages
 from core.http import client_ip
 from core.once import already_saved_message, create_once
-from core.pagecache import cache_public_page
+from core.pagecache import cache_public_page, user_page
 from core.pagination import CachedCountPaginator, page_of
 from core.ratelimit import rate_limit_retry_after, rate_limit_take
 from core.views import run_service
@@ -65,7 +65,8 @@ def wall(request):
     key = hashlib.sha256(_querystring(request).encode()).hexdigest()[:32]
     paginator = CachedCountPaginator(filterset.qs, PAGE_SIZE, cache_key=f"wishes:wall-count:{key}")
     page = paginator.get_page(request.GET.get("page"))
-    return render(
+    # Visitors get it from the public cache; a signed-in user from their own (user_page).
+    return user_page(
         request,
         "wishes/wall.html",
         {"filter": filterset, "page": page, "querystring": _querystring(request)},
@@ -104,10 +105,18 @@ def stories(request):
 def detail(request, pk):
     wish = selectors.wish_for_page(user=request.user, pk=pk)
     user = request.user
-    is_staff = can(user, "wishes.wish.manage", wish)
     show_contact = user.is_authenticated and can(user, "wishes.wish.view_contact", wish)
     if show_contact:
+        # Logged on every visit, the page kept in the cache or not.
         services.contact_access_record(user=user, wish=wish, client=client_ip(request))
+    # Kept for a minute per user (core.pagecache.user_page), visitors' in the public cache.
+    return user_page(
+        request, "wishes/detail.html", lambda: _detail_context(user, wish, show_contact)
+    )
+
+
+def _detail_context(user, wish, show_contact) -> dict:
+    is_staff = can(user, "wishes.wish.manage", wish)
     open_claim = open_claim_of(wish)
     acts_for_open_claim = bool(open_claim) and can(user, "wishes.claim.act", open_claim)
     may_claim = (
@@ -141,7 +150,7 @@ def detail(request, pk):
         photos = list(completed_claim.photos.filter(is_approved=True))
     else:
         photos = []
-    context = {
+    return {
         "wish": wish,
         "is_staff": is_staff,
         "show_contact": show_contact,
@@ -171,7 +180,6 @@ def detail(request, pk):
         if is_staff and wish.state == Wish.State.COMPLETED
         else None,
     }
-    return render(request, "wishes/detail.html", context)
 
 
 # The wish a resident just sent, for the thanks page (its tracking code).
@@ -186,8 +194,10 @@ def _community_from(data) -> Community | None:
     return Community.objects.filter(pk=int(pk), is_active=True).first()
 
 
+@cache_public_page
 def submit(request):
-    """群众点单: a resident without an account submits a wish for the staff to review."""
+    """群众点单: a resident without an account submits a wish for the staff to review. The
+    empty form is served from the public cache, each time with a token of its own."""
     if request.method == "POST":
         # Every post counts, stored or not (a refused one can cost a decode too: a photo that
         # breaks at its last row), and before any work: of simultaneous posts, only the limit
@@ -439,7 +449,7 @@ def staff_list(request):
     key = hashlib.sha256(f"{community.pk}?{_querystring(request)}".encode()).hexdigest()[:32]
     paginator = CachedCountPaginator(filterset.qs, PAGE_SIZE, cache_key=f"wishes:staff-count:{key}")
     page = paginator.get_page(request.GET.get("page"))
-    return render(
+    return user_page(
         request,
         "wishes/staff_list.html",
         {
@@ -534,7 +544,7 @@ def post_wish(request):
             return redirect(wish)
     else:
         form = PostWishForm(community=community)
-    return render(request, "wishes/post.html", {"form": form, "community": community})
+    return user_page(request, "wishes/post.html", {"form": form, "community": community})
 
 
 @login_required

@@ -58,7 +58,9 @@ def test_staff_home_queries(login, staff, community, n, django_assert_num_querie
     # user (1; session, roles and badge from the cache), community (1), pending (2: rows and
     # their categories), partnerships (1), "waiting for you": the waiting wishes counted in one
     # query (1), overdue claims (1); the member count and the members not rated are cached
-    response = _count(login(staff), reverse("portal:staff_home"), django_assert_num_queries, 7)
+    response = _count(
+        login(staff), reverse("portal:staff_home"), django_assert_num_queries, 7, afresh_for=staff
+    )
     assert len(response.context["pending"]) == n
 
 
@@ -67,7 +69,13 @@ def test_staff_members_queries(login, staff, community, n, django_assert_num_que
     _fill(n, community)
     # user, community, a page of members, their categories, registrations and stars; their
     # number is cached (counted once per change to the registrations)
-    response = _count(login(staff), reverse("members:staff_members"), django_assert_num_queries, 6)
+    response = _count(
+        login(staff),
+        reverse("members:staff_members"),
+        django_assert_num_queries,
+        6,
+        afresh_for=staff,
+    )
     assert len(response.context["page"]) == n
 
 
@@ -155,5 +163,7 @@ def test_staff_home_summary_queries(login, staff, community, branch, n, django_a
         WishFactory(resident=resident, state=Wish.State.SUBMITTED)
         ClaimFactory(wish__resident=resident, promised_date=datetime.date(2020, 1, 1))
         registered_since(f.MemberFactory(branch=branch), community, datetime.date(2020, 1, 1))
-    response = _count(login(staff), reverse("portal:staff_home"), django_assert_num_queries, 7)
+    response = _count(
+        login(staff), reverse("portal:staff_home"), django_assert_num_queries, 7, afresh_for=staff
+    )
     assert response.context["waiting"].submitted_wishes == n

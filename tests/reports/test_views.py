@@ -5,6 +5,7 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 
+from core.pagecache import user_pages_changed
 from members.models import CommunityRegistration
 from reports.models import Evaluation, ReportState
 from tests import factories as f
@@ -206,6 +207,7 @@ def test_evaluation_page_costs_a_fixed_number_of_queries(
         )
     client = login(staff)
     client.get(reverse("reports:evaluations") + "?period=2026H1")  # role facts, the count cached
+    user_pages_changed(staff.pk)  # the page made again, not served from the cache
     # user, community, a page of members, their hours and records, their ratings
     with django_assert_num_queries(5):
         response = client.get(reverse("reports:evaluations") + "?period=2026H1")
