@@ -77,6 +77,31 @@ PAGES = [
     ("evaluations", "staff", "/reports/staff/evaluations/"),
     ("post a wish", "staff", "/wishes/staff/new/"),
     ("a wish (staff)", "staff", "/wishes/{claimed}/"),
+    # The other apps' pages (service projects, orders, activities, certificates, teams), as the
+    # bench's member and staff see them.
+    ("projects", "anonymous", "/projects/"),
+    ("needs", "anonymous", "/projects/needs/"),
+    ("order form", "anonymous", "/orders/"),
+    ("my projects", "member", "/projects/mine/"),
+    ("projects open to claim", "member", "/projects/open/"),
+    ("my resources", "member", "/projects/resources/mine/"),
+    ("my orders", "member", "/orders/mine/"),
+    ("activities", "member", "/checkins/"),
+    ("my activities", "member", "/checkins/mine/"),
+    ("my code", "member", "/checkins/code/"),
+    ("my certificates", "member", "/reports/my/certificates/"),
+    ("teams", "member", "/teams/"),
+    ("staff projects", "staff", "/projects/staff/"),
+    ("staff needs", "staff", "/projects/staff/needs/"),
+    ("staff resources", "staff", "/projects/staff/resources/"),
+    ("triage", "staff", "/projects/staff/triage/"),
+    ("meetings", "staff", "/projects/meetings/"),
+    ("order intake", "staff", "/orders/staff/"),
+    ("order board", "staff", "/orders/staff/board/"),
+    ("overdue orders", "staff", "/orders/staff/overdue/"),
+    ("enter an order", "staff", "/orders/staff/new/"),
+    ("staff certificates", "staff", "/reports/staff/certificates/"),
+    ("host home", "staff", "/checkins/host/"),
 ]
 BASELINE = "/bench/baseline/?community={home}"
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 log = logging.getLogger("personal_data")
 
-# The views logged while a cached page is rendered (core.pagecache.user_fragment), to be logged
+# The views logged while a cached page is rendered (core.pagecache.user_page), to be logged
 # again each time the page is served from the cache.
 _recorded: contextvars.ContextVar[list | None] = contextvars.ContextVar(
     "personal_data_recorded", default=None

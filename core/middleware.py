@@ -79,7 +79,7 @@ class MethodNotAllowedPageMiddleware:
 class UserPagesMiddleware:
     """Whatever a signed-in user sends (a POST, PUT, PATCH or DELETE: a claim, a sign-up, a
     report, a form of any kind) may change what their own pages show: their cached fragments
-    (core.pagecache.user_fragment) are not read again. A GET changes nothing."""
+    (core.pagecache.user_page) are not read again. A GET changes nothing."""
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -16,8 +16,10 @@ local-memory cache of a trial, another process may serve its copy until it expir
 
 The CSRF token in a cached page (the language switcher's form, htmx's header) is the visitor's
 own: it is stored as a placeholder and filled in with `get_token(request)` on every hit, which
-also sets the visitor's CSRF cookie when they have none. Logged-in users never get a cached page:
-their pages carry their name, menu and badge, and `Cache-Control: private` (core.http).
+also sets the visitor's CSRF cookie when they have none; a creating form's one-time token
+(core.once) is a new one on every hit. Logged-in users never get these pages: theirs carry their
+name, menu and badge, and `Cache-Control: private` (core.http). Their own pages are kept apart,
+per user, for a minute (`user_page`, below).
 """
 
 from __future__ import annotations
@@ -191,12 +193,16 @@ def cached_count(key: str, count) -> int:
 # ---------------------------------------------------------------------------------------------
 # A logged-in user's own page, cached for a minute
 # ---------------------------------------------------------------------------------------------
-# The part of a user's page that is theirs alone (a member's home) is kept for at most
-# USER_PAGE_SECONDS under
+# A signed-in user's page (`user_page`: a member's home, the staff's lists and forms) is kept
+# for at most USER_PAGE_SECONDS, for them alone, under
 # - the public pages' generation: any state move or watched save anywhere;
 # - the user's own generation: each of their POSTs (core.http.UserPagesMiddleware), each
 #   notification to them or read by them (notifications.services);
-# - the generations the page names itself (their service records', say).
+# - the generations the apps follow for every page (`follow_generation`: the role facts, which
+#   every save of a user, member or post renews);
+# - the generations the page names itself (service records, a community's ratings).
+# The view runs on every request all the same: who may see the page is checked, the personal
+# data it shows logged (core.audit, again on each hit); only its rendering is skipped.
 # What changes without any of these (a deadline passing, a page of others' counts) shows
 # within the minute.
 USER_PAGE_SECONDS = 60

@@ -90,7 +90,7 @@ def _halves_generation_key(member_id: int) -> str:
 
 def member_records_key(member_id: int) -> str:
     """The generation key of a member's records: a page showing what they add up to is kept
-    under it (core.pagecache.user_fragment) and read afresh once one changes."""
+    under it (core.pagecache.user_page) and read afresh once one changes."""
     return _halves_generation_key(member_id)
 
 

@@ -1,4 +1,4 @@
-"""The member home's own part is kept for a minute (core.pagecache.user_fragment), and never
+"""The member home is kept for a minute (core.pagecache.user_page), and never
 shows less than what the member did, what was done to what they do, what was recorded for them
 or what they were told."""
 
