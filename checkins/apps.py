@@ -7,4 +7,8 @@ class CheckinsConfig(AppConfig):
     verbose_name = _("Activities and check-in")
 
     def ready(self):
+        from core.pagecache import watch_app_pages  # (reads the models: once they are loaded)
+
         from . import permissions  # noqa: F401  (registers the rules once the models are loaded)
+
+        watch_app_pages(self)  # the app's cached pages follow its rows

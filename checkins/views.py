@@ -30,6 +30,7 @@ from core.audit import personal_data_viewed
 from core.exports import xlsx_response
 from core.forms import errors_as_messages
 from core.once import already_saved_message, create_once
+from core.pagecache import app_pages_key, user_page
 from core.pagination import page_of
 from core.pdf import PdfUnavailable, html_to_pdf
 from core.views import run_service
@@ -67,8 +68,13 @@ def _qr_svg(url: str, scale: int = 8) -> str:
 def activity_list(request):
     roles = get_roles(request.user)
     activities = selectors.activities_near(user=request.user, member=roles.member)
-    page = page_of(request, activities, PAGE_SIZE)
-    return render(request, "checkins/activity_list.html", {"page": page})
+    # Kept for a minute per signed-in user, until a row of the app changes (a sign-up, a seat).
+    return user_page(
+        request,
+        "checkins/activity_list.html",
+        lambda: {"page": page_of(request, activities, PAGE_SIZE)},
+        generations=[app_pages_key("checkins")],
+    )
 
 
 def activity_detail(request, pk):

@@ -15,7 +15,7 @@ from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.defaults import bad_request
 
-from core.pagecache import user_pages_changed
+from core.pagecache import app_pages_changed, user_pages_changed
 
 NUL = "\x00"
 
@@ -78,8 +78,9 @@ class MethodNotAllowedPageMiddleware:
 
 class UserPagesMiddleware:
     """Whatever a signed-in user sends (a POST, PUT, PATCH or DELETE: a claim, a sign-up, a
-    report, a form of any kind) may change what their own pages show: their cached fragments
-    (core.pagecache.user_page) are not read again. A GET changes nothing."""
+    report, a form of any kind) may change what their own pages show: their cached pages
+    (core.pagecache.user_page) are not read again, nor anyone's cached pages of the app that
+    answered. A GET changes nothing."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -90,4 +91,9 @@ class UserPagesMiddleware:
             user = getattr(request, "user", None)
             if user is not None and user.is_authenticated:
                 user_pages_changed(user.pk)
+            # And the pages of the app whose view it reached: its services may have changed
+            # rows by UPDATE, which no signal tells (core.pagecache.watch_app_pages).
+            match = getattr(request, "resolver_match", None)
+            if match is not None:
+                app_pages_changed(match.func.__module__.split(".", 1)[0])
         return response

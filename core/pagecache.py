@@ -32,6 +32,7 @@ import uuid
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -229,6 +230,32 @@ def follow_generation(key: str) -> None:
     """Every cached user fragment is read afresh once the generation `key` changes."""
     if key not in _FOLLOWED:
         _FOLLOWED.append(key)
+
+
+def app_pages_key(label: str) -> str:
+    """The generation of an app's cached user pages (`user_page(..., generations=[...])`)."""
+    return f"app-pages:{label}"
+
+
+def app_pages_changed(label: str) -> None:
+    """What the app's pages show has changed (now, and once the transaction commits)."""
+    generations_changed(app_pages_key(label))
+
+
+def watch_app_pages(app_config) -> None:
+    """The app's pages follow every save and deletion of its models; its services' UPDATEs
+    (which send no signal) are covered by the form that made them: every POST to one of the
+    app's views starts its pages afresh too (core.middleware.UserPagesMiddleware). What a
+    scheduled job changes by UPDATE shows within the minute."""
+    label = app_config.label
+
+    def changed(sender, **kwargs):
+        app_pages_changed(label)
+
+    for model in app_config.get_models():
+        uid = f"app-pages-{label}-{model.__name__}"
+        post_save.connect(changed, sender=model, dispatch_uid=uid, weak=False)
+        post_delete.connect(changed, sender=model, dispatch_uid=f"{uid}-del", weak=False)
 
 
 _FRAGMENT_TOKENS = (

@@ -83,8 +83,8 @@ def profile_edit(request):
     member = selectors.member_profile(user=request.user)
     if member is not None and not can(request.user, "members.member.change", member):
         raise PermissionDenied
-    form = MemberProfileForm(request.POST or None, instance=member)
-    if request.method == "POST" and form.is_valid():
+    form = MemberProfileForm(request.POST, instance=member) if request.method == "POST" else None
+    if form is not None and form.is_valid():
         try:
             services.member_profile_save(
                 user=request.user,
@@ -101,10 +101,15 @@ def profile_edit(request):
         else:
             messages.success(request, _("Your profile has been saved."))
             return redirect("portal:dashboard")
+    # Kept for a minute (core.pagecache.user_page); the form made only when it is rendered.
     return user_page(
         request,
         "members/profile_form.html",
-        {"form": form, "is_new": member is None, "star": member.top_star if member else None},
+        lambda: {
+            "form": form or MemberProfileForm(instance=member),
+            "is_new": member is None,
+            "star": member.top_star if member else None,
+        },
     )
 
 

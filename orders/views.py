@@ -18,6 +18,7 @@ from core.exports import xlsx_stream_response
 from core.forms import errors_as_messages
 from core.http import client_ip
 from core.once import already_saved_message, create_once
+from core.pagecache import app_pages_key, user_page
 from core.pagination import page_of
 from core.ratelimit import rate_limit_take
 from core.views import run_service
@@ -45,6 +46,9 @@ from .models import Dispatch, MenuCategory, MenuItem, OrderPhoto, ServiceOrder
 from .permissions import accepted_dispatch_of, offered_dispatch_of
 
 PAGE_SIZE = 20
+# The staff's and members' pages of orders are kept for a minute per user until a row of the app
+# changes (core.pagecache.user_page, watch_app_pages).
+PAGES = [app_pages_key("orders")]
 SESSION_THANKS = "orders_thanks"
 
 
@@ -554,15 +558,16 @@ def photo(request, pk, size):
 @login_required
 def mine(request):
     """Offers to me, the orders I serve, and the orders open to grab."""
-    return render(
+    return user_page(
         request,
         "orders/mine.html",
-        {
+        lambda: {
             "offers": list(selectors.offers_to_me(user=request.user)[:50]),
             "page": page_of(request, selectors.my_orders(user=request.user), PAGE_SIZE),
             "grabbable": list(selectors.grabbable_orders(user=request.user)[:50]),
             "reason_form": ReasonForm(),
         },
+        generations=PAGES,
     )
 
 
@@ -589,8 +594,12 @@ def unit(request):
 # ---------------------------------------------------------------------------------------------
 def _staff_page(request, template, orders, **context):
     community = staff_community_or_403(request.user)
-    page = page_of(request, orders, PAGE_SIZE)
-    return render(request, template, {"community": community, "page": page, **context})
+    return user_page(
+        request,
+        template,
+        lambda: {"community": community, "page": page_of(request, orders, PAGE_SIZE), **context},
+        generations=PAGES,
+    )
 
 
 @login_required
@@ -704,8 +713,11 @@ def enter(request):
                 return redirect(order)
     else:
         form = StaffOrderForm(community=community)
-    return render(
-        request, "orders/staff_enter.html", {"form": form, "community": community, "tab": "enter"}
+    return user_page(
+        request,
+        "orders/staff_enter.html",
+        {"form": form, "community": community, "tab": "enter"},
+        generations=PAGES,
     )
 
 

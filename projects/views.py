@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from core.exports import xlsx_response
 from core.forms import errors_as_messages
 from core.once import already_saved_message, create_once
+from core.pagecache import app_pages_key, user_page
 from core.pagination import page_of
 from core.views import run_service
 from members.access import (
@@ -67,6 +68,9 @@ from .permissions import active_claim_of
 from .services import ProjectError
 
 PAGE_SIZE = 20
+# The staff's and members' pages of projects are kept for a minute per user until a row of the
+# app changes (core.pagecache.user_page, watch_app_pages).
+PAGES = [app_pages_key("projects")]
 
 
 def _querystring(request) -> str:
@@ -211,21 +215,29 @@ def photo(request, pk, size):
 # ---------------------------------------------------------------------------------------------
 @login_required
 def open_to_claim(request):
-    page = page_of(request, selectors.open_to_claim(user=request.user), PAGE_SIZE)
-    return render(request, "projects/open.html", {"page": page})
+    return user_page(
+        request,
+        "projects/open.html",
+        lambda: {"page": page_of(request, selectors.open_to_claim(user=request.user), PAGE_SIZE)},
+        generations=PAGES,
+    )
 
 
 @login_required
 def mine(request):
     roles = get_roles(request.user)
-    claims = page_of(request, selectors.my_claims(user=request.user), PAGE_SIZE)
-    team_claims = list(selectors.my_team_projects(member=roles.member)) if roles.member else []
-    hours = list(selectors.member_participations(member=roles.member)[:50]) if roles.member else []
-    return render(
-        request,
-        "projects/mine.html",
-        {"page": claims, "team_claims": team_claims, "participations": hours},
-    )
+
+    def context():
+        member = roles.member
+        return {
+            "page": page_of(request, selectors.my_claims(user=request.user), PAGE_SIZE),
+            "team_claims": list(selectors.my_team_projects(member=member)) if member else [],
+            "participations": list(selectors.member_participations(member=member)[:50])
+            if member
+            else [],
+        }
+
+    return user_page(request, "projects/mine.html", context, generations=PAGES)
 
 
 @login_required
@@ -403,11 +415,14 @@ def resource_offer(request):
 @login_required
 def my_resources(request):
     """The offers the user acts for: committed against delivered, per partnership."""
-    resources = list(selectors.my_resources(user=request.user))
-    return render(
+    return user_page(
         request,
         "projects/my_resources.html",
-        {"resources": resources, "delivery_form": DeliveryForm()},
+        lambda: {
+            "resources": list(selectors.my_resources(user=request.user)),
+            "delivery_form": DeliveryForm(),
+        },
+        generations=PAGES,
     )
 
 
@@ -490,11 +505,15 @@ def _staff_list(request, *, filter_class, queryset, template, export_name, heade
             headers=headers,
             rows=(row(obj) for obj in filterset.qs.iterator(chunk_size=2000)),
         )
-    page = page_of(request, filterset.qs, PAGE_SIZE)
-    return render(
+    return user_page(
         request,
         template,
-        {"filter": filterset, "page": page, "querystring": _querystring(request)},
+        lambda: {
+            "filter": filterset,
+            "page": page_of(request, filterset.qs, PAGE_SIZE),
+            "querystring": _querystring(request),
+        },
+        generations=PAGES,
     )
 
 
@@ -604,7 +623,12 @@ def staff_projects(request):
 @login_required
 def triage(request):
     staff_community_or_403(request.user)
-    return render(request, "projects/triage.html", selectors.triage(user=request.user))
+    return user_page(
+        request,
+        "projects/triage.html",
+        lambda: selectors.triage(user=request.user),
+        generations=PAGES,
+    )
 
 
 @login_required
@@ -807,13 +831,17 @@ def meetings(request):
     roles = get_roles(request.user)
     if not (roles.is_staff or roles.is_committee_admin or roles.is_superuser):
         raise PermissionDenied
-    page = page_of(request, selectors.meetings(user=request.user), PAGE_SIZE)
-    per_community = (
-        list(selectors.meetings_per_community(user=request.user, year=timezone.localdate().year))
-        if roles.is_committee_admin
-        else None
-    )
-    return render(request, "projects/meetings.html", {"page": page, "per_community": per_community})
+
+    def context():
+        year = timezone.localdate().year
+        return {
+            "page": page_of(request, selectors.meetings(user=request.user), PAGE_SIZE),
+            "per_community": list(selectors.meetings_per_community(user=request.user, year=year))
+            if roles.is_committee_admin
+            else None,
+        }
+
+    return user_page(request, "projects/meetings.html", context, generations=PAGES)
 
 
 @login_required

@@ -8,7 +8,11 @@ class RecordsConfig(AppConfig):
     verbose_name = _("Service records")
 
     def ready(self):
+        from core.pagecache import watch_app_pages  # (reads the models: once they are loaded)
+
         from . import permissions  # noqa: F401  (registers the rules once the models are loaded)
+
+        watch_app_pages(self)  # the app's cached pages follow its rows
         from .models import ServiceRecord  # (models: only once the app registry is ready)
         from .selectors import member_records_changed  # (it reads the models, as above)
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from core.exports import xlsx_stream_response
 from core.http import client_ip
-from core.pagecache import user_page
+from core.pagecache import app_pages_key, user_page
 from core.pagination import KnownCountPaginator, page_of
 from core.pdf import PdfUnavailable
 from core.ratelimit import rate_limit_take
@@ -217,7 +217,7 @@ def my_certificates(request):
             form.add_error(None, _("Certificates cannot be made right now. Please try later."))
         else:
             return redirect("records:certificate_pdf", certificate.pk)
-    return render(
+    return user_page(
         request,
         "records/my_certificates.html",
         {
@@ -225,6 +225,7 @@ def my_certificates(request):
             "certificates": selectors.member_certificates(member=member),
             "has_units": bool(units),
         },
+        generations=[app_pages_key("records")],
     )
 
 

@@ -12,12 +12,14 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from core.pagecache import app_pages_key, generation
 from core.periods import Period
 from core.storage import PlainStaticStorage
 from members.models import CommunityStaff
 from notifications.models import Notification
 from reports.models import Evaluation, Rating
 from tests import factories as f
+from tests.projects.factories import NeedFactory
 from tests.reports.factories import EvaluationFactory
 from tests.wishes.factories import ResidentFactory, WishFactory
 
@@ -205,3 +207,26 @@ def test_a_static_files_url_is_worked_out_once(monkeypatch):
     storage = PlainStaticStorage()
     assert storage.url("css/site.css") == storage.url("css/site.css") == "/static/css/site.css"
     assert worked_out == ["css/site.css"]
+
+
+# ---------------------------------------------------------------------------------------------
+# The other apps' pages follow their rows, and every form sent to them
+# ---------------------------------------------------------------------------------------------
+def test_a_need_saved_by_anyone_shows_on_the_staff_needs_page(login, staff, community):
+    client = login(staff)
+    assert "加装楼道扶手" not in _page(client, "projects:staff_needs")
+    NeedFactory(community=community, title="加装楼道扶手")
+    assert "加装楼道扶手" in _page(client, "projects:staff_needs")
+
+
+def test_a_form_sent_to_an_app_renews_its_pages(login, staff, other_staff):
+    """Its services may change rows by UPDATE, which sends no signal."""
+    before = generation(app_pages_key("orders"))
+    login(other_staff).post(reverse("orders:enter"), {})  # refused: the form is empty
+    assert generation(app_pages_key("orders")) != before
+
+
+def test_a_form_sent_elsewhere_leaves_an_apps_pages_be(login, staff):
+    before = generation(app_pages_key("orders"))
+    login(staff).post(reverse("records:staff_records"), {})
+    assert generation(app_pages_key("orders")) == before

@@ -6,10 +6,17 @@ colour its model gives the state (`core.badges`): the same for the site and the 
 `field|control_kind`, `{% bootstrap_widget field %}` and `{% bootstrap_choices field as choices %}`
 are what templates/partials/field.html (the one field template, see core.forms) renders a field
 with.
+
+`{% menu "partials/nav_items.html" %}` is the site's menu for the user's role facts.
 """
 
 from django import forms, template
+from django.conf import settings
 from django.forms.boundfield import BoundWidget
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, get_urlconf
+from django.utils import translation
+from django.utils.safestring import mark_safe
 
 from core import badges
 from core.widgets import plain_select
@@ -79,3 +86,29 @@ def bootstrap_choices(field) -> list[BoundWidget]:
         BoundWidget(widget, option, field.form.renderer)
         for option in widget.subwidgets(field.html_name, field.value(), attrs=attrs)
     ]
+
+
+# What a menu may show by: the user's role facts (`roles`, members.context_processors).
+MENU_FACTS = ("is_member", "is_staff", "is_org_admin", "is_committee_admin")
+_menus: dict[tuple, str] = {}
+
+
+@register.simple_tag(takes_context=True)
+def menu(context, template_name: str):
+    """`{% menu "partials/nav_items.html" %}`: the template rendered with `menu` (whether the
+    user is signed in, a superuser, and each of MENU_FACTS) and nothing else, so that it is the
+    same for everyone with the same facts: rendered once per process for each language and
+    set of facts (two dozen links and labels on every page, otherwise)."""
+    user = context.get("user")
+    roles = context.get("roles")
+    facts = {
+        "is_authenticated": bool(user is not None and user.is_authenticated),
+        "is_superuser": bool(user is not None and user.is_superuser),
+        **{name: bool(getattr(roles, name, False)) for name in MENU_FACTS},
+    }
+    urls = (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+    key = (template_name, translation.get_language(), *urls, *facts.values())
+    html = _menus.get(key)
+    if html is None:
+        html = _menus[key] = render_to_string(template_name, {"menu": facts})
+    return mark_safe(html)  # noqa: S308 - our own template, rendered from facts alone

@@ -1,0 +1,61 @@
+"""The site's menu ({% menu %}, core_tags) shows links by the user's role facts alone, and is
+rendered once per process for each language and set of facts."""
+
+import pytest
+from django.urls import reverse
+
+from core.templatetags import core_tags
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_menus_yet(monkeypatch):
+    monkeypatch.setattr(core_tags, "_menus", {})
+
+
+def _menu_renders(monkeypatch) -> list:
+    renders = []
+    plain = core_tags.render_to_string
+    monkeypatch.setattr(
+        core_tags,
+        "render_to_string",
+        lambda name, context: renders.append(dict(context["menu"])) or plain(name, context),
+    )
+    return renders
+
+
+def test_two_members_share_one_rendering_of_the_menu(client, member, other_member, monkeypatch):
+    renders = _menu_renders(monkeypatch)
+    for m in (member, other_member):
+        client.force_login(m.user, backend="django.contrib.auth.backends.ModelBackend")
+        html = client.get(reverse("wishes:my_claims")).content.decode()
+        assert reverse("wishes:my_claims") in html and reverse("wishes:staff_list") not in html
+    assert len(renders) == 1 and renders[0]["is_member"] and not renders[0]["is_staff"]
+
+
+def test_staff_get_the_staff_links(login, staff):
+    html = login(staff).get(reverse("portal:staff_home")).content.decode()
+    assert reverse("wishes:staff_list") in html
+    assert reverse("wishes:my_claims") not in html  # not a member
+
+
+def test_a_member_made_staff_gets_the_staff_links_at_once(login, member_user, community):
+    client = login(member_user)
+    assert (
+        reverse("wishes:staff_list") not in client.get(reverse("wishes:my_claims")).content.decode()
+    )
+    f.CommunityStaffFactory(user=member_user, community=community)
+    assert reverse("wishes:staff_list") in client.get(reverse("wishes:my_claims")).content.decode()
+
+
+def test_the_menu_is_in_the_users_language(client):
+    assert "Wish wall" in client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "心愿墙" in client.get("/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+
+
+def test_a_visitor_gets_no_signed_in_links(client):
+    html = client.get(reverse("wishes:wall")).content.decode()
+    assert reverse("portal:team_list") not in html
+    assert reverse("account_login") in html
