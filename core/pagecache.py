@@ -77,6 +77,12 @@ def generation(key: str = GENERATION_KEY) -> int:
     return value
 
 
+def _generations(keys: list[str]) -> list[int]:
+    """The current generations named `keys`, read in one round trip (each started if new)."""
+    found = cache.get_many(keys)
+    return [found[key] if key in found else generation(key) for key in keys]
+
+
 def generation_bump(key: str = GENERATION_KEY) -> None:
     try:
         cache.incr(key)
@@ -102,8 +108,13 @@ def public_pages_changed() -> None:
 
 
 def _has_messages(request) -> bool:
+    """A message waiting to be shown: stored by an earlier request, or added by this one's view
+    (a page that shows one must not be kept, nor a kept page shown instead)."""
     if "messages" in request.COOKIES:
         return True
+    storage = getattr(request, "_messages", None)
+    if storage is not None:
+        return len(storage) > 0  # counts them without marking them read
     if settings.SESSION_COOKIE_NAME in request.COOKIES:
         return bool(request.session.get("_messages"))
     return False
@@ -197,7 +208,7 @@ def cached_count(key: str, count) -> int:
 # A signed-in user's page (`user_page`: a member's home, the staff's lists and forms) is kept
 # for at most USER_PAGE_SECONDS, for them alone, under
 # - the public pages' generation: any state move or watched save anywhere;
-# - the user's own generation: each of their POSTs (core.http.UserPagesMiddleware), each
+# - the user's own generation: each of their POSTs (core.middleware.UserPagesMiddleware), each
 #   notification to them or read by them (notifications.services);
 # - the generations the apps follow for every page (`follow_generation`: the role facts, which
 #   every save of a user, member or post renews);
@@ -278,9 +289,7 @@ def user_fragment(request, *, name: str, render, generations=(), vary=()) -> str
     hit (a token stored before a new login would be refused), their one-time submission tokens
     new ones; the personal data it showed is logged again (core.audit)."""
     parts = [
-        generation(),
-        generation(user_pages_key(request.user.pk)),
-        *(generation(key) for key in [*_FOLLOWED, *generations]),
+        *_generations([GENERATION_KEY, user_pages_key(request.user.pk), *_FOLLOWED, *generations]),
         *vary,
     ]
     key = ":".join(

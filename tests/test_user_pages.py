@@ -230,3 +230,25 @@ def test_a_form_sent_elsewhere_leaves_an_apps_pages_be(login, staff):
     before = generation(app_pages_key("orders"))
     login(staff).post(reverse("records:staff_records"), {})
     assert generation(app_pages_key("orders")) == before
+
+
+def test_a_message_the_view_adds_is_not_kept_with_the_page(rf, staff):
+    """A view that says something and shows the page (not a redirect) shows it once."""
+    from django.contrib import messages
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.contrib.sessions.backends.cache import SessionStore
+
+    from core.pagecache import user_page
+
+    def view():
+        request = rf.get("/somewhere/")
+        request.user, request.session = staff, SessionStore()
+        request._messages = FallbackStorage(request)
+        messages.info(request, "只说一次")
+        return user_page(request, "base.html", {})
+
+    assert "只说一次" in view().content.decode()
+    request = rf.get("/somewhere/")
+    request.user, request.session = staff, SessionStore()
+    request._messages = FallbackStorage(request)
+    assert "只说一次" not in user_page(request, "base.html", {}).content.decode()
