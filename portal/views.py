@@ -61,8 +61,8 @@ def home(request):
 
 @login_required
 def dashboard(request):
-    member = members_selectors.member_profile(user=request.user)
     roles = get_roles(request.user)
+    member = roles.member  # from the cached role facts: a kept page costs no query for it
     if member is None:
         if roles.is_staff:
             return redirect("portal:staff_home")
@@ -79,7 +79,8 @@ def _render_dashboard(request, member, form=None):
     afresh); made afresh when it shows the form with what they typed."""
 
     def context():
-        nonlocal form
+        nonlocal form, member
+        member = members_selectors.member_profile(user=request.user)  # with its categories
         if form is None:
             # 报到 filled in with the community the member said they live in.
             form = RegistrationForm(initial={"community": member.residence_community_id})

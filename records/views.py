@@ -198,9 +198,12 @@ def staff_records_export(request):
 @login_required
 def my_certificates(request):
     member = member_or_404(request.user)
-    units = certificates.certificate_units(member=member)
-    form = CertificateRequestForm(request.POST or None, units=units)
-    if request.method == "POST" and form.is_valid():
+    form = None
+    if request.method == "POST":
+        form = CertificateRequestForm(
+            request.POST, units=certificates.certificate_units(member=member)
+        )
+    if form is not None and form.is_valid():
         data = form.cleaned_data
         try:
             certificate = certificates.certificate_issue(
@@ -217,15 +220,17 @@ def my_certificates(request):
             form.add_error(None, _("Certificates cannot be made right now. Please try later."))
         else:
             return redirect("records:certificate_pdf", certificate.pk)
-    return user_page(
-        request,
-        "records/my_certificates.html",
-        {
-            "form": form,
+
+    def context():
+        units = certificates.certificate_units(member=member)
+        return {
+            "form": form or CertificateRequestForm(units=units),
             "certificates": selectors.member_certificates(member=member),
             "has_units": bool(units),
-        },
-        generations=[app_pages_key("records")],
+        }
+
+    return user_page(
+        request, "records/my_certificates.html", context, generations=[app_pages_key("records")]
     )
 
 
@@ -258,11 +263,15 @@ def _unit_certificates_or_403(user):
 @login_required
 def staff_certificates(request):
     community, certificates_ = _unit_certificates_or_403(request.user)
-    page = page_of(request, certificates_, 50)
-    return render(
+    return user_page(
         request,
         "records/staff_certificates.html",
-        {"community": community, "page": page, "revoke_form": CertificateRevokeForm()},
+        lambda: {
+            "community": community,
+            "page": page_of(request, certificates_, 50),
+            "revoke_form": CertificateRevokeForm(),
+        },
+        generations=[app_pages_key("records")],
     )
 
 

@@ -386,8 +386,9 @@ def _claim_for_actor(request, pk) -> Claim:
 @login_required
 def my_claims(request):
     claims = selectors.my_claims(user=request.user)
-    page = page_of(request, claims, PAGE_SIZE)
-    return render(request, "wishes/my_claims.html", {"page": page})
+    return user_page(
+        request, "wishes/my_claims.html", lambda: {"page": page_of(request, claims, PAGE_SIZE)}
+    )
 
 
 @login_required
@@ -493,8 +494,9 @@ def staff_bulk(request):
 def review_queue(request):
     staff_community_or_403(request.user)
     wishes = selectors.staff_wishes(user=request.user).filter(state=Wish.State.SUBMITTED)
-    page = page_of(request, wishes, PAGE_SIZE)
-    return render(request, "wishes/review_queue.html", {"page": page})
+    return user_page(
+        request, "wishes/review_queue.html", lambda: {"page": page_of(request, wishes, PAGE_SIZE)}
+    )
 
 
 def _resident_from_form(form, community, by):
