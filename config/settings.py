@@ -394,6 +394,10 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # served from the cache for this long (seconds; 0: never), each change starting afresh
 # (core.pagecache). Shared by the web processes where REDIS_URL is set.
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=60)
+# A signed-in user's pages are kept this long for them alone (core.pagecache.user_page); only
+# where the web processes share the cache (REDIS_URL) unless set: with a cache of its own, one
+# process would not hear of what the user just did through another.
+USER_PAGE_CACHE_SECONDS = env.int("USER_PAGE_CACHE_SECONDS", default=60 if REDIS_URL else 0)
 # Public forms (resident wish submissions): requests per client and window.
 PUBLIC_FORM_RATE = env("PUBLIC_FORM_RATE", default="5/h")
 # The public tracking page (a tracking code and four digits of a phone): tries per client.

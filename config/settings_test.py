@@ -24,3 +24,5 @@ STATIC_ROOT = str(BASE_DIR / "var" / "test-static")  # noqa: F405
 os.makedirs(STATIC_ROOT, exist_ok=True)
 # The public page cache is off in tests but for its own (tests/test_speed.py turns it on).
 PUBLIC_PAGE_CACHE_SECONDS = 0
+# One process: the suite keeps users' pages as production does.
+USER_PAGE_CACHE_SECONDS = 60

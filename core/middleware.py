@@ -87,7 +87,11 @@ class UserPagesMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE"):
+        # A request refused (not permitted, no CSRF token, the wrong method, too many) changed
+        # nothing.
+        if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE") and (
+            response.status_code not in (403, 405, 429)
+        ):
             user = getattr(request, "user", None)
             if user is not None and user.is_authenticated:
                 user_pages_changed(user.pk)

@@ -50,7 +50,7 @@ _TOKEN_PATTERNS = (
 # A creating form's one-time token (core.once): new on every hit, as on every fresh render, so
 # that two forms shown within the minute make two objects.
 _SUBMISSION_TOKEN = re.compile(
-    r'(type="hidden" name="\w+" value=")([0-9a-f-]{32,36})(" data-submit-once)'
+    r'(<input type="hidden" name="[\w-]+" value=")([0-9a-f-]{32,36})("[^>]*\sdata-submit-once)'
 )
 _SUBMISSION_TOKEN_BYTES = re.compile(_SUBMISSION_TOKEN.pattern.encode())
 
@@ -206,7 +206,7 @@ def cached_count(key: str, count) -> int:
 # A logged-in user's own page, cached for a minute
 # ---------------------------------------------------------------------------------------------
 # A signed-in user's page (`user_page`: a member's home, the staff's lists and forms) is kept
-# for at most USER_PAGE_SECONDS, for them alone, under
+# for at most USER_PAGE_CACHE_SECONDS, for them alone, under
 # - the public pages' generation: any state move or watched save anywhere;
 # - the user's own generation: each of their POSTs (core.middleware.UserPagesMiddleware), each
 #   notification to them or read by them (notifications.services);
@@ -216,8 +216,11 @@ def cached_count(key: str, count) -> int:
 # The view runs on every request all the same: who may see the page is checked, the personal
 # data it shows logged (core.audit, again on each hit); only its rendering is skipped.
 # What changes without any of these (a deadline passing, a page of others' counts) shows
-# within the minute.
-USER_PAGE_SECONDS = 60
+# within the minute. Off (0) unless the web processes share the cache: settings.py.
+
+
+def _user_page_seconds() -> int:
+    return getattr(settings, "USER_PAGE_CACHE_SECONDS", 0)
 
 
 def user_pages_key(user_id: int) -> str:
@@ -283,11 +286,15 @@ def _fresh_tokens(request, html: str) -> str:
 
 
 def user_fragment(request, *, name: str, render, generations=(), vary=()) -> str:
-    """The HTML `render()` gives for `request.user`, kept for USER_PAGE_SECONDS at most in
+    """The HTML `render()` gives for `request.user`, kept for USER_PAGE_CACHE_SECONDS at most in
     their language under the generations above (and `generations`, keys of more, and `vary`,
-    values that name the version themselves). Its forms' CSRF tokens are this request's on every
+    values that name the version themselves); rendered each time where
+    USER_PAGE_CACHE_SECONDS is 0. Its forms' CSRF tokens are this request's on every
     hit (a token stored before a new login would be refused), their one-time submission tokens
     new ones; the personal data it showed is logged again (core.audit)."""
+    seconds = _user_page_seconds()
+    if seconds <= 0:
+        return mark_safe(str(render()))  # noqa: S308 - rendered by our own templates
     parts = [
         *_generations([GENERATION_KEY, user_pages_key(request.user.pk), *_FOLLOWED, *generations]),
         *vary,
@@ -299,7 +306,7 @@ def user_fragment(request, *, name: str, render, generations=(), vary=()) -> str
     if stored is None:
         with views_recorded() as views:
             html = str(render())
-        cache.set(key, (html, views), USER_PAGE_SECONDS)
+        cache.set(key, (html, views), seconds)
         return mark_safe(html)  # noqa: S308 - rendered by our own templates
     html, views = stored
     # The personal data it shows is logged as shown again (core.audit).

@@ -32,6 +32,8 @@ class MembersConfig(AppConfig):
         )  # (models: only once the app registry is ready)
 
         def changed(sender, **kwargs):
+            if kwargs.get("update_fields") == frozenset({"last_login"}):
+                return  # a login (django.contrib.auth) changes no one's roles
             roles_changed()
             transaction.on_commit(roles_changed)
 

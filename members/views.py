@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from core.audit import personal_data_viewed
 from core.exports import xlsx_stream_response
-from core.pagecache import cache_public_page, cached_count, user_page
+from core.pagecache import app_pages_key, cache_public_page, cached_count, user_page
 from core.pagination import KnownCountPaginator, page_of
 from core.views import run_service
 
@@ -80,10 +80,16 @@ def community_detail(request, pk):
 # ---------------------------------------------------------------------------------------------
 @login_required
 def profile_edit(request):
-    member = selectors.member_profile(user=request.user)
+    # Who may change it, from the cached role facts; the profile itself (with its categories)
+    # read only for a form: a kept page needs neither.
+    member = get_roles(request.user).member
     if member is not None and not can(request.user, "members.member.change", member):
         raise PermissionDenied
-    form = MemberProfileForm(request.POST, instance=member) if request.method == "POST" else None
+    form = (
+        MemberProfileForm(request.POST, instance=selectors.member_profile(user=request.user))
+        if request.method == "POST"
+        else None
+    )
     if form is not None and form.is_valid():
         try:
             services.member_profile_save(
@@ -105,12 +111,18 @@ def profile_edit(request):
     return user_page(
         request,
         "members/profile_form.html",
-        lambda: {
-            "form": form or MemberProfileForm(instance=member),
-            "is_new": member is None,
-            "star": member.top_star if member else None,
-        },
+        lambda: _profile_context(request, form),
+        generations=[app_pages_key("records")],  # the star level shown
     )
+
+
+def _profile_context(request, form) -> dict:
+    member = selectors.member_profile(user=request.user)
+    return {
+        "form": form or MemberProfileForm(instance=member),
+        "is_new": member is None,
+        "star": member.top_star if member else None,
+    }
 
 
 @login_required
@@ -189,7 +201,10 @@ def staff_members(request):
 
     # Kept for a minute per staff member and page (core.pagecache.user_page: any registration
     # or member saved renews it); the phones it shows logged on every visit all the same.
-    return user_page(request, "members/staff_members.html", context)
+    # Each member's star level is the records app's (records.stars).
+    return user_page(
+        request, "members/staff_members.html", context, generations=[app_pages_key("records")]
+    )
 
 
 @login_required

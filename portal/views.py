@@ -162,18 +162,15 @@ STAFF_HOME_PENDING = 20
 @login_required
 def staff_home(request):
     community = staff_community_or_403(request.user)
-    waiting_registrations = members_selectors.pending_registrations(community_id=community.pk)
-    pending = list(waiting_registrations[: STAFF_HOME_PENDING + 1])
-    pending_count = len(pending)
-    if pending_count > STAFF_HOME_PENDING:
-        pending = pending[:STAFF_HOME_PENDING]
-        pending_count = waiting_registrations.count()
-    # Kept for a minute per staff member, until a state moves, a registration or a rating
-    # changes (core.pagecache.user_page).
-    return user_page(
-        request,
-        "portal/staff_home.html",
-        lambda: {
+
+    def context():
+        waiting_registrations = members_selectors.pending_registrations(community_id=community.pk)
+        pending = list(waiting_registrations[: STAFF_HOME_PENDING + 1])
+        pending_count = len(pending)
+        if pending_count > STAFF_HOME_PENDING:
+            pending = pending[:STAFF_HOME_PENDING]
+            pending_count = waiting_registrations.count()
+        return {
             "community": community,
             "pending": pending,
             "waiting": selectors.staff_waiting(
@@ -185,7 +182,14 @@ def staff_home(request):
             ),
             "partnerships": list(members_selectors.community_partnerships(community=community)),
             "decline_form": DeclineForm(),
-        },
+        }
+
+    # Kept for a minute per staff member, until a state moves, a registration or a rating
+    # changes (core.pagecache.user_page).
+    return user_page(
+        request,
+        "portal/staff_home.html",
+        context,
         generations=[evaluations_generation_key(community.pk)],
     )
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db.models import OuterRef, Subquery, Sum
 from django.utils import timezone
 
+from core.pagecache import app_pages_changed
 from members.models import Member
 
 from .models import MemberStar, ServiceRecord, StarRule, volunteer_service_q
@@ -49,6 +50,7 @@ def _award(pairs: list[tuple[int, Decimal]], rules: list[StarRule]) -> int:
         return 0
     before = MemberStar.objects.count()
     MemberStar.objects.bulk_create(new, ignore_conflicts=True, batch_size=1000)
+    app_pages_changed("records")  # no signal from bulk_create: the pages showing stars follow
     return MemberStar.objects.count() - before
 
 

@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.contrib.staticfiles.storage import StaticFilesStorage
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -88,7 +89,19 @@ def test_an_htmx_request_gets_the_page_rendered(login, staff):
     assert client.get(reverse("wishes:staff_list"), HTTP_HX_REQUEST="true").templates
 
 
-def test_a_user_who_lost_the_role_is_refused_though_their_page_is_kept(login, staff):
+def test_who_may_see_the_page_is_checked_on_every_visit(login, staff, monkeypatch):
+    """The kept page is the view's last step: its checks run first, every time."""
+    client = login(staff)
+    client.get(reverse("wishes:staff_list"))
+
+    def refused(user):
+        raise PermissionDenied
+
+    monkeypatch.setattr("wishes.views.staff_community_or_403", refused)
+    assert client.get(reverse("wishes:staff_list")).status_code == 403
+
+
+def test_a_user_who_lost_the_role_is_refused(login, staff):
     client = login(staff)
     client.get(reverse("wishes:staff_list"))
     CommunityStaff.objects.filter(user=staff).delete()
@@ -98,7 +111,9 @@ def test_a_user_who_lost_the_role_is_refused_though_their_page_is_kept(login, st
 def test_each_hit_carries_a_submission_token_of_its_own(login, staff):
     client = login(staff)
     first = TOKEN.findall(_page(client, "wishes:post"))
-    again = TOKEN.findall(_page(client, "wishes:post"))
+    response = client.get(reverse("wishes:post"))
+    assert not response.templates  # from the cache
+    again = TOKEN.findall(response.content.decode())
     assert len(first) == len(again) == 1
     assert first != again
 
@@ -106,17 +121,21 @@ def test_each_hit_carries_a_submission_token_of_its_own(login, staff):
 def test_the_records_forms_token_is_new_on_each_hit_too(login, staff):
     client = login(staff)
     first = TOKEN.findall(_page(client, "records:staff_records"))
-    again = TOKEN.findall(_page(client, "records:staff_records"))
-    assert len(again) == 1 and len(again[0]) == 32
+    response = client.get(reverse("records:staff_records"))
+    assert not response.templates  # from the cache
+    again = TOKEN.findall(response.content.decode())
+    assert len(first) == len(again) == 1 and len(again[0]) == 32
     assert first != again
 
 
 def test_each_hit_carries_the_csrf_token_of_the_session(login, staff):
     client = login(staff)
     client.get(reverse("wishes:staff_list"))
+    login(staff)  # a new login: a new CSRF secret, the page still kept
     client.handler.enforce_csrf_checks = True
-    html = _page(client, "wishes:staff_list")
-    token = re.search(r'"X-CSRFToken": "([A-Za-z0-9]+)"', html).group(1)
+    response = client.get(reverse("wishes:staff_list"))
+    assert not response.templates  # from the cache
+    token = re.search(r'"X-CSRFToken": "([A-Za-z0-9]+)"', response.content.decode()).group(1)
     response = client.post(
         reverse("set_language"), {"language": "en", "next": "/"}, HTTP_X_CSRFTOKEN=token
     )
@@ -145,8 +164,10 @@ def test_a_rating_saved_in_the_admin_shows_on_the_evaluations_page(login, staff,
         rating=Rating.UNQUALIFIED,
     )
     after = _page(client, "reports:evaluations", period=period.code)
-    assert after != before
-    assert Evaluation.objects.get(member=member).get_rating_display() in after
+    label = Evaluation.objects.get(member=member).get_rating_display()
+    badge = f'badge text-bg-success fs-6">{label}<'
+    assert badge not in before
+    assert badge in after
 
 
 def test_a_member_renamed_shows_on_the_staff_members_page(login, staff, community, member):
@@ -252,3 +273,17 @@ def test_a_message_the_view_adds_is_not_kept_with_the_page(rf, staff):
     request.user, request.session = staff, SessionStore()
     request._messages = FallbackStorage(request)
     assert "只说一次" not in user_page(request, "base.html", {}).content.decode()
+
+
+def test_without_a_shared_cache_every_visit_is_rendered(login, staff, settings):
+    settings.USER_PAGE_CACHE_SECONDS = 0  # the default without REDIS_URL
+    client = login(staff)
+    client.get(reverse("wishes:staff_list"))
+    assert client.get(reverse("wishes:staff_list")).templates
+
+
+def test_a_login_elsewhere_leaves_the_pages_kept(login, staff, member_user):
+    client = login(staff)
+    client.get(reverse("wishes:staff_list"))
+    Client().force_login(member_user, backend=BACKEND)  # saves their last_login
+    assert not client.get(reverse("wishes:staff_list")).templates

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from core.audit import personal_data_viewed
 from core.errors import DomainError
 from core.images import ProcessedImage
+from core.pagecache import public_pages_changed
 from core.tracking import new_tracking_code
 from core.transitions import state_move
 from members import claimants
@@ -614,6 +615,7 @@ def wish_record_satisfaction(*, wish: Wish, by, score: int, comment: str = "") -
     )
     if not updated:
         raise WishError("not_completed")
+    public_pages_changed()  # an UPDATE: no signal, no transition tells the cached pages
     wish.satisfaction = score
     wish.satisfaction_comment = comment[:300]
     return wish
