@@ -32,8 +32,10 @@ if _cache_url:
             "KEY_PREFIX": os.environ.get("BENCH_CACHE_PREFIX", "sbd-bench"),
         }
     }
+    USER_PAGE_CACHE_SECONDS = 60  # shared by the workers, as with REDIS_URL in production
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    USER_PAGE_CACHE_SECONDS = 0
 # Celery tasks (emails) run in the process; the bench sends none.
 CELERY_BROKER_URL = "memory://"
 CELERY_TASK_ALWAYS_EAGER = True
