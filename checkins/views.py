@@ -4,6 +4,7 @@ a domain error into a message (core.views.run_service) or, for the scanner's JSO
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import logging
 import uuid
@@ -57,8 +58,11 @@ PAGE_SIZE = 20
 SYNC_BATCH = 500
 
 
+@functools.lru_cache(maxsize=2048)
 def _qr_svg(url: str, scale: int = 8) -> str:
-    """An inline SVG of a QR code (segno: crisp on screen and paper, no image files)."""
+    """An inline SVG of a QR code (segno: crisp on screen and paper, no image files), drawn
+    once per process for each address: a member opens their code again and again, and it
+    changes only when they renew it (a new address)."""
     return segno.make(url, error="m").svg_inline(scale=scale, dark="#000", light="#fff")
 
 

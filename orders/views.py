@@ -3,6 +3,8 @@ domain error into a message (core.views.run_service)."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,7 +20,7 @@ from core.exports import xlsx_stream_response
 from core.forms import errors_as_messages
 from core.http import client_ip
 from core.once import already_saved_message, create_once
-from core.pagecache import app_pages_key, user_page
+from core.pagecache import app_pages_key, cache_public_page, user_page
 from core.pagination import page_of
 from core.ratelimit import rate_limit_take
 from core.views import run_service
@@ -55,9 +57,21 @@ SESSION_THANKS = "orders_thanks"
 # ---------------------------------------------------------------------------------------------
 # Residents (no account)
 # ---------------------------------------------------------------------------------------------
+# The entry page lists this many communities a page (a city has thousands), with a search.
+START_PAGE_SIZE = 30
+
+
+@cache_public_page
 def start(request):
-    """Which community's menu: the entry page of 点单 (a QR poster links a community's menu)."""
-    return render(request, "orders/start.html", {"communities": community_list()})
+    """Which community's menu: the entry page of 点单 (a QR poster links a community's menu),
+    one page of communities at a time, found by name."""
+    search = request.GET.get("q", "").strip()[:40]
+    page = page_of(request, community_list(search=search), START_PAGE_SIZE)
+    return render(
+        request,
+        "orders/start.html",
+        {"page": page, "search": search, "querystring": urlencode({"q": search}) if search else ""},
+    )
 
 
 def menu(request, community_pk):

@@ -31,6 +31,15 @@ def test_member_sees_activities_signs_up_and_opens_their_code(login, member_user
     assert secret in code.content.decode()
 
 
+def test_a_renewed_code_shows_its_new_qr(login, member_user):
+    """The QR drawn once per address (checkins.views._qr_svg) is never the old code's."""
+    client = login(member_user)
+    first = client.get(reverse("checkins:my_code")).context["qr"]
+    assert client.get(reverse("checkins:my_code")).context["qr"] == first
+    client.post(reverse("checkins:my_code_renew"))
+    assert client.get(reverse("checkins:my_code")).context["qr"] != first
+
+
 def test_code_landing_tells_a_stranger_nothing(client, member, activity, venue):
     secret = services.member_code_current(member=member).secret
     html = client.get(reverse("checkins:code_landing", args=[secret])).content.decode()

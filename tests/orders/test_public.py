@@ -4,10 +4,12 @@ with the tracking code, the tracking page and the rating at the end."""
 import uuid
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from orders import services
 from orders.models import ServiceOrder
+from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +27,28 @@ def _post(client, community, item, **extra):
         **extra,
     }
     return client.post(reverse("orders:new", args=[community.pk]), data)
+
+
+def test_the_entry_page_lists_a_page_of_communities_and_finds_one_by_name(client, community):
+    for i in range(35):
+        f.CommunityFactory(name=f"幸福里{i:02d}社区")
+    first = client.get(reverse("orders:start"))
+    assert len(first.context["page"].object_list) == 30
+    assert first.context["page"].paginator.num_pages == 2
+    found = client.get(reverse("orders:start"), {"q": community.name})
+    assert [c.pk for c in found.context["page"].object_list] == [community.pk]
+    assert reverse("orders:menu", args=[community.pk]) in found.content.decode()
+
+
+def test_the_entry_page_says_when_no_community_matches(client, community):
+    html = client.get(reverse("orders:start"), {"q": "不存在的社区"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert "No community matches." in html.content.decode()
+
+
+def test_the_entry_page_is_served_from_the_public_cache(client, community, settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 60
+    client.get(reverse("orders:start"))
+    assert Client().get(reverse("orders:start"))["X-Public-Page-Cache"] == "hit"
 
 
 def test_the_menu_lists_the_offered_services(client, item, community):
