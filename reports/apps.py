@@ -7,12 +7,14 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Service and reports")
 
     def ready(self):
+        from core.pagecache import watch_app_pages  # (reads the models: once they are loaded)
         from records.services import period_lock_register  # once the apps are loaded
 
         from . import permissions  # noqa: F401  (registers the rules once the models are loaded)
         from .services import member_period_approved  # once the models are loaded
 
         period_lock_register(member_period_approved)
+        watch_app_pages(self)  # the app's cached pages follow its rows
         self._watch_evaluations()
 
     @staticmethod

@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
+from core.pagecache import app_pages_changed
 from core.periods import Period
 from core.transitions import state_move
 from members.access import can
@@ -235,6 +236,7 @@ def member_reports_prepare(*, period: Period, notify: bool = True) -> list[int]:
             _apply_figures(report, figures[mid])
             reports.append(report)
         created = MemberReport.objects.bulk_create(reports, batch_size=BATCH)
+        app_pages_changed("reports")  # no signal from bulk_create: "My reports" shows them
         ReportTransition.objects.bulk_create(
             [ReportTransition(report=r, to_state=ReportState.DRAFT, at=now) for r in created],
             batch_size=BATCH,

@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core.forms import errors_as_messages
-from core.pagecache import generation, user_page
+from core.pagecache import app_pages_key, generation, user_page
 from core.pagination import CachedCountPaginator
 from core.periods import Period, recent_periods
 from members.access import (
@@ -39,7 +39,13 @@ from .services import ReportsError
 def my_reports(request):
     member = member_or_404(request.user)
     reports = selectors.member_reports_for(user=request.user, member=member)
-    return render(request, "reports/my_reports.html", {"member": member, "reports": reports})
+    # Kept for a minute, until a report or a rating changes (reports.apps).
+    return user_page(
+        request,
+        "reports/my_reports.html",
+        {"member": member, "reports": reports},
+        generations=[app_pages_key("reports")],
+    )
 
 
 def _report_for(user, pk) -> MemberReport:

@@ -220,3 +220,18 @@ def test_rating_again_updates_the_one_evaluation(long_registered, staff, communi
             by=staff, community=community, member=long_registered, period=H1, rating=rating
         )
     assert list(Evaluation.objects.values_list("rating", flat=True)) == ["excellent"]
+
+
+def test_a_draft_prepared_by_the_job_shows_on_my_reports_at_once(login, long_registered):
+    """The job makes drafts by bulk_create (no signal); the member's kept page follows."""
+    import re
+
+    from django.urls import reverse
+
+    client = login(long_registered.user)
+    before = client.get(reverse("reports:my_reports")).content.decode()
+    assert not re.search(r'href="/reports/my/\d+/"', before)
+    member_reports_prepare(period=H1, notify=False)
+    report = MemberReport.objects.get(member=long_registered)
+    after = client.get(reverse("reports:my_reports")).content.decode()
+    assert f'href="{report.get_absolute_url()}"' in after
