@@ -12,12 +12,17 @@ For each database and size it
 - drives each page with a few client threads over keep-alive connections (http.client) for a
   few seconds, and the baseline view (one indexed query of one page, rendered bare) before and
   after every few pages, so that the ratios hold while others load the machine;
-- prints requests per second and p50/p95 latency per page, each as a ratio to the baseline, and
-  for each page the growth of its p50 ratio from 1× to 10× the rows.
+- prints requests per second and p50/p95 latency per page, each as a ratio to the baseline;
+- then, with the server stopped, times each page in one process with the page caches off (what
+  a page costs when it is rendered, which the HTTP figures of a cached page hide behind the
+  queue of the load): the median of BENCH_HTTP_REPEATS requests, each after a request of the
+  baseline view, as a multiple of the baseline's median, and the queries it runs; and prints
+  for each page the growth of that multiple from 1× to 10× the rows (target ≤ 1.5).
 
 Environment: BENCH_SIZE (wishes at 1×, default 100,000), BENCH_HTTP_SCALES ("1,10"),
 BENCH_HTTP_DATABASES ("postgresql,sqlite"), BENCH_HTTP_SECONDS (per page, default 2),
 BENCH_HTTP_CLIENTS (client threads, default 4), BENCH_HTTP_PAGES (names to run, default all),
+BENCH_HTTP_REPEATS (requests per page in the uncached timing, default 15),
 BENCH_DB_PREFIX (the databases' and cache keys' prefix, default sbd_bench).
 `python -m bench http` runs this part alone; `BENCH_SIZE=10000 python -m bench http` is quick.
 """
@@ -42,6 +47,7 @@ VENDORS = [v for v in os.environ.get("BENCH_HTTP_DATABASES", "postgresql,sqlite"
 SECONDS = float(os.environ.get("BENCH_HTTP_SECONDS", "2"))
 CLIENTS = int(os.environ.get("BENCH_HTTP_CLIENTS", "4"))
 ONLY = [p for p in os.environ.get("BENCH_HTTP_PAGES", "").split(",") if p]
+REPEATS = int(os.environ.get("BENCH_HTTP_REPEATS", "15"))
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 # The databases' and cache keys' prefix: a run of its own beside another one on a shared machine.
 PREFIX = os.environ.get("BENCH_DB_PREFIX", "sbd_bench")
@@ -217,6 +223,63 @@ def _seed_child(total: int, scale: int) -> dict:
         "member": session_for(member.user),
         "staff": session_for(staff_user),
     }
+
+
+def _cost_child(data: dict) -> dict:
+    """Each page's uncached cost in this process: {name: (ms, × baseline, queries)}."""
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client, override_settings
+    from django.test.utils import CaptureQueriesContext
+
+    clients = {"anonymous": Client(), "member": Client(), "staff": Client()}
+    for who in ("member", "staff"):
+        clients[who].cookies["sessionid"] = data[who]
+    baseline = BASELINE.format(**data)
+
+    def took(client, url) -> float:
+        began = time.perf_counter()
+        response = client.get(url)
+        elapsed = time.perf_counter() - began
+        if response.status_code != 200:
+            raise SystemExit(f"{url}: {response.status_code}")
+        return elapsed
+
+    results = {}
+    with override_settings(PUBLIC_PAGE_CACHE_SECONDS=0, USER_PAGE_CACHE_SECONDS=0):
+        for name, who, path in PAGES:
+            if ONLY and name not in ONLY:
+                continue
+            url = path.format(**data)
+            for _ in range(2):  # warm-up: templates compiled, cached figures counted
+                took(clients[who], url)
+            pairs = [
+                (took(clients["anonymous"], baseline), took(clients[who], url))
+                for _ in range(REPEATS)
+            ]
+            with CaptureQueriesContext(connection) as queries:
+                took(clients[who], url)
+            page = statistics.median(p for _, p in pairs)
+            base = statistics.median(b for b, _ in pairs)
+            results[name] = (page * 1000, page / base, len(queries))
+    return results
+
+
+def _cost(env: dict, data: dict) -> dict:
+    out = subprocess.run(  # noqa: S603 - our own interpreter and arguments
+        [sys.executable, "-m", "bench.http", "--cost", json.dumps(data)],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if out.returncode != 0:
+        sys.stderr.write(out.stdout + out.stderr)
+        raise SystemExit("timing the pages uncached failed")
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def _database_url(vendor: str, rows: int) -> str:
@@ -421,6 +484,8 @@ def run_one(vendor: str, scale: int, cache_url: str) -> dict:
         server.terminate()
         server.wait(timeout=30)
     _print_run(vendor, rows, baselines, results)
+    for name, (ms, ratio, queries) in _cost(env, data).items():
+        results[name]["uncached"] = {"ms": ms, "ratio": ratio, "queries": queries}
     return results
 
 
@@ -453,18 +518,25 @@ def _print_growth(all_results: dict) -> None:
             continue
         small, large = min(SCALES), max(SCALES)
         print(
-            f"\n### {vendor}: time at {large}× the rows against {small}× "
-            "(p50 as a multiple of the baseline's, then the ratio of the two; target ≤ 1.5)"
+            f"\n### {vendor}: each page rendered uncached in one process, at {small}× and "
+            f"{large}× the rows (median of {REPEATS}, as a multiple of the baseline view's "
+            f"median; then the growth of that multiple; target ≤ 1.5)"
         )
-        print(f"\n| page | p50 × baseline at {small}× | at {large}× | growth |")
-        print("| --- | ---: | ---: | ---: |")
+        print(
+            f"\n| page | ms at {small}× | × baseline | queries | ms at {large}× | × baseline "
+            "| queries | growth |"
+        )
+        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
         for name in runs[small]:
             if name not in runs[large]:
                 continue
-            a, b = runs[small][name], runs[large][name]
-            ra, rb = a["p50"] / a["base"]["p50"], b["p50"] / b["base"]["p50"]
-            flag = "" if rb / ra <= 1.5 else " ⚠"
-            print(f"| {name} | {ra:.1f} | {rb:.1f} | {rb / ra:.2f}{flag} |")
+            a, b = runs[small][name]["uncached"], runs[large][name]["uncached"]
+            growth = b["ratio"] / a["ratio"]
+            flag = "" if growth <= 1.5 else " ⚠"
+            print(
+                f"| {name} | {a['ms']:.1f} | {a['ratio']:.1f} | {a['queries']} | {b['ms']:.1f} "
+                f"| {b['ratio']:.1f} | {b['queries']} | {growth:.2f}{flag} |"
+            )
 
 
 def main() -> None:
@@ -490,5 +562,7 @@ def main() -> None:
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--seed"]:
         print(json.dumps(_seed_child(int(sys.argv[2]), int(sys.argv[3]))))
+    elif sys.argv[1:2] == ["--cost"]:
+        print(json.dumps(_cost_child(json.loads(sys.argv[2]))))
     else:
         main()

@@ -70,13 +70,17 @@ def _qr_svg(url: str, scale: int = 8) -> str:
 # Members
 # ---------------------------------------------------------------------------------------------
 def activity_list(request):
-    roles = get_roles(request.user)
-    activities = selectors.activities_near(user=request.user, member=roles.member)
+    member = get_roles(request.user).member
+
+    def context():
+        activities = selectors.activities_near(user=request.user, member=member)
+        return {"page": page_of(request, activities, PAGE_SIZE)}
+
     # Kept for a minute per signed-in user, until a row of the app changes (a sign-up, a seat).
     return user_page(
         request,
         "checkins/activity_list.html",
-        lambda: {"page": page_of(request, activities, PAGE_SIZE)},
+        context,
         generations=[app_pages_key("checkins")],
     )
 
@@ -186,12 +190,16 @@ def mine(request):
 @never_cache
 def my_code(request):
     member = member_or_404(request.user)
-    code = services.member_code_current(member=member)
-    url = request.build_absolute_uri(reverse("checkins:code_landing", args=[code.secret]))
-    return render(
-        request,
-        "checkins/my_code.html",
-        {"member": member, "secret": code.secret, "qr": _qr_svg(url, scale=10), "url": url},
+
+    def context():
+        code = services.member_code_current(member=member)
+        url = request.build_absolute_uri(reverse("checkins:code_landing", args=[code.secret]))
+        return {"member": member, "secret": code.secret, "qr": _qr_svg(url, scale=10), "url": url}
+
+    # Kept for a minute (never in the browser), until a row of the app changes: a new code is
+    # one (member_code_renew), and so is an admin's revoking it.
+    return user_page(
+        request, "checkins/my_code.html", context, generations=[app_pages_key("checkins")]
     )
 
 

@@ -76,7 +76,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, with the signed-in user's row read from the cache (members.middleware).
+    "members.middleware.CachedUserAuthenticationMiddleware",
     "core.http.PrivatePagesMiddleware",
     # What a signed-in user sends starts a new generation of their own cached fragments.
     "core.middleware.UserPagesMiddleware",

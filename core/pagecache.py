@@ -15,7 +15,7 @@ local-memory cache of a trial, another process may serve its copy until it expir
 `PUBLIC_PAGE_CACHE_SECONDS`).
 
 The CSRF token in a cached page (the language switcher's form, htmx's header) is the visitor's
-own: it is stored as a placeholder and filled in with `get_token(request)` on every hit, which
+own: every token of the stored page is replaced with `get_token(request)` on every hit, which
 also sets the visitor's CSRF cookie when they have none; a creating form's one-time token
 (core.once) is a new one on every hit. Logged-in users never get these pages: theirs carry their
 name, menu and badge, and `Cache-Control: private` (core.http). Their own pages are kept apart,
@@ -37,22 +37,36 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.safestring import mark_safe
 
 from .audit import views_again, views_recorded
 
 GENERATION_KEY = "public-pages:generation"
-TOKEN_PLACEHOLDER = b"\x00csrf-token\x00"
-_TOKEN_PATTERNS = (
-    re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{32,64})"'),
-    re.compile(rb'"X-CSRFToken": "([A-Za-z0-9]{32,64})"'),
+# The CSRF tokens of a page (each `{% csrf_token %}` and htmx's header, each masked afresh) and
+# a creating form's one-time token (core.once): a kept page is served with this request's CSRF
+# token (one stored before a new login, or another visitor's, would be refused) and new
+# one-time tokens, as on every fresh render, so that two forms shown within the minute make two
+# objects.
+_CSRF_TOKENS = (
+    re.compile(r'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{32,64}(")'),
+    re.compile(r'("X-CSRFToken": ")[A-Za-z0-9]{32,64}(")'),
 )
-# A creating form's one-time token (core.once): new on every hit, as on every fresh render, so
-# that two forms shown within the minute make two objects.
 _SUBMISSION_TOKEN = re.compile(
     r'(<input type="hidden" name="[\w-]+" value=")([0-9a-f-]{32,36})("[^>]*\sdata-submit-once)'
 )
-_SUBMISSION_TOKEN_BYTES = re.compile(_SUBMISSION_TOKEN.pattern.encode())
+
+
+def _fresh_tokens(request, html: str) -> str:
+    """`html` with this request's CSRF token and new one-time tokens (see above)."""
+    token = None
+
+    def csrf(match) -> str:
+        nonlocal token
+        token = token or get_token(request)  # (sets the visitor's CSRF cookie if they have none)
+        return f"{match.group(1)}{token}{match.group(2)}"
+
+    for pattern in _CSRF_TOKENS:
+        html = pattern.sub(csrf, html)
+    return _SUBMISSION_TOKEN.sub(lambda m: m.group(1) + _new_token(m.group(2)) + m.group(3), html)
 
 
 def _new_token(old: str) -> str:
@@ -130,37 +144,31 @@ def _cacheable(request) -> bool:
     )
 
 
-def page_key(request) -> str:
+def page_key(request, generations=()) -> str:
+    """The page's key: its path and query, the language, the public pages' generation and the
+    generations the view names besides (`cache_public_page(generations=[...])`)."""
     path = hashlib.sha256(request.get_full_path().encode("utf-8", "replace")).hexdigest()[:40]
-    return f"public-page:{generation()}:{translation.get_language()}:{path}"
+    parts = ":".join(map(str, _generations([GENERATION_KEY, *generations])))
+    return f"public-page:{parts}:{translation.get_language()}:{path}"
 
 
-def _without_token(content: bytes) -> bytes:
-    """Every CSRF token of the page (each `{% csrf_token %}` and htmx's header is masked
-    afresh, so each is another string) as the placeholder."""
-    for pattern in _TOKEN_PATTERNS:
-        content = pattern.sub(lambda m: m.group(0).replace(m.group(1), TOKEN_PLACEHOLDER), content)
-    return content
+def cache_public_page(view=None, *, generations=()):
+    """Serve the view's page to anonymous visitors from the cache (see the module's text).
 
-
-def cache_public_page(view):
-    """Serve the view's page to anonymous visitors from the cache (see the module's text)."""
+    A page that shows rows the public pages' generation does not follow names the generations
+    that do: `@cache_public_page(generations=[app_pages_key("projects")])`."""
+    if view is None:
+        return functools.partial(cache_public_page, generations=tuple(generations))
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         if not _cacheable(request):
             return view(request, *args, **kwargs)
-        key = page_key(request)
+        key = page_key(request, generations)
         stored = cache.get(key)
         if stored is not None:
-            content, content_type = stored
-            if TOKEN_PLACEHOLDER in content:
-                content = content.replace(TOKEN_PLACEHOLDER, get_token(request).encode())
-            content = _SUBMISSION_TOKEN_BYTES.sub(
-                lambda m: m.group(1) + _new_token(m.group(2).decode()).encode() + m.group(3),
-                content,
-            )
-            response = HttpResponse(content, content_type=content_type)
+            html, content_type = stored
+            response = HttpResponse(_fresh_tokens(request, html), content_type=content_type)
             response["X-Public-Page-Cache"] = "hit"
             return response
         response = view(request, *args, **kwargs)
@@ -172,8 +180,8 @@ def cache_public_page(view):
         ):
             if hasattr(response, "render") and not response.is_rendered:
                 response.render()
-            content = _without_token(response.content)
-            cache.set(key, (content, response["Content-Type"]), _timeout())
+            html = response.content.decode(response.charset)
+            cache.set(key, (html, response["Content-Type"]), _timeout())
             response["X-Public-Page-Cache"] = "miss"
         return response
 
@@ -234,14 +242,14 @@ def user_pages_changed(*user_ids: int) -> None:
         generations_changed(*keys)
 
 
-# Generations every user's fragment follows besides the public pages' and their own: the apps
+# Generations every user's page follows besides the public pages' and their own: the apps
 # name them once ready (members: the role facts, which every save of a user, member or post
 # renews). A page shows its menu by the roles, and the names and phones of members.
 _FOLLOWED: list[str] = []
 
 
 def follow_generation(key: str) -> None:
-    """Every cached user fragment is read afresh once the generation `key` changes."""
+    """Every cached user page is read afresh once the generation `key` changes."""
     if key not in _FOLLOWED:
         _FOLLOWED.append(key)
 
@@ -272,68 +280,40 @@ def watch_app_pages(app_config) -> None:
         post_delete.connect(changed, sender=model, dispatch_uid=f"{uid}-del", weak=False)
 
 
-_FRAGMENT_TOKENS = (
-    re.compile(r'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{32,64}(")'),
-    re.compile(r'("X-CSRFToken": ")[A-Za-z0-9]{32,64}(")'),
-)
-
-
-def _fresh_tokens(request, html: str) -> str:
-    token = get_token(request)
-    for pattern in _FRAGMENT_TOKENS:
-        html = pattern.sub(lambda m: f"{m.group(1)}{token}{m.group(2)}", html)
-    return _SUBMISSION_TOKEN.sub(lambda m: m.group(1) + _new_token(m.group(2)) + m.group(3), html)
-
-
-def user_fragment(request, *, name: str, render, generations=(), vary=()) -> str:
-    """The HTML `render()` gives for `request.user`, kept for USER_PAGE_CACHE_SECONDS at most in
-    their language under the generations above (and `generations`, keys of more, and `vary`,
-    values that name the version themselves); rendered each time where
-    USER_PAGE_CACHE_SECONDS is 0. Its forms' CSRF tokens are this request's on every
-    hit (a token stored before a new login would be refused), their one-time submission tokens
-    new ones; the personal data it showed is logged again (core.audit)."""
-    seconds = _user_page_seconds()
-    if seconds <= 0:
-        return mark_safe(str(render()))  # noqa: S308 - rendered by our own templates
-    parts = [
-        *_generations([GENERATION_KEY, user_pages_key(request.user.pk), *_FOLLOWED, *generations]),
-        *vary,
-    ]
-    key = ":".join(
-        ["user-fragment", name, str(request.user.pk), translation.get_language(), *map(str, parts)]
-    )
-    stored = cache.get(key)
-    if stored is None:
-        with views_recorded() as views:
-            html = str(render())
-        cache.set(key, (html, views), seconds)
-        return mark_safe(html)  # noqa: S308 - rendered by our own templates
-    html, views = stored
-    # The personal data it shows is logged as shown again (core.audit).
-    views_again(user=request.user, views=views)
-    return mark_safe(_fresh_tokens(request, html))  # noqa: S308 - ours, with fresh tokens
-
-
 def user_page(request, template_name: str, context, *, generations=()) -> HttpResponse:
     """`render(request, template_name, context)` (a dict, or a function that gives it: it is
-    called only when the page is rendered) for a signed-in user's GET kept like a
-    user_fragment, under the page's full path too. What the view does before (its permission
-    checks, the personal data it logs as shown) runs on every request; the queries its context
-    leaves lazy run only when the page is rendered. A form sent, an htmx request, a visitor or
-    a message waiting get the page rendered afresh."""
+    called only when the page is rendered) for a signed-in user's GET, kept for
+    USER_PAGE_CACHE_SECONDS at most, in their language, under the page's full path and the
+    generations above (and `generations`, keys of more). What the view does before (its
+    permission checks, the personal data it logs as shown) runs on every request; the queries
+    its context leaves lazy run only when the page is rendered. On a hit, its forms' CSRF
+    tokens are this request's (a token stored before a new login would be refused) and their
+    one-time submission tokens new ones, and the personal data it showed is logged again
+    (core.audit). A form sent, an htmx request, a visitor or a message waiting get the page
+    rendered afresh, as does everyone where USER_PAGE_CACHE_SECONDS is 0."""
 
     def page() -> str:
         return render_to_string(template_name, context() if callable(context) else context, request)
 
+    seconds = _user_page_seconds()
     if (
-        request.method not in ("GET", "HEAD")
+        seconds <= 0
+        or request.method not in ("GET", "HEAD")
         or not request.user.is_authenticated
         or "HX-Request" in request.headers
         or _has_messages(request)
     ):
         return HttpResponse(page())
     path = hashlib.sha256(request.get_full_path().encode("utf-8", "replace")).hexdigest()[:32]
-    html = user_fragment(
-        request, name=f"page:{template_name}", render=page, generations=generations, vary=[path]
-    )
-    return HttpResponse(html)
+    keys = [GENERATION_KEY, user_pages_key(request.user.pk), *_FOLLOWED, *generations]
+    parts = [template_name, request.user.pk, translation.get_language(), *_generations(keys), path]
+    key = ":".join(["user-page", *map(str, parts)])
+    stored = cache.get(key)
+    if stored is None:
+        with views_recorded() as views:
+            html = page()
+        cache.set(key, (html, views), seconds)
+        return HttpResponse(html)
+    html, views = stored
+    views_again(user=request.user, views=views)  # shown again: logged again (core.audit)
+    return HttpResponse(_fresh_tokens(request, html))

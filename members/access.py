@@ -58,6 +58,9 @@ class Roles:
     is_superuser: bool = False
     member: Member | None = None
     staff_community_id: int | None = None
+    # The community a staff member works for, with its subdistrict and district: every staff
+    # page shows it (staff_community_or_403).
+    staff_community: Community | None = None
     # The organizations a user administers, as materialized paths ("3/17/"): each is a subtree.
     admin_paths: tuple[str, ...] = ()
     # Working committees the user administers, with the districts they oversee (None: all).
@@ -133,14 +136,16 @@ class Roles:
 
 ANONYMOUS = Roles()
 # The role facts of each user are kept in the cache across requests, under a generation that
-# every save or deletion of a user, member, staff post, organization or admin post renews
-# (members.apps), and for this long at most.
+# every save or deletion of a user, member, staff post, organization, admin post, team or
+# community renews (members.apps), and for this long at most.
 ROLES_SECONDS = 300
 ROLES_GENERATION = "roles:generation"
+# Part of the key: a new version of Roles (a field added) never reads an old one's pickles.
+ROLES_VERSION = 2
 
 
 def _roles_key(user_id) -> str:
-    return f"roles:{generation(ROLES_GENERATION)}:{user_id}"
+    return f"roles:v{ROLES_VERSION}:{generation(ROLES_GENERATION)}:{user_id}"
 
 
 def roles_changed() -> None:
@@ -162,9 +167,9 @@ def get_roles(user) -> Roles:
         user._roles_cache = cached
         return cached
     member = Member.objects.filter(user_id=user.pk).select_related("branch").first()
-    staff_community_id = (
+    post = (
         CommunityStaff.objects.filter(user_id=user.pk)
-        .values_list("community_id", flat=True)
+        .select_related("community__subdistrict__district")
         .first()
     )
     admin_rows = list(
@@ -184,7 +189,8 @@ def get_roles(user) -> Roles:
         user_id=user.pk,
         is_superuser=user.is_superuser,
         member=member,
-        staff_community_id=staff_community_id,
+        staff_community_id=post.community_id if post else None,
+        staff_community=post.community if post else None,
         admin_paths=tuple(path for _, path, _, _ in admin_rows),
         committee_district_ids=tuple(
             district for _, _, kind, district in admin_rows if kind == Organization.Kind.COMMITTEE
@@ -202,9 +208,7 @@ def staff_community_or_403(user) -> Community:
     roles = get_roles(user)
     if not roles.is_staff:
         raise PermissionDenied
-    return Community.objects.select_related("subdistrict__district").get(
-        pk=roles.staff_community_id
-    )
+    return roles.staff_community
 
 
 def member_or_404(user) -> Member:

@@ -23,11 +23,14 @@ class MembersConfig(AppConfig):
 
         from .access import ROLES_GENERATION, roles_changed  # (reads the models, as below)
         from .models import (
+            Community,
             CommunityStaff,
+            District,
             Member,
             Organization,
             OrganizationAdmin,
             ServiceTeam,
+            Subdistrict,
             User,
         )  # (models: only once the app registry is ready)
 
@@ -39,7 +42,9 @@ class MembersConfig(AppConfig):
 
         # A user's cached pages show their menu by these facts, and members' names and phones.
         follow_generation(ROLES_GENERATION)
-        for model in (User, Member, CommunityStaff, Organization, OrganizationAdmin, ServiceTeam):
+        # A staff member's community (its name, subdistrict and district) is among their facts.
+        models = (User, Member, CommunityStaff, Organization, OrganizationAdmin, ServiceTeam)
+        for model in (*models, Community, Subdistrict, District):
             post_save.connect(
                 changed, sender=model, dispatch_uid=f"roles-{model.__name__}", weak=False
             )

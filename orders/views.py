@@ -726,11 +726,15 @@ def enter(request):
                     messages.info(request, already_saved_message(order))
                 return redirect(order)
     else:
-        form = StaffOrderForm(community=community)
+        form = None  # a blank one, made only when the page is rendered
     return user_page(
         request,
         "orders/staff_enter.html",
-        {"form": form, "community": community, "tab": "enter"},
+        lambda: {
+            "form": form if form is not None else StaffOrderForm(community=community),
+            "community": community,
+            "tab": "enter",
+        },
         generations=PAGES,
     )
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from core.exports import xlsx_response
 from core.forms import errors_as_messages
 from core.once import already_saved_message, create_once
-from core.pagecache import app_pages_key, user_page
+from core.pagecache import app_pages_key, cache_public_page, user_page
 from core.pagination import page_of
 from core.views import run_service
 from members.access import (
@@ -68,8 +68,9 @@ from .permissions import active_claim_of
 from .services import ProjectError
 
 PAGE_SIZE = 20
-# The staff's and members' pages of projects are kept for a minute per user until a row of the
-# app changes (core.pagecache.user_page, watch_app_pages).
+# The staff's and members' pages of projects are kept for a minute per user, and the public
+# lists for anonymous visitors, until a row of the app changes (core.pagecache.user_page,
+# cache_public_page, watch_app_pages).
 PAGES = [app_pages_key("projects")]
 
 
@@ -100,6 +101,7 @@ def _saved(request, obj, created: bool, success: str) -> None:
 # ---------------------------------------------------------------------------------------------
 # Public pages
 # ---------------------------------------------------------------------------------------------
+@cache_public_page(generations=PAGES)
 def needs(request):
     """The public needs list (需求清单): listed needs, anonymized."""
     filterset = PublicNeedFilter(request.GET or None, queryset=selectors.public_needs())
@@ -132,6 +134,7 @@ def need_detail(request, pk):
     )
 
 
+@cache_public_page(generations=PAGES)
 def project_list(request):
     """Open projects: open to claim or under way."""
     filterset = PublicProjectFilter(request.GET or None, queryset=selectors.public_projects())
@@ -143,6 +146,7 @@ def project_list(request):
     )
 
 
+@cache_public_page(generations=PAGES)
 def stories(request):
     page = page_of(request, selectors.story_projects(), 12)
     return render(request, "projects/stories.html", {"page": page})

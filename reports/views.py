@@ -38,12 +38,14 @@ from .services import ReportsError
 @login_required
 def my_reports(request):
     member = member_or_404(request.user)
-    reports = selectors.member_reports_for(user=request.user, member=member)
     # Kept for a minute, until a report or a rating changes (reports.apps).
     return user_page(
         request,
         "reports/my_reports.html",
-        {"member": member, "reports": reports},
+        lambda: {
+            "member": member,
+            "reports": selectors.member_reports_for(user=request.user, member=member),
+        },
         generations=[app_pages_key("reports")],
     )
 

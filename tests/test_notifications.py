@@ -104,8 +104,8 @@ def test_notification_list_queries(login, member_user, n, django_assert_num_quer
     client = login(member_user)
     client.get(reverse("notifications:list"))
     user_pages_changed(member_user.pk)  # the page made again, not served from the cache
-    # the user, the count and the page (session, roles and badge from the cache)
-    with django_assert_num_queries(3):
+    # the count and the page (session, user, roles and badge from the cache)
+    with django_assert_num_queries(2):
         client.get(reverse("notifications:list"))
 
 

@@ -442,25 +442,26 @@ def _staff_wish(request, pk) -> Wish:
 @login_required
 def staff_list(request):
     community = staff_community_or_403(request.user)
-    filterset = StaffWishFilter(
-        request.GET or None, queryset=selectors.staff_wishes(user=request.user)
-    )
-    # The total (for "page 1 of n") is counted at most once a minute per filter: the rows are
-    # read fresh, from the index wish_staff_list, one page at a time.
-    key = hashlib.sha256(f"{community.pk}?{_querystring(request)}".encode()).hexdigest()[:32]
-    paginator = CachedCountPaginator(filterset.qs, PAGE_SIZE, cache_key=f"wishes:staff-count:{key}")
-    page = paginator.get_page(request.GET.get("page"))
-    return user_page(
-        request,
-        "wishes/staff_list.html",
-        {
+
+    def context():
+        filterset = StaffWishFilter(
+            request.GET or None, queryset=selectors.staff_wishes(user=request.user)
+        )
+        # The total (for "page 1 of n") is counted at most once a minute per filter: the rows
+        # are read fresh, from the index wish_staff_list, one page at a time.
+        key = hashlib.sha256(f"{community.pk}?{_querystring(request)}".encode()).hexdigest()[:32]
+        paginator = CachedCountPaginator(
+            filterset.qs, PAGE_SIZE, cache_key=f"wishes:staff-count:{key}"
+        )
+        return {
             "community": community,
             "filter": filterset,
-            "page": page,
+            "page": paginator.get_page(request.GET.get("page")),
             "querystring": _querystring(request),
             "states": Wish.State,
-        },
-    )
+        }
+
+    return user_page(request, "wishes/staff_list.html", context)
 
 
 @login_required
@@ -493,10 +494,12 @@ def staff_bulk(request):
 @login_required
 def review_queue(request):
     staff_community_or_403(request.user)
-    wishes = selectors.staff_wishes(user=request.user).filter(state=Wish.State.SUBMITTED)
-    return user_page(
-        request, "wishes/review_queue.html", lambda: {"page": page_of(request, wishes, PAGE_SIZE)}
-    )
+
+    def context():
+        wishes = selectors.staff_wishes(user=request.user).filter(state=Wish.State.SUBMITTED)
+        return {"page": page_of(request, wishes, PAGE_SIZE)}
+
+    return user_page(request, "wishes/review_queue.html", context)
 
 
 def _resident_from_form(form, community, by):
@@ -545,8 +548,15 @@ def post_wish(request):
                 messages.info(request, already_saved_message(wish))
             return redirect(wish)
     else:
-        form = PostWishForm(community=community)
-    return user_page(request, "wishes/post.html", {"form": form, "community": community})
+        form = None  # a blank one, made only when the page is rendered
+    return user_page(
+        request,
+        "wishes/post.html",
+        lambda: {
+            "form": form if form is not None else PostWishForm(community=community),
+            "community": community,
+        },
+    )
 
 
 @login_required

@@ -63,8 +63,8 @@ def test_service_page_costs_a_fixed_number_of_queries(
     client = login(member_user)
     client.get(reverse("records:my_service"))  # the role facts and the ranks are cached then
     user_pages_changed(member_user.pk)  # the page made again, not served from the cache
-    # user, a page of records, the star level (the totals per half-year cached)
-    with django_assert_num_queries(3):
+    # a page of records, the star level (the user and the totals per half-year cached)
+    with django_assert_num_queries(2):
         assert client.get(reverse("records:my_service")).status_code == 200
 
 
@@ -161,8 +161,8 @@ def test_staff_records_page_costs_a_fixed_number_of_queries(
     client = login(staff)
     client.get(reverse("records:staff_records"))  # the role facts are cached then
     user_pages_changed(staff.pk)  # the page made again, not served from the cache
-    # user, community, recent records
-    with django_assert_num_queries(3):
+    # recent records (the user and the staff's community cached with the role facts)
+    with django_assert_num_queries(1):
         response = client.get(reverse("records:staff_records"))
     content = response.content.decode()
     assert 'name="member_name"' in content and 'select name="member"' not in content
