@@ -33,9 +33,11 @@ if _cache_url:
         }
     }
     USER_PAGE_CACHE_SECONDS = 60  # shared by the workers, as with REDIS_URL in production
+    USER_ROW_CACHE_SECONDS = 300
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     USER_PAGE_CACHE_SECONDS = 0
+    USER_ROW_CACHE_SECONDS = 0
 # Celery tasks (emails) run in the process; the bench sends none.
 CELERY_BROKER_URL = "memory://"
 CELERY_TASK_ALWAYS_EAGER = True

@@ -79,7 +79,7 @@ MIDDLEWARE = [
     # Django's, with the signed-in user's row read from the cache (members.middleware).
     "members.middleware.CachedUserAuthenticationMiddleware",
     "core.http.PrivatePagesMiddleware",
-    # What a signed-in user sends starts a new generation of their own cached fragments.
+    # What a signed-in user sends starts a new generation of their own cached pages.
     "core.middleware.UserPagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A GET to a POST-only address: the 405 page in the site's layout, with a way back.
@@ -399,6 +399,10 @@ PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=60)
 # where the web processes share the cache (REDIS_URL) unless set: with a cache of its own, one
 # process would not hear of what the user just did through another.
 USER_PAGE_CACHE_SECONDS = env.int("USER_PAGE_CACHE_SECONDS", default=60 if REDIS_URL else 0)
+# A signed-in user's row is read from the cache this long instead of the database on each
+# request (members.middleware); likewise only where the web processes share the cache: a new
+# password or a deactivated account must reach every process at once.
+USER_ROW_CACHE_SECONDS = env.int("USER_ROW_CACHE_SECONDS", default=300 if REDIS_URL else 0)
 # Public forms (resident wish submissions): requests per client and window.
 PUBLIC_FORM_RATE = env("PUBLIC_FORM_RATE", default="5/h")
 # The public tracking page (a tracking code and four digits of a phone): tries per client.

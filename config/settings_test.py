@@ -26,3 +26,4 @@ os.makedirs(STATIC_ROOT, exist_ok=True)
 PUBLIC_PAGE_CACHE_SECONDS = 0
 # One process: the suite keeps users' pages as production does.
 USER_PAGE_CACHE_SECONDS = 60
+USER_ROW_CACHE_SECONDS = 300

@@ -147,9 +147,11 @@ def _cacheable(request) -> bool:
 def page_key(request, generations=()) -> str:
     """The page's key: its path and query, the language, the public pages' generation and the
     generations the view names besides (`cache_public_page(generations=[...])`)."""
-    path = hashlib.sha256(request.get_full_path().encode("utf-8", "replace")).hexdigest()[:40]
+    url = request.build_absolute_uri()  # the host too: a page may name its own address
+    path = hashlib.sha256(url.encode("utf-8", "replace")).hexdigest()[:40]
     parts = ":".join(map(str, _generations([GENERATION_KEY, *generations])))
-    return f"public-page:{parts}:{translation.get_language()}:{path}"
+    # v2: the page is kept as text (v1 held bytes), so neither version reads the other's.
+    return f"public-page:v2:{parts}:{translation.get_language()}:{path}"
 
 
 def cache_public_page(view=None, *, generations=()):
@@ -198,16 +200,22 @@ def cached_figures(key: str, compute, *, seconds: int = 300) -> dict:
     return stored
 
 
+def until_public_change(key: str, compute, *, seconds: int = 300):
+    """`compute()` (any picklable value, None included), kept until the public pages' next
+    generation (any change to what they show) or `seconds` at most."""
+    full_key = f"public-value:{key}:{generation()}"
+    stored = cache.get(full_key)
+    if stored is None:
+        stored = (compute(),)  # in a tuple: a None computed is kept too
+        cache.set(full_key, stored, seconds)
+    return stored[0]
+
+
 def cached_count(key: str, count) -> int:
     """`count()` (a number the public pages or the staff's show, such as a community's members),
     kept until the public pages' next generation (any change to what they show) or five minutes
     at most: a figure that grows with a table is counted once per change, not per request."""
-    full_key = f"count:{key}:{generation()}"
-    value = cache.get(full_key)
-    if value is None:
-        value = count()
-        cache.set(full_key, value, 300)
-    return value
+    return until_public_change(f"count:{key}", count)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -219,7 +227,7 @@ def cached_count(key: str, count) -> int:
 # - the user's own generation: each of their POSTs (core.middleware.UserPagesMiddleware), each
 #   notification to them or read by them (notifications.services);
 # - the generations the apps follow for every page (`follow_generation`: the role facts, which
-#   every save of a user, member or post renews);
+#   every save of a user, member, post, organization, team or community renews);
 # - the generations the page names itself (service records, a community's ratings).
 # The view runs on every request all the same: who may see the page is checked, the personal
 # data it shows logged (core.audit, again on each hit); only its rendering is skipped.
@@ -243,8 +251,9 @@ def user_pages_changed(*user_ids: int) -> None:
 
 
 # Generations every user's page follows besides the public pages' and their own: the apps
-# name them once ready (members: the role facts, which every save of a user, member or post
-# renews). A page shows its menu by the roles, and the names and phones of members.
+# name them once ready (members: the role facts, which every save of a user, member, post,
+# organization, team or community renews). A page shows its menu by the roles, and the names
+# and phones of members.
 _FOLLOWED: list[str] = []
 
 
@@ -304,7 +313,8 @@ def user_page(request, template_name: str, context, *, generations=()) -> HttpRe
         or _has_messages(request)
     ):
         return HttpResponse(page())
-    path = hashlib.sha256(request.get_full_path().encode("utf-8", "replace")).hexdigest()[:32]
+    url = request.build_absolute_uri()  # the host too: a page may name its own address
+    path = hashlib.sha256(url.encode("utf-8", "replace")).hexdigest()[:32]
     keys = [GENERATION_KEY, user_pages_key(request.user.pk), *_FOLLOWED, *generations]
     parts = [template_name, request.user.pk, translation.get_language(), *_generations(keys), path]
     key = ":".join(["user-page", *map(str, parts)])

@@ -154,7 +154,7 @@ def roles_changed() -> None:
 
 
 def get_roles(user) -> Roles:
-    """The role facts of a user: computed once (three small queries), then kept on the user
+    """The role facts of a user: computed once (four small queries), then kept on the user
     object for the rest of the request and in the cache for the next ones."""
     if user is None or not user.is_authenticated:
         return ANONYMOUS

@@ -40,6 +40,17 @@ class MembersConfig(AppConfig):
             roles_changed()
             transaction.on_commit(roles_changed)
 
+        # A login drops the user's kept row (members.middleware): its last_login save is skipped
+        # above, and a row kept from before would write the old time back on a later save.
+        from django.contrib.auth.signals import user_logged_in  # (as the models, below)
+
+        from .middleware import forget_user_row  # (reads the cache's generations, as below)
+
+        user_logged_in.connect(
+            lambda sender, user, **kwargs: forget_user_row(user),
+            dispatch_uid="user-row-login",
+            weak=False,
+        )
         # A user's cached pages show their menu by these facts, and members' names and phones.
         follow_generation(ROLES_GENERATION)
         # A staff member's community (its name, subdistrict and district) is among their facts.

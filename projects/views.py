@@ -23,6 +23,7 @@ from core.pagecache import app_pages_key, cache_public_page, user_page
 from core.pagination import page_of
 from core.views import run_service
 from members.access import (
+    ROLES_GENERATION,
     can,
     get_for_user_or_404,
     get_roles,
@@ -70,8 +71,10 @@ from .services import ProjectError
 PAGE_SIZE = 20
 # The staff's and members' pages of projects are kept for a minute per user, and the public
 # lists for anonymous visitors, until a row of the app changes (core.pagecache.user_page,
-# cache_public_page, watch_app_pages).
+# cache_public_page, watch_app_pages); the public lists also until a member or a team is
+# renamed (they name the claimant: the role facts' generation follows both).
 PAGES = [app_pages_key("projects")]
+PUBLIC_PAGES = [*PAGES, ROLES_GENERATION]
 
 
 def _querystring(request) -> str:
@@ -101,7 +104,7 @@ def _saved(request, obj, created: bool, success: str) -> None:
 # ---------------------------------------------------------------------------------------------
 # Public pages
 # ---------------------------------------------------------------------------------------------
-@cache_public_page(generations=PAGES)
+@cache_public_page(generations=PUBLIC_PAGES)
 def needs(request):
     """The public needs list (需求清单): listed needs, anonymized."""
     filterset = PublicNeedFilter(request.GET or None, queryset=selectors.public_needs())
@@ -134,7 +137,7 @@ def need_detail(request, pk):
     )
 
 
-@cache_public_page(generations=PAGES)
+@cache_public_page(generations=PUBLIC_PAGES)
 def project_list(request):
     """Open projects: open to claim or under way."""
     filterset = PublicProjectFilter(request.GET or None, queryset=selectors.public_projects())
@@ -146,7 +149,7 @@ def project_list(request):
     )
 
 
-@cache_public_page(generations=PAGES)
+@cache_public_page(generations=PUBLIC_PAGES)
 def stories(request):
     page = page_of(request, selectors.story_projects(), 12)
     return render(request, "projects/stories.html", {"page": page})

@@ -198,6 +198,18 @@ def test_roles_follow_a_removed_role(login, staff):
     assert client.get(reverse("portal:staff_home")).status_code == 403
 
 
+def test_the_staffs_community_comes_with_the_roles_and_follows_a_rename(
+    login, staff, community, django_assert_num_queries
+):
+    client = login(staff)
+    client.get(reverse("portal:staff_home"))
+    with django_assert_num_queries(0):  # the user, the roles and the community: all cached
+        assert client.get(reverse("portal:staff_home")).status_code == 200
+    community.name = "幸福里社区"
+    community.save()
+    assert "幸福里社区" in client.get(reverse("portal:staff_home")).content.decode()
+
+
 def test_the_badge_is_counted_once_and_follows_new_and_read_notifications(
     login, member_user, django_assert_num_queries
 ):

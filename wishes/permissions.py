@@ -15,6 +15,7 @@ from operator import attrgetter
 
 from django.db.models import Q, QuerySet
 
+from core.pagecache import until_public_change
 from members.access import (
     Roles,
     Rule,
@@ -44,12 +45,19 @@ from .models import (
 # Claimants
 # ---------------------------------------------------------------------------------------------
 def open_claim_of(wish: Wish) -> Claim | None:
-    """The wish's open claim, cached on the wish for the rest of the request."""
+    """The wish's open claim (to show and to decide who sees the resident's contact), kept on
+    the wish for the rest of the request and in the cache until the public pages' next
+    generation: every claim made, moved or deleted starts one (portal.apps, core.transitions).
+    Services read claims afresh, never through this."""
     if not hasattr(wish, "_open_claim"):
-        wish._open_claim = (
-            wish.claims.filter(state__in=Claim.OPEN_STATES)
-            .select_related("member", "team", "organization")
-            .first()
+        wish._open_claim = until_public_change(
+            f"wishes:open-claim:{wish.pk}",
+            lambda: (
+                wish.claims.filter(state__in=Claim.OPEN_STATES)
+                .select_related("member", "team", "organization")
+                .first()
+            ),
+            seconds=60,
         )
     return wish._open_claim
 

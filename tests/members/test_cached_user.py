@@ -62,3 +62,31 @@ def test_the_next_request_has_the_saved_row(login, member_user):
     member_user.save()
     response = client.get(reverse("notifications:list"))
     assert response.wsgi_request.user.display_name == "张卫东"
+
+
+def test_without_a_shared_cache_every_request_reads_the_row(login, member_user, settings):
+    settings.USER_ROW_CACHE_SECONDS = 0  # each process its own cache: none is kept
+    client = login(member_user)
+    client.get(reverse("notifications:list"))
+    assert _user_reads(client, reverse("notifications:list")) >= 1
+
+
+def test_a_row_read_before_a_change_is_not_kept_after_it(login, member_user, monkeypatch):
+    """A change committed while the row is read renews the generation: the old row must not be
+    kept under the new one."""
+    from django.contrib import auth
+
+    from members.access import roles_changed
+
+    read = auth.get_user
+
+    def read_then_changed(request):
+        user = read(request)
+        roles_changed()  # another request saved the user meanwhile
+        return user
+
+    client = login(member_user)
+    monkeypatch.setattr(auth, "get_user", read_then_changed)
+    client.get(reverse("notifications:list"))
+    monkeypatch.setattr(auth, "get_user", read)
+    assert _user_reads(client, reverse("notifications:list")) >= 1

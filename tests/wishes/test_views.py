@@ -198,6 +198,27 @@ def test_the_claimant_no_longer_sees_contact_details_after_releasing(login, memb
     assert "13900001111" not in html
 
 
+def test_a_claim_shows_the_contact_on_a_page_seen_before_it(login, member, wish):
+    """The wish's open claim is kept in the cache (wishes.permissions.open_claim_of): a claim
+    starts it afresh."""
+    client = login(member.user)
+    assert (
+        "13900001111" not in client.get(reverse("wishes:detail", args=[wish.pk])).content.decode()
+    )
+    services.wish_claim(wish=wish, by=member.user, promised_date=soon())
+    assert "13900001111" in client.get(reverse("wishes:detail", args=[wish.pk])).content.decode()
+
+
+def test_a_release_hides_the_contact_on_a_page_seen_before_it(login, member, wish):
+    claim = services.wish_claim(wish=wish, by=member.user, promised_date=soon())
+    client = login(member.user)
+    assert "13900001111" in client.get(reverse("wishes:detail", args=[wish.pk])).content.decode()
+    services.claim_release(claim=claim, by=member.user)
+    assert (
+        "13900001111" not in client.get(reverse("wishes:detail", args=[wish.pk])).content.decode()
+    )
+
+
 def test_the_claimant_no_longer_sees_contact_details_once_the_wish_is_completed(
     login, staff, member, fulfilled_wish
 ):
