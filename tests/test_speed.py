@@ -7,6 +7,7 @@ import datetime
 import re
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -511,3 +512,17 @@ def test_the_member_homes_choice_of_communities_follows_a_new_community(login, m
     client.get(reverse("portal:dashboard"))
     f.CommunityFactory(name="新建的社区")
     assert "新建的社区" in client.get(reverse("portal:dashboard")).content.decode()
+
+
+def test_the_staff_homes_overdue_claims_follow_a_claim_and_the_day(community):
+    from wishes.selectors import wishes_waiting_for_staff
+
+    resident = ResidentFactory(community=community)
+    today = timezone.localdate()
+    assert wishes_waiting_for_staff(community=community)["overdue"] == 0
+    ClaimFactory(wish__resident=resident, promised_date=today - datetime.timedelta(days=1))
+    assert wishes_waiting_for_staff(community=community)["overdue"] == 1  # a claim: at once
+    ClaimFactory(wish__resident=resident, promised_date=today)
+    assert wishes_waiting_for_staff(community=community)["overdue"] == 1
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=1)):
+        assert wishes_waiting_for_staff(community=community)["overdue"] == 2  # the next day

@@ -8,6 +8,7 @@ from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.db.models.lookups import Exact, GreaterThanOrEqual, In
 from django.utils import timezone
 
+from core.pagecache import cached_count
 from core.queries import Unindexed
 from core.tracking import LENGTH as TRACKING_CODE_LENGTH
 from core.tracking import normalize_code, phone_last4_matches
@@ -167,9 +168,14 @@ def wishes_waiting_for_staff(*, community, expiring: bool = True) -> dict[str, i
             deadline__gte=today,
             deadline__lte=today + datetime.timedelta(days=3),
         ).count()
-    counts["overdue"] = Claim.objects.filter(
-        wish__community=community, state=Claim.State.ACTIVE, promised_date__lt=today
-    ).count()
+    # Kept until a claim changes (the public generation) or the day does: read through the
+    # community's wishes, it costs the community's claims, which grow with its years.
+    counts["overdue"] = cached_count(
+        f"wishes:overdue:{community.pk}:{today.isoformat()}",
+        lambda: Claim.objects.filter(
+            wish__community=community, state=Claim.State.ACTIVE, promised_date__lt=today
+        ).count(),
+    )
     return counts
 
 

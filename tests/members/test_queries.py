@@ -56,10 +56,10 @@ def test_community_list_queries(client, community, n, django_assert_num_queries)
 def test_staff_home_queries(login, staff, community, n, django_assert_num_queries):
     _fill(n, community)
     # pending (2: rows and their categories), partnerships (1), "waiting for you": the waiting
-    # wishes counted in one query (1), overdue claims (1); the session, the user, the roles with
-    # the community, the badge, the member count and the members not rated from the cache
+    # wishes counted in one query (1); the session, the user, the roles with the community, the
+    # badge, the overdue claims, the member count and the members not rated from the cache
     response = _count(
-        login(staff), reverse("portal:staff_home"), django_assert_num_queries, 5, afresh_for=staff
+        login(staff), reverse("portal:staff_home"), django_assert_num_queries, 4, afresh_for=staff
     )
     assert len(response.context["pending"]) == n
 
@@ -164,6 +164,7 @@ def test_staff_home_summary_queries(login, staff, community, branch, n, django_a
         ClaimFactory(wish__resident=resident, promised_date=datetime.date(2020, 1, 1))
         registered_since(f.MemberFactory(branch=branch), community, datetime.date(2020, 1, 1))
     response = _count(
-        login(staff), reverse("portal:staff_home"), django_assert_num_queries, 5, afresh_for=staff
+        login(staff), reverse("portal:staff_home"), django_assert_num_queries, 4, afresh_for=staff
     )
     assert response.context["waiting"].submitted_wishes == n
+    assert response.context["waiting"].overdue_claims == n
