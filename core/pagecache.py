@@ -32,7 +32,7 @@ import uuid
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -274,19 +274,31 @@ def app_pages_changed(label: str) -> None:
 
 
 def watch_app_pages(app_config) -> None:
-    """The app's pages follow every save and deletion of its models; its services' UPDATEs
-    (which send no signal) are covered by the form that made them: every POST to one of the
-    app's views starts its pages afresh too (core.middleware.UserPagesMiddleware). What a
-    scheduled job changes by UPDATE shows within the minute."""
+    """The app's pages follow every save and deletion of its models and every change of their
+    many-to-many links; its services' UPDATEs (which send no signal) are covered by the form
+    that made them: every POST to one of the app's views starts its pages afresh too
+    (core.middleware.UserPagesMiddleware). What a scheduled job changes by UPDATE shows within
+    the minute."""
     label = app_config.label
 
     def changed(sender, **kwargs):
         app_pages_changed(label)
 
+    def links_changed(sender, action, **kwargs):
+        if action.startswith("post_"):  # (each change also sends a pre_ signal)
+            app_pages_changed(label)
+
     for model in app_config.get_models():
         uid = f"app-pages-{label}-{model.__name__}"
         post_save.connect(changed, sender=model, dispatch_uid=uid, weak=False)
         post_delete.connect(changed, sender=model, dispatch_uid=f"{uid}-del", weak=False)
+        for field in model._meta.local_many_to_many:  # (a venue's hosts: no save is sent)
+            m2m_changed.connect(
+                links_changed,
+                sender=field.remote_field.through,
+                dispatch_uid=f"{uid}-{field.name}",
+                weak=False,
+            )
 
 
 def user_page(request, template_name: str, context, *, generations=()) -> HttpResponse:

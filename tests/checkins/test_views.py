@@ -184,3 +184,12 @@ def test_member_home_shows_the_checkins_card(login, member_user, activity, venue
     SignupFactory(venue=venue, member=member_user.member)
     html = login(member_user).get(reverse("portal:dashboard")).content.decode()
     assert "党员义务奉献日" in html
+
+
+def test_a_venue_given_to_a_host_is_on_their_home_at_once(login, host, venue, other_venue):
+    """The host's home is kept for a minute; naming a host (a many-to-many link, no save)
+    starts it afresh."""
+    client = login(host)
+    assert "光明分会场" not in client.get(reverse("checkins:host_home")).content.decode()
+    other_venue.hosts.add(host)
+    assert "光明分会场" in client.get(reverse("checkins:host_home")).content.decode()
