@@ -193,3 +193,12 @@ def test_a_venue_given_to_a_host_is_on_their_home_at_once(login, host, venue, ot
     assert "光明分会场" not in client.get(reverse("checkins:host_home")).content.decode()
     other_venue.hosts.add(host)
     assert "光明分会场" in client.get(reverse("checkins:host_home")).content.decode()
+
+
+def test_a_venue_with_no_scan_says_so_outside_the_numbered_list(login, host, venue):
+    response = login(host).get(
+        reverse("checkins:scanner", args=[venue.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    html = response.content.decode()
+    assert '<p class="text-muted">No scan yet.</p>' in html
+    assert "list-group-numbered" not in html  # no "1." before the message
