@@ -276,9 +276,11 @@ def _cost_child(data: dict) -> dict:
     return results
 
 
-def _cost(env: dict, data: dict) -> dict:
+def _child(env: dict, args: list[str], failed: str) -> list[str]:
+    """The lines `python -m bench.http ARGS` prints in a process of its own with `env` (the
+    bench's settings and database); its output and `failed` where it fails."""
     out = subprocess.run(  # noqa: S603 - our own interpreter and arguments
-        [sys.executable, "-m", "bench.http", "--cost", json.dumps(data)],
+        [sys.executable, "-m", "bench.http", *args],
         cwd=BASE_DIR,
         env=env,
         capture_output=True,
@@ -287,8 +289,13 @@ def _cost(env: dict, data: dict) -> dict:
     )
     if out.returncode != 0:
         sys.stderr.write(out.stdout + out.stderr)
-        raise SystemExit("timing the pages uncached failed")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+        raise SystemExit(failed)
+    return out.stdout.strip().splitlines()
+
+
+def _cost(env: dict, data: dict) -> dict:
+    lines = _child(env, ["--cost", json.dumps(data)], "timing the pages uncached failed")
+    return json.loads(lines[-1])
 
 
 def _database_url(vendor: str, rows: int) -> str:
@@ -323,18 +330,9 @@ def _env(vendor: str, rows: int, cache_url: str) -> dict:
 
 def _seed(vendor: str, rows: int, scale: int, env: dict) -> dict:
     started = time.monotonic()
-    out = subprocess.run(  # noqa: S603 - our own interpreter and arguments
-        [sys.executable, "-m", "bench.http", "--seed", str(rows), str(scale)],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
+    lines = _child(
+        env, ["--seed", str(rows), str(scale)], f"seeding {vendor} ({rows:,} wishes) failed"
     )
-    if out.returncode != 0:
-        sys.stderr.write(out.stdout + out.stderr)
-        raise SystemExit(f"seeding {vendor} ({rows:,} wishes) failed")
-    lines = out.stdout.strip().splitlines()
     for line in lines[:-1]:
         print(f"  {line}")
     print(f"  data ready in {time.monotonic() - started:.0f} s")

@@ -144,11 +144,17 @@ def _cacheable(request) -> bool:
     )
 
 
+def _address(request) -> str:
+    """The request's full address (scheme, host, path and query: a page may name its own
+    address), hashed for a cache key."""
+    url = request.build_absolute_uri()
+    return hashlib.sha256(url.encode("utf-8", "replace")).hexdigest()[:40]
+
+
 def page_key(request, generations=()) -> str:
-    """The page's key: its path and query, the language, the public pages' generation and the
+    """The page's key: its address, the language, the public pages' generation and the
     generations the view names besides (`cache_public_page(generations=[...])`)."""
-    url = request.build_absolute_uri()  # the host too: a page may name its own address
-    path = hashlib.sha256(url.encode("utf-8", "replace")).hexdigest()[:40]
+    path = _address(request)
     parts = ":".join(map(str, _generations([GENERATION_KEY, *generations])))
     # v2: the page is kept as text (v1 held bytes), so neither version reads the other's.
     return f"public-page:v2:{parts}:{translation.get_language()}:{path}"
@@ -281,11 +287,8 @@ def watch_app_pages(app_config) -> None:
     the minute."""
     label = app_config.label
 
-    def changed(sender, **kwargs):
-        app_pages_changed(label)
-
-    def links_changed(sender, action, **kwargs):
-        if action.startswith("post_"):  # (each change also sends a pre_ signal)
+    def changed(sender, action="post_save", **kwargs):
+        if action.startswith("post_"):  # (a many-to-many change also sends a pre_ signal)
             app_pages_changed(label)
 
     for model in app_config.get_models():
@@ -294,7 +297,7 @@ def watch_app_pages(app_config) -> None:
         post_delete.connect(changed, sender=model, dispatch_uid=f"{uid}-del", weak=False)
         for field in model._meta.local_many_to_many:  # (a venue's hosts: no save is sent)
             m2m_changed.connect(
-                links_changed,
+                changed,
                 sender=field.remote_field.through,
                 dispatch_uid=f"{uid}-{field.name}",
                 weak=False,
@@ -304,7 +307,7 @@ def watch_app_pages(app_config) -> None:
 def user_page(request, template_name: str, context, *, generations=()) -> HttpResponse:
     """`render(request, template_name, context)` (a dict, or a function that gives it: it is
     called only when the page is rendered) for a signed-in user's GET, kept for
-    USER_PAGE_CACHE_SECONDS at most, in their language, under the page's full path and the
+    USER_PAGE_CACHE_SECONDS at most, in their language, under the page's address and the
     generations above (and `generations`, keys of more). What the view does before (its
     permission checks, the personal data it logs as shown) runs on every request; the queries
     its context leaves lazy run only when the page is rendered. On a hit, its forms' CSRF
@@ -325,10 +328,14 @@ def user_page(request, template_name: str, context, *, generations=()) -> HttpRe
         or _has_messages(request)
     ):
         return HttpResponse(page())
-    url = request.build_absolute_uri()  # the host too: a page may name its own address
-    path = hashlib.sha256(url.encode("utf-8", "replace")).hexdigest()[:32]
     keys = [GENERATION_KEY, user_pages_key(request.user.pk), *_FOLLOWED, *generations]
-    parts = [template_name, request.user.pk, translation.get_language(), *_generations(keys), path]
+    parts = [
+        template_name,
+        request.user.pk,
+        translation.get_language(),
+        *_generations(keys),
+        _address(request),
+    ]
     key = ":".join(["user-page", *map(str, parts)])
     stored = cache.get(key)
     if stored is None:
